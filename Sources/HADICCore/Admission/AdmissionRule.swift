@@ -1,0 +1,48 @@
+/// The admission rules, by the stable name every rejection carries (docs/EVENTS.md, "Admission rules").
+public enum AdmissionRule: String, CaseIterable, Sendable {
+    /// The envelope or its body does not match the schema of its type.
+    case schema
+    /// The canonical event is larger than ``Limits/maxEventBytes``.
+    case tooLarge = "too-large"
+    /// The envelope names another ledger.
+    case ledgerID = "ledger-id"
+    /// The event's time is further ahead of the sequencer's clock than ``Limits/maxFutureSkewSeconds``.
+    case futureTime = "future-time"
+    /// The actor is not a registered party.
+    case unknownActor = "unknown-actor"
+    /// The actor was revoked.
+    case revokedActor = "revoked-actor"
+    /// The key is not one of the actor's keys, or it was retired.
+    case keyNotAuthorized = "key-not-authorized"
+    /// The signature does not verify under the named key.
+    case signature
+    /// The actor's role may not author this event type.
+    case role
+    /// The same event (same id) is already in the ledger.
+    case duplicate
+    /// The event names a lot, event, certificate or party the ledger does not know.
+    case unknownReference = "unknown-reference"
+    /// The event would create something that already exists (a lot, a party, a certificate number).
+    case alreadyExists = "already-exists"
+    /// A party-local lot id in another party's namespace.
+    case namespace
+    /// The actor does not hold the lot it acts on, or receives a shipment not addressed to it.
+    case custody
+    /// The event consumes, ships or packs more of a lot than remains, or in a unit of another dimension.
+    case massBalance = "mass-balance"
+    /// The event changes the status of something in a way its current status forbids.
+    case status
+}
+
+/// Why an event was refused. Nothing of a refused event is stored.
+public struct AdmissionError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let rule: AdmissionRule
+    public let detail: String
+
+    public init(_ rule: AdmissionRule, _ detail: String) {
+        self.rule = rule
+        self.detail = detail
+    }
+
+    public var description: String { "rule \(rule.rawValue): \(detail)" }
+}

@@ -1,0 +1,140 @@
+import HADICCrypto
+
+/// A signed event exactly as its author signed it (docs/FORMATS.md, "Event envelope").
+///
+/// `{"v":1,"ledger":…,"type":…,"actor":…,"key":…,"time":…,"body":{…},"sig":…}`.
+/// Construction computes the three byte strings everything else rests on:
+/// - ``signingInput``: `hadic-event-v1\n` + JCS(envelope without `sig`), what the signature covers;
+/// - ``id``: SHA-256 of the signing input;
+/// - ``leafBytes``: JCS(whole envelope), what the Merkle tree commits to.
+/// A parsed envelope is well-formed and its body matches its type's schema; whether it may
+/// join the ledger is the admission rules' business.
+public struct EventEnvelope: Sendable {
+    public static let domainSeparator = Array("hadic-event-v1\n".utf8)
+
+    public let ledger: String
+    public let type: EventType
+    public let actor: PartyID
+    public let keyID: String
+    public let time: Timestamp
+    public let bodyJSON: JSONValue
+    public let body: EventBody
+    public let signature: [UInt8]
+
+    public let unsignedParts: Unsigned
+    public let signingInput: [UInt8]
+    public let id: EventID
+    public let leafBytes: [UInt8]
+
+    /// Parses and checks the shape of one envelope (any JSON spelling; HADIC re-canonicalises).
+    public static func parse(_ bytes: some Collection<UInt8>) throws(AdmissionError) -> EventEnvelope {
+        guard bytes.count <= Limits.maxInputLineBytes else {
+            throw AdmissionError(.tooLarge, "input line of \(bytes.count) bytes exceeds \(Limits.maxInputLineBytes)")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes, limits: JSONLimits(maxDepth: Limits.maxDepth, maxBytes: Limits.maxInputLineBytes))
+        } catch {
+            throw AdmissionError(.schema, "not valid JSON: \(error)")
+        }
+        return try parse(json)
+    }
+
+    public static func parse(_ json: JSONValue) throws(AdmissionError) -> EventEnvelope {
+        do {
+            var r = try FieldReader(json, path: "")
+            guard r.keys.contains("sig") else { throw SchemaError(path: "sig", problem: "required field is missing") }
+            let parts = try readUnsigned(&r)
+            let sigText = try r.string("sig", maxLength: 200)
+            try r.finish()
+            guard let signature = Base64.decode(sigText) else {
+                throw SchemaError(path: "sig", problem: "expected standard base64 with padding")
+            }
+            return try EventEnvelope(parts: parts, signature: signature)
+        } catch let e as SchemaError {
+            throw AdmissionError(.schema, e.description)
+        } catch let e as AdmissionError {
+            throw e
+        } catch {
+            throw AdmissionError(.schema, "\(error)")
+        }
+    }
+
+    /// The fields of an unsigned envelope (a template being signed, or the signed part of one).
+    public struct Unsigned: Sendable {
+        public let ledger: String
+        public let type: EventType
+        public let actor: PartyID
+        public let keyID: String
+        public let time: Timestamp
+        public let body: JSONValue
+        public let typedBody: EventBody
+
+        public init(ledger: String, type: EventType, actor: PartyID, keyID: String, time: Timestamp, body: JSONValue) throws(AdmissionError) {
+            guard EventEnvelope.isLowerHex64(ledger) else {
+                throw AdmissionError(.schema, "ledger: expected a ledger id (64 lowercase hex digits)")
+            }
+            guard EventEnvelope.isLowerHex64(keyID) else {
+                throw AdmissionError(.schema, "key: expected a key id (64 lowercase hex digits)")
+            }
+            do {
+                typedBody = try EventBody.parse(type: type, body: body)
+            } catch {
+                throw AdmissionError(.schema, error.description)
+            }
+            self.ledger = ledger
+            self.type = type
+            self.actor = actor
+            self.keyID = keyID
+            self.time = time
+            self.body = body
+        }
+
+        public var json: [String: JSONValue] {
+            ["v": .number(JSONNumber(1)), "ledger": .string(ledger), "type": .string(type.rawValue),
+             "actor": .string(actor.rawValue), "key": .string(keyID), "time": .string(time.text), "body": body]
+        }
+
+        public var signingInput: [UInt8] { EventEnvelope.domainSeparator + JSONValue.object(json).canonicalBytes }
+
+        /// Signs with the author's private key (which never leaves the author's machine).
+        public func signed(with key: PrivateKey) throws -> EventEnvelope {
+            try EventEnvelope(parts: self, signature: key.sign(signingInput))
+        }
+    }
+
+    static func readUnsigned(_ r: inout FieldReader) throws -> Unsigned {
+        guard try r.integer("v", in: 0...Int64.max) == 1 else {
+            throw SchemaError(path: "v", problem: "unsupported envelope version (this is version 1)")
+        }
+        let type = try r.parsed("type", { EventType(rawValue: $0) }, expected: "a known event type")
+        return try Unsigned(
+            ledger: try r.string("ledger", maxLength: 64), type: type, actor: try r.party("actor"),
+            keyID: try r.string("key", maxLength: 64), time: try r.time("time"), body: try r.value("body"))
+    }
+
+    public init(parts: Unsigned, signature: [UInt8]) throws(AdmissionError) {
+        unsignedParts = parts
+        ledger = parts.ledger
+        type = parts.type
+        actor = parts.actor
+        keyID = parts.keyID
+        time = parts.time
+        bodyJSON = parts.body
+        body = parts.typedBody
+        self.signature = signature
+        var fields = parts.json
+        signingInput = EventEnvelope.domainSeparator + JSONValue.object(fields).canonicalBytes
+        id = EventID(digest: SHA256.hash(signingInput))
+        fields["sig"] = .string(Base64.encode(signature))
+        leafBytes = JSONValue.object(fields).canonicalBytes
+        guard leafBytes.count <= Limits.maxEventBytes else {
+            throw AdmissionError(.tooLarge, "event of \(leafBytes.count) canonical bytes exceeds \(Limits.maxEventBytes)")
+        }
+    }
+
+
+    static func isLowerHex64(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+}

@@ -1,0 +1,31 @@
+import HADICCrypto
+
+/// An event's identity: SHA-256 of its signing input (docs/FORMATS.md), written as lowercase hex.
+///
+/// One signed statement has exactly one id, whatever signature bytes accompany it.
+public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    /// From a SHA-256 output (always 32 bytes).
+    init(digest: [UInt8]) {
+        precondition(digest.count == 32, "SHA-256 digests are 32 bytes")
+        self.bytes = digest
+    }
+
+    /// Accepts exactly 64 lowercase hex digits (the one spelling HADIC writes).
+    public init?(hex: String) {
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }),
+              let b = Hex.decode(hex) else { return nil }
+        self.bytes = b
+    }
+
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+    public var short: String { String(hex.prefix(12)) }
+    public static func < (a: EventID, b: EventID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+}

@@ -1,0 +1,27 @@
+/// What a party does in the supply chain; it decides which event types the party may sign.
+public enum Role: String, CaseIterable, Sendable {
+    case admin, producer, processor, logistics, exporter, certifier, auditor
+
+    /// The event types a party of this role may author (docs/EVENTS.md, "Who may sign what").
+    public var permittedTypes: Set<EventType> {
+        switch self {
+        case .admin:
+            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall]
+        case .certifier:
+            return [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall]
+        case .auditor:
+            return [.lotInspect, .lotIncident]
+        case .producer, .processor:
+            return [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive,
+                    .lotInspect, .lotIncident, .lotCleanse, .lotRecall]
+        case .logistics:
+            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotIncident, .lotCleanse]
+        case .exporter:
+            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect, .lotIncident,
+                    .lotCleanse, .lotRecall]
+        }
+    }
+
+    /// Roles that may observe (inspect, report incidents on) a lot they do not hold.
+    public var isOversight: Bool { self == .certifier || self == .auditor || self == .admin }
+}

@@ -1,0 +1,30 @@
+import HADICCore
+
+/// What the ledger needs from durable storage. One implementation is SQLite (HADICStore);
+/// the protocol is the seam where another database can take over.
+///
+/// Guarantees an implementation must give: ``append(_:events:nodes:state:)`` is atomic and
+/// durable when it returns (every row or none, fsync'd); rows of blocks and events are never
+/// changed once written.
+public protocol LedgerStore: AnyObject {
+    func block(at height: UInt64) throws -> SealedBlock?
+    func latestBlock() throws -> SealedBlock?
+    func containsEvent(_ id: EventID) throws -> Bool
+    func event(id: EventID) throws -> StoredEvent?
+    func event(at index: UInt64) throws -> StoredEvent?
+    /// Leaf bytes of the events with leaf index in `range`, in order.
+    func leaves(in range: Range<UInt64>) throws -> [[UInt8]]
+    func events(in range: Range<UInt64>) throws -> [StoredEvent]
+    func eventCount() throws -> UInt64
+    func merkleNode(_ id: MerkleNodeID) throws -> [UInt8]?
+    /// Every stored Merkle node in (level, index) order.
+    func forEachMerkleNode(_ body: (MerkleNode) throws -> Void) throws
+    func loadState() throws -> LedgerState
+    /// Writes the genesis block and the initial derived state.
+    func initialize(genesis: SealedBlock, state: LedgerState) throws
+    /// Writes one block, its events, the Merkle nodes they complete, and every derived row
+    /// the state marks as touched: one transaction, durable on return.
+    func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws
+    /// Replaces every derived table (state and Merkle nodes) with the given ones.
+    func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws
+}

@@ -1,0 +1,138 @@
+import HADICCore
+import HADICCrypto
+
+/// Orders admitted events into signed blocks. The only writer of a ledger.
+///
+/// The sequencer cannot forge an event (every event carries its author's signature); it decides
+/// only the order. For each batch it verifies signatures on all cores, applies the admission
+/// rules in order, then seals one block: Merkle append, header, header signature, signed
+/// checkpoint, and one durable store transaction. Receipts are returned only after that.
+public final class Sequencer {
+    public let store: any LedgerStore
+    public let genesis: Genesis
+    public let ledgerID: String
+    public private(set) var state: LedgerState
+    public private(set) var head: SealedBlock
+    public private(set) var frontier: MerkleFrontier
+
+    private let key: PrivateKey
+    private let admission: Admission
+    private let clock: () -> Timestamp
+
+    /// Writes the genesis block of a new ledger; returns it (its hash is the ledger id).
+    @discardableResult
+    public static func initialize(store: any LedgerStore, genesis: Genesis, sequencerKey: PrivateKey, time: Timestamp) throws -> SealedBlock {
+        guard try store.latestBlock() == nil else { throw LedgerError.alreadyInitialized("this data directory already holds a ledger") }
+        guard sequencerKey.publicKey == genesis.sequencerKey else {
+            throw LedgerError.wrongSequencerKey("the private key does not match the genesis sequencer key")
+        }
+        let header = BlockHeader.genesis(genesis, time: time)
+        let checkpoint = try Checkpoint(origin: genesis.origin, size: 0, root: header.treeRoot).sign(with: sequencerKey)
+        let block = SealedBlock(header: header, signature: try sequencerKey.sign(header.signingInput), checkpoint: checkpoint.serialized)
+        try store.initialize(genesis: block, state: genesis.initialState)
+        return block
+    }
+
+    /// Opens the ledger in `store` for appending. Checks that the key is the genesis sequencer
+    /// key and that the stored Merkle edge reproduces the head's signed root, so a corrupted
+    /// store stops the sequencer before it signs anything over it.
+    public init(store: any LedgerStore, key: PrivateKey, clock: @escaping () -> Timestamp) throws {
+        guard let genesisBlock = try store.block(at: 0), let genesis = genesisBlock.header.genesis,
+              let head = try store.latestBlock() else {
+            throw LedgerError.notInitialized("run `hadic init` first")
+        }
+        guard key.publicKey == genesis.sequencerKey else {
+            throw LedgerError.wrongSequencerKey("key \(key.publicKey.keyID.prefix(16))… is not the sequencer key named in genesis (\(genesis.sequencerKey.keyID.prefix(16))…)")
+        }
+        self.store = store
+        self.genesis = genesis
+        self.ledgerID = Hex.encode(genesisBlock.header.hash)
+        self.key = key
+        self.clock = clock
+        self.head = head
+        self.admission = Admission(ledgerID: ledgerID)
+        self.frontier = try MerkleFrontier(size: head.header.treeSize) { id in
+            guard let hash = try store.merkleNode(id) else { throw LedgerError.corrupt("stored Merkle node \(id) is missing") }
+            return hash
+        }
+        guard frontier.root == head.header.treeRoot else {
+            throw LedgerError.corrupt("stored Merkle nodes do not reproduce the root signed in block \(head.height); run `hadic verify --full`")
+        }
+        var state = try store.loadState()
+        state.clearTouched()
+        self.state = state
+    }
+
+    /// Admits what passes the rules and seals it as one block. Each input gets its receipt or
+    /// the rule that refused it, in input order. Inputs that failed to parse pass through as refusals.
+    public func submit(_ inputs: [Result<EventEnvelope, AdmissionError>]) throws -> [Result<Receipt, AdmissionError>] {
+        let envelopes = inputs.compactMap { try? $0.get() }
+        let now = max(clock(), head.header.time)
+        let preState = state
+        let verified = ParallelSignatureCheck.verify(envelopes) { preState.activeKey($0.keyID, of: $0.actor)?.publicKey }
+
+        var working = state
+        working.clearTouched()
+        var batchIDs = Set<EventID>()
+        var admitted: [EventEnvelope] = []
+        var outcomes: [Result<Int, AdmissionError>] = []
+        var next = 0
+        for input in inputs {
+            switch input {
+            case .failure(let error):
+                outcomes.append(.failure(error))
+            case .success(let e):
+                let pre = verified[next]
+                next += 1
+                // A key known before the batch but retired or changed within it is re-checked here.
+                let signatureValid = working.activeKey(e.keyID, of: e.actor)?.publicKey == preState.activeKey(e.keyID, of: e.actor)?.publicKey ? pre : nil
+                do {
+                    try admission.check(e, in: working, now: now, signatureValid: signatureValid) { id in
+                        batchIDs.contains(id) || ((try? self.store.containsEvent(id)) ?? true)
+                    }
+                    admission.apply(e, to: &working)
+                    batchIDs.insert(e.id)
+                    outcomes.append(.success(admitted.count))
+                    admitted.append(e)
+                } catch {
+                    outcomes.append(.failure(error))
+                }
+            }
+        }
+        // With nothing admitted there is no block, and no success outcome to give a receipt to.
+        var first: UInt64 = 0
+        var height: UInt64 = 0
+        if !admitted.isEmpty {
+            let block = try seal(admitted, state: working, time: now)
+            first = block.header.treeSize - UInt64(admitted.count)
+            height = block.height
+        }
+        return outcomes.map { outcome in
+            outcome.map { i in Receipt(eventID: admitted[i].id, leafIndex: first + UInt64(i), blockHeight: height) }
+        }
+    }
+
+    private func seal(_ events: [EventEnvelope], state newState: LedgerState, time: Timestamp) throws -> SealedBlock {
+        var newFrontier = frontier
+        var nodes: [MerkleNode] = []
+        nodes.reserveCapacity(events.count * 2)
+        let height = head.height + 1
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(events.count)
+        for e in events {
+            stored.append(StoredEvent(index: newFrontier.size, id: e.id, block: height, type: e.type, actor: e.actor, time: e.time, leafBytes: e.leafBytes))
+            nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
+        }
+        let header = BlockHeader.block(ledgerID: ledgerID, height: height, previousHash: head.header.hash, time: time,
+                                       treeSize: newFrontier.size, treeRoot: newFrontier.root)
+        let checkpoint = try Checkpoint(origin: genesis.origin, size: header.treeSize, root: header.treeRoot).sign(with: key)
+        let block = SealedBlock(header: header, signature: try key.sign(header.signingInput), checkpoint: checkpoint.serialized)
+        try store.append(block, events: stored, nodes: nodes, state: newState)
+        var committed = newState
+        committed.clearTouched()
+        state = committed
+        frontier = newFrontier
+        head = block
+        return block
+    }
+}

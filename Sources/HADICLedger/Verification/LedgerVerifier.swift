@@ -1,0 +1,225 @@
+import HADICCore
+import HADICCrypto
+
+/// Checks a stored ledger from genesis to head, trusting nothing stored that it can recompute.
+///
+/// Quick: every block's hash link, height and time order, header and checkpoint signatures, the
+/// Merkle root recomputed from the stored leaf bytes, every stored Merkle node, and no stored
+/// event outside a block. Full adds: every event parsed and re-canonicalised, its id and
+/// columns recomputed, its signature verified (on all cores), every admission rule replayed from
+/// genesis, and the derived tables compared with the replay. The first failure is reported
+/// with the block or event it concerns.
+public struct LedgerVerifier {
+    public let store: any LedgerStore
+    /// The sequencer key the caller trusts; nil to trust the one named in genesis.
+    public let trustedSequencerKey: PublicKey?
+
+    public init(store: any LedgerStore, trustedSequencerKey: PublicKey? = nil) {
+        self.store = store
+        self.trustedSequencerKey = trustedSequencerKey
+    }
+
+    public func verify(full: Bool) throws(VerificationFailure) -> VerificationReport {
+        do {
+            return try run(full: full)
+        } catch let f as VerificationFailure {
+            throw f
+        } catch {
+            throw VerificationFailure("store", "\(error)")
+        }
+    }
+
+    private func loadBlock(_ height: UInt64) throws -> SealedBlock {
+        do {
+            guard let b = try store.block(at: height) else { throw VerificationFailure("block \(height)", "missing") }
+            return b
+        } catch let f as VerificationFailure {
+            throw f
+        } catch {
+            throw VerificationFailure("block \(height)", "\(error)")
+        }
+    }
+
+    private func run(full: Bool) throws -> VerificationReport {
+        var report = VerificationReport(full: full)
+        let genesisBlock = try loadBlock(0)
+        guard let genesis = genesisBlock.header.genesis else { throw VerificationFailure("block 0", "is not a genesis block") }
+        if let trusted = trustedSequencerKey, trusted != genesis.sequencerKey {
+            throw VerificationFailure("block 0", "genesis names sequencer key \(genesis.sequencerKey.keyID.prefix(16))…, not the trusted one")
+        }
+        let sequencerKey = genesis.sequencerKey
+        let ledgerID = Hex.encode(genesisBlock.header.hash)
+        try checkSignatures(genesisBlock, genesis: genesis, key: sequencerKey)
+
+        let admission = Admission(ledgerID: ledgerID)
+        var state = genesis.initialState
+        var seenIDs = Set<EventID>()
+        var frontier = MerkleFrontier()
+        var computedNodes: [[[UInt8]]] = []
+        var previous = genesisBlock
+        guard let latest = try store.latestBlock() else { throw VerificationFailure("block 0", "no blocks") }
+        report.blocks = 1
+
+        var height: UInt64 = 1
+        while height <= latest.height {
+            let block = try loadBlock(height)
+            let h = block.header
+            let here = "block \(height)"
+            guard h.height == height else { throw VerificationFailure(here, "header says height \(h.height)") }
+            guard h.ledgerID == ledgerID else { throw VerificationFailure(here, "header names another ledger") }
+            guard h.previousHash == previous.header.hash else { throw VerificationFailure(here, "previous-hash link does not match block \(height - 1)") }
+            guard h.time >= previous.header.time else { throw VerificationFailure(here, "time \(h.time) is before block \(height - 1)") }
+            guard h.treeSize > previous.header.treeSize else { throw VerificationFailure(here, "tree size does not grow") }
+            try checkSignatures(block, genesis: genesis, key: sequencerKey)
+
+            let range = previous.header.treeSize..<h.treeSize
+            let events = try store.events(in: range)
+            guard events.count == Int(range.count) else {
+                throw VerificationFailure(here, "holds \(events.count) stored events, its header commits to \(range.count)")
+            }
+            var leafHashes: [[UInt8]] = []
+            leafHashes.reserveCapacity(events.count)
+            for e in events {
+                guard e.block == height else { throw VerificationFailure(eventLocation(e), "stored as part of block \(e.block), but is in block \(height)") }
+                let leafHash = MerkleHash.leaf(e.leafBytes)
+                leafHashes.append(leafHash)
+                for node in frontier.append(leafHash: leafHash) {
+                    while computedNodes.count <= node.id.level { computedNodes.append([]) }
+                    computedNodes[node.id.level].append(node.hash)
+                }
+            }
+            guard frontier.root == h.treeRoot else {
+                // Name the event whose bytes changed when the stored leaf hash still tells.
+                for (e, leafHash) in zip(events, leafHashes) {
+                    if let stored = try store.merkleNode(MerkleNodeID(level: 0, index: e.index)), stored != leafHash {
+                        throw VerificationFailure(eventLocation(e), "leaf bytes do not match the Merkle tree signed in \(here)")
+                    }
+                }
+                throw VerificationFailure(here, "events do not reproduce the signed Merkle root")
+            }
+            if full {
+                try replay(events, block: h, state: &state, admission: admission, seen: &seenIDs, report: &report)
+            }
+            report.blocks += 1
+            report.events += UInt64(events.count)
+            previous = block
+            height += 1
+        }
+
+        let stored = try store.eventCount()
+        guard stored == latest.header.treeSize else {
+            throw VerificationFailure("events table", "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)")
+        }
+        try compareMerkleNodes(computedNodes, report: &report)
+        if full {
+            try compareDerived(replayed: state)
+            report.parties = state.parties.count
+            report.certificates = state.certificates.count
+            report.lots = state.lots.count
+        }
+        report.treeSize = latest.header.treeSize
+        report.root = latest.header.treeRoot
+        return report
+    }
+
+    private func eventLocation(_ e: StoredEvent) -> String { "event \(e.id) (index \(e.index), block \(e.block))" }
+
+    private func checkSignatures(_ block: SealedBlock, genesis: Genesis, key: PublicKey) throws {
+        let here = "block \(block.height)"
+        guard key.isValidSignature(block.signature, for: block.header.signingInput) else {
+            throw VerificationFailure(here, "header signature does not verify under the sequencer key")
+        }
+        let cp: Checkpoint
+        do {
+            cp = try Checkpoint.verify(signedNote: block.checkpoint, origin: genesis.origin, sequencerKey: key)
+        } catch {
+            throw VerificationFailure("checkpoint of \(here)", "\(error)")
+        }
+        guard cp.size == block.header.treeSize, cp.root == block.header.treeRoot else {
+            throw VerificationFailure("checkpoint of \(here)", "size or root differs from the block header")
+        }
+    }
+
+    private func replay(_ stored: [StoredEvent], block: BlockHeader, state: inout LedgerState, admission: Admission,
+                        seen: inout Set<EventID>, report: inout VerificationReport) throws {
+        var envelopes: [EventEnvelope] = []
+        envelopes.reserveCapacity(stored.count)
+        for e in stored {
+            let env: EventEnvelope
+            do {
+                env = try EventEnvelope.parse(e.leafBytes)
+            } catch {
+                throw VerificationFailure(eventLocation(e), "\(error)")
+            }
+            guard env.leafBytes == e.leafBytes else { throw VerificationFailure(eventLocation(e), "leaf bytes are not canonical JSON") }
+            guard env.id == e.id else { throw VerificationFailure(eventLocation(e), "stored id differs from the id of its bytes (\(env.id))") }
+            guard env.type == e.type, env.actor == e.actor, env.time == e.time else {
+                throw VerificationFailure(eventLocation(e), "stored type, actor or time differs from its bytes")
+            }
+            envelopes.append(env)
+        }
+        let pre = state
+        let verified = ParallelSignatureCheck.verify(envelopes) { pre.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        for (i, env) in envelopes.enumerated() {
+            let sameKey = state.activeKey(env.keyID, of: env.actor)?.publicKey == pre.activeKey(env.keyID, of: env.actor)?.publicKey
+            do {
+                try admission.check(env, in: state, now: block.time, signatureValid: sameKey ? verified[i] : nil) { seen.contains($0) }
+            } catch {
+                throw VerificationFailure(eventLocation(stored[i]), "would be refused: \(error)")
+            }
+            admission.apply(env, to: &state)
+            seen.insert(env.id)
+            report.signaturesChecked += 1
+        }
+        state.clearTouched()
+    }
+
+    private func compareMerkleNodes(_ computed: [[[UInt8]]], report: inout VerificationReport) throws {
+        var count: UInt64 = 0
+        try store.forEachMerkleNode { node in
+            let level = node.id.level
+            guard level < computed.count, node.id.index < UInt64(computed[level].count) else {
+                throw VerificationFailure("stored Merkle node \(node.id)", "is not part of the signed tree")
+            }
+            guard computed[level][Int(node.id.index)] == node.hash else {
+                throw VerificationFailure("stored Merkle node \(node.id)", "hash differs from the one recomputed from the events")
+            }
+            count += 1
+        }
+        let expected = computed.reduce(0) { $0 + UInt64($1.count) }
+        guard count == expected else {
+            throw VerificationFailure("stored Merkle nodes", "\(expected - min(expected, count)) of \(expected) are missing")
+        }
+        report.merkleNodes = count
+    }
+
+    private func compareDerived(replayed: LedgerState) throws {
+        let stored = try store.loadState()
+        guard stored != replayed else { return }
+        func diff<K: Hashable & CustomStringConvertible, V: Equatable>(_ table: String, _ a: [K: V], _ b: [K: V]) throws {
+            for (k, v) in b where a[k] != v { throw VerificationFailure("derived table \(table)", "row \(k) differs from a replay of the events") }
+            for k in a.keys where b[k] == nil { throw VerificationFailure("derived table \(table)", "row \(k) does not follow from the events") }
+        }
+        try diff("parties", stored.parties, replayed.parties)
+        try diff("party_keys", stored.keys.mapKeys(Tagged.init), replayed.keys.mapKeys(Tagged.init))
+        try diff("lots", stored.lots, replayed.lots)
+        try diff("holdings", stored.holdings.mapKeys { Tagged("\($0.lot)@\($0.holder)") }, replayed.holdings.mapKeys { Tagged("\($0.lot)@\($0.holder)") })
+        try diff("containment", stored.containment.mapKeys { Tagged("\($0.lot) in \($0.parent)") }, replayed.containment.mapKeys { Tagged("\($0.lot) in \($0.parent)") })
+        try diff("shipments", stored.shipments, replayed.shipments)
+        try diff("certificates", stored.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") }, replayed.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") })
+        try diff("incidents", stored.incidents, replayed.incidents)
+        throw VerificationFailure("derived tables", "differ from a replay of the events")
+    }
+}
+
+/// A string key that prints as itself, for naming rows.
+private struct Tagged: Hashable, CustomStringConvertible {
+    let description: String
+    init(_ s: String) { description = s }
+}
+
+extension Dictionary {
+    fileprivate func mapKeys<K: Hashable>(_ f: (Key) -> K) -> [K: Value] {
+        Dictionary<K, Value>(map { (f($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+}

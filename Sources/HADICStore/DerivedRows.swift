@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import HADICCore
+import HADICCrypto
+
+/// Maps ``LedgerState`` to and from the derived tables, with statement arguments (no record
+/// types: this runs for every block).
+enum DerivedRows {
+    static func write(_ s: LedgerState, touchedOnly: Bool, _ db: Database) throws {
+        let t = s.touched
+        let parties = touchedOnly ? Array(t.parties) : Array(s.parties.keys)
+        let stmtParty = try db.cachedStatement(sql: "INSERT OR REPLACE INTO parties (id, role, name, registered_by, revoked_by) VALUES (?, ?, ?, ?, ?)")
+        for id in parties {
+            guard let p = s.parties[id] else { continue }
+            try stmtParty.execute(arguments: [id.rawValue, p.role.rawValue, p.name, p.registeredBy?.hex, p.revokedBy?.hex])
+        }
+        let stmtKey = try db.cachedStatement(sql: "INSERT OR REPLACE INTO party_keys (key_id, party, spki, added_by, retired_by) VALUES (?, ?, ?, ?, ?)")
+        for id in touchedOnly ? Array(t.keys) : Array(s.keys.keys) {
+            guard let k = s.keys[id] else { continue }
+            try stmtKey.execute(arguments: [id, k.party.rawValue, Data(k.publicKey.spkiDER), k.addedBy?.hex, k.retiredBy?.hex])
+        }
+        let stmtLot = try db.cachedStatement(sql: "INSERT OR REPLACE INTO lots (id, kind, product, class, dimension, creator, created_by, recalled_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for id in touchedOnly ? Array(t.lots) : Array(s.lots.keys) {
+            guard let l = s.lots[id] else { continue }
+            try stmtLot.execute(arguments: [id.rawValue, l.kind.rawValue, l.product, l.materialClass, l.dimension.rawValue, l.creator.rawValue, l.createdBy.hex, l.recalledBy?.hex])
+        }
+        let stmtHolding = try db.cachedStatement(sql: "INSERT OR REPLACE INTO holdings (lot, holder, amount) VALUES (?, ?, ?)")
+        for k in touchedOnly ? Array(t.holdings) : Array(s.holdings.keys) {
+            guard let v = s.holdings[k] else { continue }
+            try stmtHolding.execute(arguments: [k.lot.rawValue, k.holder.rawValue, v])
+        }
+        let stmtContained = try db.cachedStatement(sql: "INSERT OR REPLACE INTO containment (parent, lot, amount) VALUES (?, ?, ?)")
+        for k in touchedOnly ? Array(t.containment) : Array(s.containment.keys) {
+            guard let v = s.containment[k] else { continue }
+            try stmtContained.execute(arguments: [k.parent.rawValue, k.lot.rawValue, v])
+        }
+        let stmtShipment = try db.cachedStatement(sql: "INSERT OR REPLACE INTO shipments (event_id, sender, recipient, received_by) VALUES (?, ?, ?, ?)")
+        let stmtLine = try db.cachedStatement(sql: "INSERT OR REPLACE INTO shipment_lines (event_id, lot, amount) VALUES (?, ?, ?)")
+        for id in touchedOnly ? Array(t.shipments) : Array(s.shipments.keys) {
+            guard let sh = s.shipments[id] else { continue }
+            try stmtShipment.execute(arguments: [id.hex, sh.sender.rawValue, sh.recipient.rawValue, sh.receivedBy?.hex])
+            for (lot, amount) in sh.lines { try stmtLine.execute(arguments: [id.hex, lot.rawValue, amount]) }
+        }
+        let stmtCert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO certificates (issuer, number, holder, status, valid_from, valid_until, issued_by, status_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for k in touchedOnly ? Array(t.certificates) : Array(s.certificates.keys) {
+            guard let c = s.certificates[k] else { continue }
+            try stmtCert.execute(arguments: [k.issuer.rawValue, k.number, c.holder.rawValue, c.status.rawValue, c.validFrom.text, c.validUntil.text, c.issuedBy.hex, c.statusBy?.hex])
+        }
+        let stmtIncident = try db.cachedStatement(sql: "INSERT OR REPLACE INTO incidents (event_id, lot, resolved_by) VALUES (?, ?, ?)")
+        for id in touchedOnly ? Array(t.incidents) : Array(s.incidents.keys) {
+            guard let i = s.incidents[id] else { continue }
+            try stmtIncident.execute(arguments: [id.hex, i.lot.rawValue, i.resolvedBy?.hex])
+        }
+    }
+
+    static func read(_ db: Database) throws -> LedgerState {
+        var s = LedgerState()
+        func bad(_ table: String, _ key: String, _ what: String) -> StoreError { .corruptRow(table: table, key: key, problem: what) }
+        func eventID(_ text: String?, _ table: String, _ key: String) throws -> EventID? {
+            guard let text else { return nil }
+            guard let id = EventID(hex: text) else { throw bad(table, key, "bad event id") }
+            return id
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM parties") {
+            let key: String = row["id"]
+            guard let id = PartyID(key), let role = Role(rawValue: row["role"]) else { throw bad("parties", key, "bad id or role") }
+            s.setParty(id, PartyRecord(role: role, name: row["name"], registeredBy: try eventID(row["registered_by"], "parties", key),
+                                       revokedBy: try eventID(row["revoked_by"], "parties", key)))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM party_keys") {
+            let key: String = row["key_id"]
+            let spki: Data = row["spki"]
+            guard let party = PartyID(row["party"]), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else { throw bad("party_keys", key, "bad party or key") }
+            s.setKey(key, KeyRecord(party: party, publicKey: pk, addedBy: try eventID(row["added_by"], "party_keys", key),
+                                    retiredBy: try eventID(row["retired_by"], "party_keys", key)))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM lots") {
+            let key: String = row["id"]
+            guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: row["kind"]),
+                  let dim = QuantityUnit.Dimension(rawValue: row["dimension"]), let creator = PartyID(row["creator"]),
+                  let created = try eventID(row["created_by"], "lots", key) else { throw bad("lots", key, "bad column") }
+            s.setLot(id, LotRecord(kind: kind, product: row["product"], materialClass: row["class"], dimension: dim,
+                                   creator: creator, createdBy: created, recalledBy: try eventID(row["recalled_by"], "lots", key)))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM holdings") {
+            let lotText: String = row["lot"]
+            guard let lot = LotID(lotText), let holder = PartyID(row["holder"]) else { throw bad("holdings", lotText, "bad lot or holder") }
+            s.setHolding(HoldingKey(lot: lot, holder: holder), row["amount"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM containment") {
+            let lotText: String = row["lot"]
+            guard let lot = LotID(lotText), let parent = LotID(row["parent"]) else { throw bad("containment", lotText, "bad lot") }
+            s.setContainment(ContainmentKey(parent: parent, lot: lot), row["amount"])
+        }
+        var lines: [EventID: [LotID: Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM shipment_lines") {
+            let key: String = row["event_id"]
+            guard let id = try eventID(key, "shipment_lines", key), let lot = LotID(row["lot"]) else { throw bad("shipment_lines", key, "bad lot") }
+            lines[id, default: [:]][lot] = row["amount"]
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM shipments") {
+            let key: String = row["event_id"]
+            guard let id = try eventID(key, "shipments", key), let sender = PartyID(row["sender"]),
+                  let recipient = PartyID(row["recipient"]) else { throw bad("shipments", key, "bad column") }
+            s.setShipment(id, ShipmentRecord(sender: sender, recipient: recipient, lines: lines[id] ?? [:],
+                                             receivedBy: try eventID(row["received_by"], "shipments", key)))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM certificates") {
+            let number: String = row["number"]
+            guard let issuer = PartyID(row["issuer"]), let holder = PartyID(row["holder"]),
+                  let status = CertificateRecord.Status(rawValue: row["status"]),
+                  let from = Timestamp(row["valid_from"]), let until = Timestamp(row["valid_until"]),
+                  let issued = try eventID(row["issued_by"], "certificates", number) else { throw bad("certificates", number, "bad column") }
+            s.setCertificate(CertificateKey(issuer: issuer, number: number),
+                             CertificateRecord(holder: holder, status: status, validFrom: from, validUntil: until,
+                                               issuedBy: issued, statusBy: try eventID(row["status_by"], "certificates", number)))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM incidents") {
+            let key: String = row["event_id"]
+            guard let id = try eventID(key, "incidents", key), let lot = LotID(row["lot"]) else { throw bad("incidents", key, "bad column") }
+            s.setIncident(id, IncidentRecord(lot: lot, resolvedBy: try eventID(row["resolved_by"], "incidents", key)))
+        }
+        s.clearTouched()
+        return s
+    }
+}

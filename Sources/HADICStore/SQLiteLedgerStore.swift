@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import HADICCore
+import HADICCrypto
+import HADICLedger
+
+/// The ledger in one SQLite file (`DIR/ledger.sqlite`), through GRDB.
+///
+/// WAL mode with `synchronous = FULL`: a committed block survives power loss, which is what
+/// "acknowledged means durable" needs (GRDB's default for WAL would be NORMAL). One
+/// transaction per block. Writers must hold the directory's ``DataDirectoryLock``.
+public final class SQLiteLedgerStore: LedgerStore {
+    public let path: String
+    let db: DatabaseQueue
+
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var config = Configuration()
+        config.readonly = readOnly
+        config.journalMode = .wal
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+            if !readOnly {
+                try Schema.migrator.migrate(db)
+            } else if try db.read({ try !$0.tableExists("blocks") }) {
+                throw StoreError.notADataDirectory("\(path) has no ledger tables")
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.sqlite("\(path): \(error)")
+        }
+    }
+
+    /// The effective `PRAGMA synchronous` (2 = FULL), for tests of durability settings.
+    public func synchronousSetting() throws -> Int {
+        try db.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func journalMode() throws -> String {
+        try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: Blocks and events
+
+    public func block(at height: UInt64) throws -> SealedBlock? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT header, signature, checkpoint FROM blocks WHERE height = ?", arguments: [Int64(height)]) else { return nil }
+            return try Self.sealedBlock(row)
+        }
+    }
+
+    public func latestBlock() throws -> SealedBlock? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT header, signature, checkpoint FROM blocks ORDER BY height DESC LIMIT 1") else { return nil }
+            return try Self.sealedBlock(row)
+        }
+    }
+
+    static func sealedBlock(_ row: Row) throws -> SealedBlock {
+        let header: Data = row["header"]
+        let signature: Data = row["signature"]
+        return SealedBlock(header: try BlockHeader.parse([UInt8](header)), signature: [UInt8](signature), checkpoint: row["checkpoint"])
+    }
+
+    public func containsEvent(_ id: EventID) throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM events WHERE id = ?", arguments: [Data(id.bytes)]) ?? false
+        }
+    }
+
+    public func event(id: EventID) throws -> StoredEvent? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.storedEvent)
+        }
+    }
+
+    public func event(at index: UInt64) throws -> StoredEvent? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE leaf_index = ?", arguments: [Int64(index)]).map(Self.storedEvent)
+        }
+    }
+
+    public func events(in range: Range<UInt64>) throws -> [StoredEvent] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                             arguments: [Int64(range.lowerBound), Int64(range.upperBound)]).map(Self.storedEvent)
+        }
+    }
+
+    public func leaves(in range: Range<UInt64>) throws -> [[UInt8]] {
+        try db.read { db in
+            try Data.fetchAll(db, sql: "SELECT leaf FROM events WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                              arguments: [Int64(range.lowerBound), Int64(range.upperBound)]).map { [UInt8]($0) }
+        }
+    }
+
+    public func eventCount() throws -> UInt64 {
+        try db.read { UInt64(try Int64.fetchOne($0, sql: "SELECT COUNT(*) FROM events") ?? 0) }
+    }
+
+    static func storedEvent(_ row: Row) throws -> StoredEvent {
+        let index: Int64 = row["leaf_index"]
+        let idData: Data = row["id"]
+        let typeText: String = row["type"]
+        let actorText: String = row["actor"]
+        let timeText: String = row["time"]
+        let key = "\(index)"
+        guard let id = EventID(bytes: [UInt8](idData)) else { throw StoreError.corruptRow(table: "events", key: key, problem: "id is not 32 bytes") }
+        guard let type = EventType(rawValue: typeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "unknown type \(typeText)") }
+        guard let actor = PartyID(actorText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad actor") }
+        guard let time = Timestamp(timeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad time") }
+        let leaf: Data = row["leaf"]
+        let block: Int64 = row["block"]
+        return StoredEvent(index: UInt64(index), id: id, block: UInt64(block), type: type, actor: actor, time: time, leafBytes: [UInt8](leaf))
+    }
+
+    // MARK: Merkle nodes
+
+    public func merkleNode(_ id: MerkleNodeID) throws -> [UInt8]? {
+        try db.read { db in
+            try Data.fetchOne(db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND position = ?",
+                              arguments: [id.level, Int64(id.index)]).map { [UInt8]($0) }
+        }
+    }
+
+    public func forEachMerkleNode(_ body: (MerkleNode) throws -> Void) throws {
+        try db.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT level, position, hash FROM merkle_nodes ORDER BY level, position")
+            while let row = try cursor.next() {
+                let level: Int = row[0]
+                let position: Int64 = row[1]
+                let hash: Data = row[2]
+                try body(MerkleNode(id: MerkleNodeID(level: level, index: UInt64(position)), hash: [UInt8](hash)))
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    public func initialize(genesis: SealedBlock, state: LedgerState) throws {
+        try db.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks") == 0 else {
+                throw LedgerError.alreadyInitialized("\(path) already holds a ledger")
+            }
+            try Self.insertBlock(genesis, db)
+            try DerivedRows.write(state, touchedOnly: false, db)
+        }
+    }
+
+    public func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws {
+        try db.write { db in
+            try Self.insertBlock(block, db)
+            let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (leaf_index, id, block, type, actor, time, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for e in events {
+                try insertEvent.execute(arguments: [Int64(e.index), Data(e.id.bytes), Int64(e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
+            }
+            try Self.insertNodes(nodes, db)
+            try DerivedRows.write(state, touchedOnly: true, db)
+        }
+    }
+
+    public func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws {
+        try db.write { db in
+            for table in Schema.derivedTables { try db.execute(sql: "DELETE FROM \(table)") }
+            try Self.insertNodes(nodes, db)
+            try DerivedRows.write(state, touchedOnly: false, db)
+        }
+    }
+
+    static func insertBlock(_ block: SealedBlock, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO blocks (height, hash, header, signature, checkpoint) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [Int64(block.height), Data(block.header.hash), Data(block.header.canonicalBytes), Data(block.signature), block.checkpoint])
+    }
+
+    static func insertNodes(_ nodes: [MerkleNode], _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, position, hash) VALUES (?, ?, ?)")
+        for n in nodes {
+            try insert.execute(arguments: [n.id.level, Int64(n.id.index), Data(n.hash)])
+        }
+    }
+
+    public func loadState() throws -> LedgerState {
+        try db.read { try DerivedRows.read($0) }
+    }
+
+    /// Runs raw SQL, for tests that play an attacker with write access to the file.
+    public func executeUnchecked(_ sql: String) throws {
+        try db.writeWithoutTransaction { try $0.execute(sql: sql) }
+    }
+}

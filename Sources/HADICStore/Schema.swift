@@ -1,0 +1,98 @@
+import GRDB
+
+/// The SQLite schema, as named migrations applied in order (docs/STORAGE.md).
+///
+/// Ledger tables (`blocks`, `events`) are append-only: triggers refuse UPDATE and DELETE.
+/// Every other table is derived from the events and can be rebuilt by `hadic reindex`.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-ledger-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE blocks (
+                    height INTEGER PRIMARY KEY,
+                    hash BLOB NOT NULL UNIQUE,
+                    header BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    checkpoint TEXT NOT NULL
+                );
+                CREATE TABLE events (
+                    leaf_index INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    block INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    leaf BLOB NOT NULL
+                );
+                CREATE INDEX events_by_block ON events(block);
+                """)
+        }
+        m.registerMigration("v1-append-only-triggers") { db in
+            for table in ["blocks", "events"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'append-only: \(table) rows cannot be updated'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'append-only: \(table) rows cannot be deleted'); END;
+                    """)
+            }
+        }
+        m.registerMigration("v1-merkle-nodes") { db in
+            try db.execute(sql: """
+                CREATE TABLE merkle_nodes (
+                    level INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (level, position)
+                ) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration("v1-derived-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE parties (
+                    id TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL,
+                    registered_by TEXT, revoked_by TEXT
+                );
+                CREATE TABLE party_keys (
+                    key_id TEXT PRIMARY KEY, party TEXT NOT NULL, spki BLOB NOT NULL,
+                    added_by TEXT, retired_by TEXT
+                );
+                CREATE INDEX party_keys_by_party ON party_keys(party);
+                CREATE TABLE lots (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, product TEXT NOT NULL, class TEXT NOT NULL,
+                    dimension TEXT NOT NULL, creator TEXT NOT NULL, created_by TEXT NOT NULL, recalled_by TEXT
+                );
+                CREATE TABLE holdings (
+                    lot TEXT NOT NULL, holder TEXT NOT NULL, amount INTEGER NOT NULL,
+                    PRIMARY KEY (lot, holder)
+                ) WITHOUT ROWID;
+                CREATE INDEX holdings_by_holder ON holdings(holder);
+                CREATE TABLE containment (
+                    parent TEXT NOT NULL, lot TEXT NOT NULL, amount INTEGER NOT NULL,
+                    PRIMARY KEY (parent, lot)
+                ) WITHOUT ROWID;
+                CREATE TABLE shipments (
+                    event_id TEXT PRIMARY KEY, sender TEXT NOT NULL, recipient TEXT NOT NULL, received_by TEXT
+                );
+                CREATE TABLE shipment_lines (
+                    event_id TEXT NOT NULL, lot TEXT NOT NULL, amount INTEGER NOT NULL,
+                    PRIMARY KEY (event_id, lot)
+                ) WITHOUT ROWID;
+                CREATE TABLE certificates (
+                    issuer TEXT NOT NULL, number TEXT NOT NULL, holder TEXT NOT NULL, status TEXT NOT NULL,
+                    valid_from TEXT NOT NULL, valid_until TEXT NOT NULL, issued_by TEXT NOT NULL, status_by TEXT,
+                    PRIMARY KEY (issuer, number)
+                );
+                CREATE TABLE incidents (
+                    event_id TEXT PRIMARY KEY, lot TEXT NOT NULL, resolved_by TEXT
+                );
+                """)
+        }
+        return m
+    }
+
+    /// The derived tables, emptied and refilled by a reindex.
+    static let derivedTables = ["merkle_nodes", "parties", "party_keys", "lots", "holdings", "containment",
+                                "shipments", "shipment_lines", "certificates", "incidents"]
+}

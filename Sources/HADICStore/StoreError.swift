@@ -1,0 +1,20 @@
+/// Failures of the data directory and its SQLite file.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Another process holds the data directory for writing.
+    case locked(directory: String, holder: String)
+    case notADataDirectory(String)
+    case corruptRow(table: String, key: String, problem: String)
+    case sqlite(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .locked(let dir, let holder):
+            return "data directory \(dir) is held by another writer (\(holder)); stop it, or submit through the node with --node HOST:PORT"
+        case .notADataDirectory(let s): return "not a HADIC data directory: \(s)"
+        case .corruptRow(let table, let key, let problem): return "stored \(table) row \(key): \(problem)"
+        case .sqlite(let s): return "sqlite: \(s)"
+        case .io(let s): return s
+        }
+    }
+}

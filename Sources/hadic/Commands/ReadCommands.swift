@@ -1,0 +1,232 @@
+import ArgumentParser
+import Foundation
+import HADICCore
+import HADICCrypto
+import HADICLedger
+import HADICStore
+
+/// Opens a data directory for reading and returns its head and genesis.
+struct LedgerReader {
+    let dir: DataDirectory
+    let genesisBlock: SealedBlock
+    let genesis: Genesis
+    let head: SealedBlock
+
+    init(_ path: String) throws {
+        dir = try DataDirectory(reading: path)
+        guard let g = try dir.store.block(at: 0), let genesis = g.header.genesis, let head = try dir.store.latestBlock() else {
+            throw CLIFailure("\(path) holds no genesis block")
+        }
+        genesisBlock = g
+        self.genesis = genesis
+        self.head = head
+    }
+
+    var ledgerID: String { Hex.encode(genesisBlock.header.hash) }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Print the ledger's origin, id, height, tree size, root and sequencer key."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(help: "Print JSON (fields: origin, ledger_id, height, tree_size, root, root_hex, block_time, sequencer_key, sequencer_key_id, admins).")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            let h = r.head.header
+            if json {
+                let value: JSONValue = .object([
+                    "origin": .string(r.genesis.origin), "ledger_id": .string(r.ledgerID),
+                    "height": .number(JSONNumber(Int(h.height))), "tree_size": .number(JSONNumber(Int(h.treeSize))),
+                    "root": .string(Base64.encode(h.treeRoot)), "root_hex": .string(Hex.encode(h.treeRoot)),
+                    "block_time": .string(h.time.text),
+                    "sequencer_key": .string(Base64.encode(r.genesis.sequencerKey.spkiDER)),
+                    "sequencer_key_id": .string(r.genesis.sequencerKey.keyID),
+                    "admins": .array(r.genesis.admins.map { .object(["party": .string($0.party.rawValue), "key_id": .string($0.publicKey.keyID)]) }),
+                ])
+                print(value.prettyPrinted())
+            } else {
+                print("""
+                    origin         \(r.genesis.origin)
+                    ledger id      \(r.ledgerID)
+                    height         \(h.height)
+                    tree size      \(h.treeSize)
+                    root           \(Base64.encode(h.treeRoot))
+                    last block     \(h.time)
+                    sequencer key  \(r.genesis.sequencerKey.keyID) (ed25519)
+                    admins         \(r.genesis.admins.map { "\($0.party)" }.joined(separator: ", "))
+                    """)
+            }
+        }
+    }
+}
+
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            FileHandle.standardOutput.write(Data(r.head.checkpoint.utf8))
+        }
+    }
+}
+
+struct BlockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "block",
+        abstract: "Print one block: header, hash, signature, checkpoint and event ids, as JSON."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Argument(help: "The block height (0 is genesis).")
+    var height: UInt64
+
+    func run() throws {
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            guard let block = try r.dir.store.block(at: height) else {
+                throw CLIFailure("no block at height \(height) (the head is \(r.head.height))")
+            }
+            var previousSize: UInt64 = 0
+            if height > 0, let prev = try r.dir.store.block(at: height - 1) { previousSize = prev.header.treeSize }
+            let events = try r.dir.store.events(in: previousSize..<block.header.treeSize)
+            let value: JSONValue = .object([
+                "height": .number(JSONNumber(Int(height))),
+                "hash": .string(Hex.encode(block.header.hash)),
+                "header": (try? JSONValue.parse(block.header.canonicalBytes)) ?? .null,
+                "signature": .string(Base64.encode(block.signature)),
+                "checkpoint": .string(block.checkpoint),
+                "first_index": .number(JSONNumber(Int(previousSize))),
+                "events": .array(events.map { .string($0.id.hex) }),
+            ])
+            print(value.prettyPrinted())
+        }
+    }
+}
+
+struct EventCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "event",
+        abstract: "Print one event by id: its leaf index, block, and signed envelope, as JSON."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Argument(help: "The event id (64 lowercase hex digits).")
+    var id: String
+
+    func validate() throws {
+        guard EventID(hex: id) != nil else { throw ValidationError("an event id is 64 lowercase hex digits") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            guard let eventID = EventID(hex: id), let e = try r.dir.store.event(id: eventID) else {
+                throw CLIFailure("no event \(id) in this ledger")
+            }
+            let value: JSONValue = .object([
+                "id": .string(e.id.hex), "index": .number(JSONNumber(Int(e.index))), "block": .number(JSONNumber(Int(e.block))),
+                "event": (try? JSONValue.parse(e.leafBytes)) ?? .null,
+            ])
+            print(value.prettyPrinted())
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print every event's leaf bytes (canonical signed envelope), one per line, in ledger order.",
+        discussion: "The output can be appended to another ledger of the same id with `hadic append --signed`, or hashed to recompute the Merkle tree (docs/FORMATS.md)."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            var out = Output()
+            var start: UInt64 = 0
+            while start < r.head.header.treeSize {
+                let end = min(r.head.header.treeSize, start + 4096)
+                for leaf in try r.dir.store.leaves(in: start..<end) { out.line(bytes: leaf) }
+                start = end
+            }
+            out.flush()
+        }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the ledger's integrity; exit 0 if intact, 1 naming the first bad block or event.",
+        discussion: """
+            Quick (default): hash links, heights and times, header and checkpoint signatures, \
+            every Merkle root recomputed from the stored events, every stored Merkle node.
+            --full also: every event parsed and its id recomputed, every signature verified (all \
+            cores), every admission rule replayed from genesis, and the derived tables compared \
+            with that replay.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(help: "Also verify every event signature and replay every admission rule.")
+    var full = false
+
+    @Option(help: ArgumentHelp("Trust only this sequencer public key (PEM).", valueName: "PUBFILE"))
+    var trust: String?
+
+    func run() throws {
+        var failed = false
+        try reportingFailures {
+            let r = try LedgerReader(data.data)
+            let trusted = try trust.map { try PublicKey(contentsOf: $0) }
+            let started = DispatchTime.now()
+            do {
+                let report = try LedgerVerifier(store: r.dir.store, trustedSequencerKey: trusted).verify(full: full)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                var line = "intact: \(report.blocks) blocks, \(report.events) events, \(report.merkleNodes) Merkle nodes; tree size \(report.treeSize), root \(Base64.encode(report.root))"
+                if full { line += "; \(report.signaturesChecked) signatures and admission rules replayed, derived tables match (\(report.parties) parties, \(report.lots) lots, \(report.certificates) certificates)" }
+                print(line + String(format: "; %.2fs", seconds))
+            } catch {
+                printError("hadic: NOT INTACT: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct ReindexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reindex",
+        abstract: "Rebuild every derived table (holdings, lots, certificates, Merkle nodes, ...) from the events alone."
+    )
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try reportingFailures {
+            let dir = try DataDirectory(writing: data.data, holder: "hadic reindex")
+            let rebuilt = try DerivedRebuild.rebuild(from: dir.store)
+            try dir.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes)
+            print("rebuilt: \(rebuilt.state.parties.count) parties, \(rebuilt.state.lots.count) lots, \(rebuilt.state.certificates.count) certificates, \(rebuilt.nodes.count) Merkle nodes")
+        }
+    }
+}

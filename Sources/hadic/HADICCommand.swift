@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `hadic`: the HADIC ledger's command line.
+@main
+struct HADICCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hadic",
+        abstract: "Halal Digital Chain: a signed, append-only ledger of halal supply-chain provenance.",
+        discussion: """
+            Suppliers sign events with their own keys (hadic sign); a sequencer admits them into \
+            hash-linked, signed blocks over one RFC 9162 Merkle tree (hadic append); anyone can \
+            check the whole ledger (hadic verify --full).
+
+            A first ledger:
+              hadic key generate --out seq.key
+              hadic key generate --out admin.key
+              hadic init --data ./hadic-data --name example.org/hadic --sequencer-key seq.key --admin-key admin.key.pub
+              hadic append --data ./hadic-data --key admin.key --actor admin events.jsonl
+              hadic verify --data ./hadic-data --full
+
+            Exit status: 0 success; 1 the ledger failed verification, or an event was refused; \
+            2 any other failure; 64 usage errors.
+            """,
+        subcommands: [
+            KeyCommand.self, InitCommand.self, SignCommand.self, AppendCommand.self,
+            StatusCommand.self, CheckpointCommand.self, BlockCommand.self, EventCommand.self,
+            ExportCommand.self, VerifyCommand.self, ReindexCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,29 @@
+import Foundation
+import HADICCore
+
+/// Reads JSON-lines input from a file or standard input ("-" or no argument).
+enum InputLines {
+    /// Non-empty lines with their 1-based line numbers.
+    static func read(_ path: String?) throws -> [(number: Int, bytes: ArraySlice<UInt8>)] {
+        let data: Data
+        if let path, path != "-" {
+            guard let d = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read \(path)") }
+            data = d
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        let bytes = [UInt8](data)
+        var lines: [(Int, ArraySlice<UInt8>)] = []
+        var start = 0
+        var number = 1
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+            var end = i
+            if end > start && bytes[end - 1] == 0x0D { end -= 1 }
+            let slice = bytes[start..<end]
+            if slice.contains(where: { $0 != 0x20 && $0 != 0x09 }) { lines.append((number, slice)) }
+            start = i + 1
+            number += 1
+        }
+        return lines
+    }
+}
