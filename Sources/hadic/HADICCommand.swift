@@ -24,7 +24,7 @@ struct HADICCommand: ParsableCommand {
         subcommands: [
             KeyCommand.self, InitCommand.self, SignCommand.self, AppendCommand.self,
             StatusCommand.self, CheckpointCommand.self, BlockCommand.self, EventCommand.self,
-            ExportCommand.self, VerifyCommand.self, ReindexCommand.self,
+            ExportCommand.self, VerifyCommand.self, ReindexCommand.self, SynthCommand.self,
         ]
     )
 }

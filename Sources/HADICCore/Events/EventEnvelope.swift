@@ -97,6 +97,9 @@ public struct EventEnvelope: Sendable {
 
         public var signingInput: [UInt8] { EventEnvelope.domainSeparator + JSONValue.object(json).canonicalBytes }
 
+        /// The id the signed event will have (it does not depend on the signature).
+        public var id: EventID { EventID(digest: SHA256.hash(signingInput)) }
+
         /// Signs with the author's private key (which never leaves the author's machine).
         public func signed(with key: PrivateKey) throws -> EventEnvelope {
             try EventEnvelope(parts: self, signature: key.sign(signingInput))
