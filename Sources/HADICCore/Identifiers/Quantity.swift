@@ -97,6 +97,15 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
         return o3 ? nil : total
     }
 
+    /// Whether `text` is a plain non-negative decimal: `0`, `12`, `0.35` (no sign, exponent or
+    /// leading zeros), as measured values are written.
+    public static func isDecimalText(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits: (Substring) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard text.utf8.count <= 40, digits(parts[0]), parts[0] == "0" || !parts[0].hasPrefix("0") else { return false }
+        return parts.count == 1 || digits(parts[1])
+    }
+
     /// A micro-unit amount written as a decimal in `unit`, trailing zeros removed.
     public static func format(micro: Int64, in unit: QuantityUnit) -> String {
         let negative = micro < 0

@@ -21,7 +21,7 @@ public struct LotInspect: Sendable {
         result = try r.parsed("result", { Result(rawValue: $0) }, expected: "one of " + Result.allCases.map(\.rawValue).joined(separator: ", "))
         if var m = try r.optionalObject("measurement") {
             let value = try m.string("value", maxLength: 40)
-            guard Quantity.parseMicro(value, unit: .l) != nil || value == "0" || value.hasPrefix("0.") else {
+            guard Quantity.isDecimalText(value) else {
                 throw SchemaError(path: m.childPath("value"), problem: "expected a decimal like \"0.35\"")
             }
             measurement = Measurement(value: value, unit: try m.identifier("unit"))
