@@ -10,6 +10,8 @@ public protocol LedgerStore: AnyObject {
     func block(at height: UInt64) throws -> SealedBlock?
     func latestBlock() throws -> SealedBlock?
     func containsEvent(_ id: EventID) throws -> Bool
+    /// Those of `ids` already in the ledger (one round trip for a whole batch).
+    func knownEvents(among ids: [EventID]) throws -> Set<EventID>
     func event(id: EventID) throws -> StoredEvent?
     func event(at index: UInt64) throws -> StoredEvent?
     /// Leaf bytes of the events with leaf index in `range`, in order.
@@ -27,4 +29,13 @@ public protocol LedgerStore: AnyObject {
     func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws
     /// Replaces every derived table (state and Merkle nodes) with the given ones.
     func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws
+}
+
+extension LedgerStore {
+    /// One lookup per id; stores that can answer a whole batch at once should override it.
+    public func knownEvents(among ids: [EventID]) throws -> Set<EventID> {
+        var known = Set<EventID>()
+        for id in ids where try containsEvent(id) { known.insert(id) }
+        return known
+    }
 }

@@ -73,6 +73,17 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func knownEvents(among ids: [EventID]) throws -> Set<EventID> {
+        try db.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE id = ?")
+            var known = Set<EventID>()
+            for id in ids where try Bool.fetchOne(statement, arguments: [Data(id.bytes)]) ?? false {
+                known.insert(id)
+            }
+            return known
+        }
+    }
+
     public func event(id: EventID) throws -> StoredEvent? {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.storedEvent)

@@ -10,7 +10,7 @@
 ///   every other character (including `/`, U+007F and all non-ASCII) as its literal UTF-8;
 /// - numbers in ECMAScript `Number::toString` form (section 3.2.2.3, see
 ///   ``ECMAScriptNumberFormatter``); `true`, `false`, `null` as themselves.
-/// The output parses back (``JSONValue/parse(_:limits:)``) to a value equal to the input.
+/// The output parses back (`JSONValue.parse`) to a value equal to the input.
 public enum CanonicalJSON {
     /// The canonical UTF-8 bytes of `value`.
     public static func encode(_ value: JSONValue) -> [UInt8] {

@@ -2,7 +2,7 @@
 ///
 /// Guarantees:
 /// - `double` is always finite (never NaN or ±Infinity): the parser refuses overflowing
-///   literals, ``init(finite:)`` returns nil for non-finite values, and ``init(_:)-(Double)``
+///   literals, ``init(finite:)`` returns nil for non-finite values, and `init(_: Double)`
 ///   treats a non-finite argument as a programming error.
 /// - Equality and hashing use only `double` (so `+0 == -0`, and `1.0`, `1`, `10e-1` parsed
 ///   from different spellings are equal); `literal` is informational.

@@ -10,7 +10,7 @@
 ///   scalars (byte for byte in UTF-8, not by Swift's canonical equivalence), numbers by their
 ///   IEEE-754 value (`+0 == -0`), objects regardless of member order. So two values are
 ///   equal exactly when their canonical bytes are equal. Hashing is consistent with it.
-/// - ``parse(_:limits:)-(some Collection<UInt8>,_)`` accepts only strict RFC 8259 text
+/// - `parse` accepts only strict RFC 8259 text
 ///   within I-JSON; see ``JSONParseError`` for what is refused.
 public enum JSONValue: Hashable, Sendable {
     case null

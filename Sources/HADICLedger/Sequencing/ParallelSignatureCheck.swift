@@ -8,37 +8,21 @@ import HADICCrypto
 /// state before the batch). An event whose key is not found yet (registered earlier in the same
 /// batch) gets `nil` and is verified in order by the admission rules.
 public enum ParallelSignatureCheck {
-    public static func verify(_ events: [EventEnvelope], lookup: (EventEnvelope) -> PublicKey?) -> [Bool?] {
-        let keys = events.map(lookup)
-        let results = ResultBuffer(count: events.count)
-        let workers = max(1, System.activeProcessorCount)
-        let chunk = max(16, (events.count + workers * 4 - 1) / (workers * 4))
-        let chunks = (events.count + chunk - 1) / chunk
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let end = min(events.count, (c + 1) * chunk)
-            for i in (c * chunk)..<end {
-                if let key = keys[i] {
-                    results.set(i, key.isValidSignature(events[i].signature, for: events[i].signingInput))
-                }
-            }
+    /// A signature checked ahead of admission, against the key the state held before the batch.
+    public struct Precheck: Sendable {
+        public let key: PublicKey?
+        public let valid: Bool?
+
+        /// The precomputed result, if the actor's key is still the one it was checked against.
+        public func result(for current: PublicKey?) -> Bool? { current == key ? valid : nil }
+    }
+
+    public static func verify(_ events: [EventEnvelope], lookup: (EventEnvelope) -> PublicKey?) -> [Precheck] {
+        let keyed = events.map { (event: $0, key: lookup($0)) }
+        return parallelMap(keyed) { item in
+            Precheck(key: item.key, valid: item.key.map { $0.isValidSignature(item.event.signature, for: item.event.signingInput) })
         }
-        return results.values
     }
-}
-
-/// Disjoint writes from concurrent workers, read after they all finish.
-private final class ResultBuffer: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Bool?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit { storage.deallocate() }
-
-    func set(_ i: Int, _ v: Bool) { storage[i] = v }
-    var values: [Bool?] { Array(storage) }
 }
 
 /// The number of cores this process may use.

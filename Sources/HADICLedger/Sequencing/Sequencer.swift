@@ -68,11 +68,12 @@ public final class Sequencer {
     public func submit(_ inputs: [Result<EventEnvelope, AdmissionError>]) throws -> [Result<Receipt, AdmissionError>] {
         let envelopes = inputs.compactMap { try? $0.get() }
         let now = max(clock(), head.header.time)
-        let preState = state
-        let verified = ParallelSignatureCheck.verify(envelopes) { preState.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        let prechecks = ParallelSignatureCheck.verify(envelopes) { state.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        let known = try store.knownEvents(among: envelopes.map(\.id))
 
-        var working = state
-        working.clearTouched()
+        // Admission never mutates state for a refused event, so the batch works on `state`
+        // directly (no copy of every table per block); if sealing fails, state is reloaded.
+        state.clearTouched()
         var batchIDs = Set<EventID>()
         var admitted: [EventEnvelope] = []
         var outcomes: [Result<Int, AdmissionError>] = []
@@ -82,15 +83,14 @@ public final class Sequencer {
             case .failure(let error):
                 outcomes.append(.failure(error))
             case .success(let e):
-                let pre = verified[next]
+                let precheck = prechecks[next]
                 next += 1
-                // A key known before the batch but retired or changed within it is re-checked here.
-                let signatureValid = working.activeKey(e.keyID, of: e.actor)?.publicKey == preState.activeKey(e.keyID, of: e.actor)?.publicKey ? pre : nil
                 do {
-                    try admission.check(e, in: working, now: now, signatureValid: signatureValid) { id in
-                        batchIDs.contains(id) || ((try? self.store.containsEvent(id)) ?? true)
+                    let current = state.activeKey(e.keyID, of: e.actor)?.publicKey
+                    try admission.check(e, in: state, now: now, signatureValid: precheck.result(for: current)) { id in
+                        batchIDs.contains(id) || known.contains(id)
                     }
-                    admission.apply(e, to: &working)
+                    admission.apply(e, to: &state)
                     batchIDs.insert(e.id)
                     outcomes.append(.success(admitted.count))
                     admitted.append(e)
@@ -103,7 +103,13 @@ public final class Sequencer {
         var first: UInt64 = 0
         var height: UInt64 = 0
         if !admitted.isEmpty {
-            let block = try seal(admitted, state: working, time: now)
+            let block: SealedBlock
+            do {
+                block = try seal(admitted, time: now)
+            } catch {
+                state = try store.loadState()
+                throw error
+            }
             first = block.header.treeSize - UInt64(admitted.count)
             height = block.height
         }
@@ -112,7 +118,7 @@ public final class Sequencer {
         }
     }
 
-    private func seal(_ events: [EventEnvelope], state newState: LedgerState, time: Timestamp) throws -> SealedBlock {
+    private func seal(_ events: [EventEnvelope], time: Timestamp) throws -> SealedBlock {
         var newFrontier = frontier
         var nodes: [MerkleNode] = []
         nodes.reserveCapacity(events.count * 2)
@@ -127,10 +133,8 @@ public final class Sequencer {
                                        treeSize: newFrontier.size, treeRoot: newFrontier.root)
         let checkpoint = try Checkpoint(origin: genesis.origin, size: header.treeSize, root: header.treeRoot).sign(with: key)
         let block = SealedBlock(header: header, signature: try key.sign(header.signingInput), checkpoint: checkpoint.serialized)
-        try store.append(block, events: stored, nodes: nodes, state: newState)
-        var committed = newState
-        committed.clearTouched()
-        state = committed
+        try store.append(block, events: stored, nodes: nodes, state: state)
+        state.clearTouched()
         frontier = newFrontier
         head = block
         return block

@@ -142,14 +142,16 @@ public struct LedgerVerifier {
 
     private func replay(_ stored: [StoredEvent], block: BlockHeader, state: inout LedgerState, admission: Admission,
                         seen: inout Set<EventID>, report: inout VerificationReport) throws {
+        let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(stored) { e in
+            Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(e.leafBytes) }
+        }
         var envelopes: [EventEnvelope] = []
         envelopes.reserveCapacity(stored.count)
-        for e in stored {
+        for (e, result) in zip(stored, parsed) {
             let env: EventEnvelope
-            do {
-                env = try EventEnvelope.parse(e.leafBytes)
-            } catch {
-                throw VerificationFailure(eventLocation(e), "\(error)")
+            switch result {
+            case .success(let v): env = v
+            case .failure(let error): throw VerificationFailure(eventLocation(e), "\(error)")
             }
             guard env.leafBytes == e.leafBytes else { throw VerificationFailure(eventLocation(e), "leaf bytes are not canonical JSON") }
             guard env.id == e.id else { throw VerificationFailure(eventLocation(e), "stored id differs from the id of its bytes (\(env.id))") }
@@ -158,12 +160,11 @@ public struct LedgerVerifier {
             }
             envelopes.append(env)
         }
-        let pre = state
-        let verified = ParallelSignatureCheck.verify(envelopes) { pre.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        let prechecks = ParallelSignatureCheck.verify(envelopes) { state.activeKey($0.keyID, of: $0.actor)?.publicKey }
         for (i, env) in envelopes.enumerated() {
-            let sameKey = state.activeKey(env.keyID, of: env.actor)?.publicKey == pre.activeKey(env.keyID, of: env.actor)?.publicKey
+            let current = state.activeKey(env.keyID, of: env.actor)?.publicKey
             do {
-                try admission.check(env, in: state, now: block.time, signatureValid: sameKey ? verified[i] : nil) { seen.contains($0) }
+                try admission.check(env, in: state, now: block.time, signatureValid: prechecks[i].result(for: current)) { seen.contains($0) }
             } catch {
                 throw VerificationFailure(eventLocation(stored[i]), "would be refused: \(error)")
             }

@@ -16,10 +16,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
-func describe(_ error: any Error) -> String {
-    if let e = error as? CustomStringConvertible { return e.description }
-    return "\(error)"
-}
+func describe(_ error: any Error) -> String { String(describing: error) }
 
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))

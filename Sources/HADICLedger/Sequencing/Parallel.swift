@@ -1,7 +1,7 @@
 import Dispatch
 
-/// Maps on every core, keeping order; for CPU-bound per-item work (parsing, signing).
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+/// Maps on every core, keeping order; for CPU-bound per-item work (parsing, signing, verifying).
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     guard items.count > 64 else { return items.map(transform) }
     let box = SlotBuffer<R>(count: items.count)
     let chunk = 64
