@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `hadic`: the HADIC ledger's command line.
 @main
@@ -27,4 +28,25 @@ struct HADICCommand: ParsableCommand {
             ExportCommand.self, VerifyCommand.self, ReindexCommand.self, SynthCommand.self,
         ]
     )
+
+    /// Like ArgumentParser's own `main`, but a usage error is one line on stderr (the cause and
+    /// where to get help) rather than the whole usage text, and exits 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = self.message(for: error)
+            if !message.isEmpty {
+                let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+                printError("hadic: \(firstLine.replacingOccurrences(of: "Error: ", with: "")) (see `hadic --help` or `hadic COMMAND --help`)")
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
