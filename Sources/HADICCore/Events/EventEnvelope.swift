@@ -28,20 +28,11 @@ public struct EventEnvelope: Sendable {
 
     /// Parses and checks the shape of one envelope (any JSON spelling; HADIC re-canonicalises).
     public static func parse(_ bytes: some Collection<UInt8>) throws(AdmissionError) -> EventEnvelope {
-        guard bytes.count <= Limits.maxInputLineBytes else {
-            throw AdmissionError(.tooLarge, "input line of \(bytes.count) bytes exceeds \(Limits.maxInputLineBytes)")
-        }
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes, limits: JSONLimits(maxDepth: Limits.maxDepth, maxBytes: Limits.maxInputLineBytes))
-        } catch {
-            throw AdmissionError(.schema, "not valid JSON: \(error)")
-        }
-        return try parse(json)
+        try parse(try InputLine.json(bytes))
     }
 
     public static func parse(_ json: JSONValue) throws(AdmissionError) -> EventEnvelope {
-        do {
+        try InputLine.refusingAsSchema {
             var r = try FieldReader(json, path: "")
             guard r.keys.contains("sig") else { throw SchemaError(path: "sig", problem: "required field is missing") }
             let parts = try readUnsigned(&r)
@@ -51,12 +42,6 @@ public struct EventEnvelope: Sendable {
                 throw SchemaError(path: "sig", problem: "expected standard base64 with padding")
             }
             return try EventEnvelope(parts: parts, signature: signature)
-        } catch let e as SchemaError {
-            throw AdmissionError(.schema, e.description)
-        } catch let e as AdmissionError {
-            throw e
-        } catch {
-            throw AdmissionError(.schema, "\(error)")
         }
     }
 

@@ -4,40 +4,14 @@ import HADICCore
 import HADICCrypto
 
 /// Event templates in, signed envelopes out. Shared by `sign` and `append --key`.
-struct TemplateSigner {
+struct TemplateSigner: Sendable {
     let key: PrivateKey
     let actor: PartyID
     let ledger: String
 
     /// Signs one template line `{"type":…,"body":…[,"time":…]}`; refusals name the field.
     func sign(_ line: ArraySlice<UInt8>, now: Timestamp) throws(AdmissionError) -> EventEnvelope {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(line, limits: JSONLimits(maxDepth: Limits.maxDepth, maxBytes: Limits.maxInputLineBytes))
-        } catch {
-            throw AdmissionError(.schema, "not valid JSON: \(error)")
-        }
-        do {
-            var r = try FieldReader(json, path: "")
-            let type = try r.parsed("type", { EventType(rawValue: $0) }, expected: "a known event type")
-            let body = try r.value("body")
-            let time = try r.optionalParsed("time", { Timestamp($0) }, expected: "an RFC 3339 UTC time") ?? now
-            try r.finish()
-            let parts = try EventEnvelope.Unsigned(ledger: ledger, type: type, actor: actor, keyID: key.publicKey.keyID, time: time, body: body)
-            do {
-                return try EventEnvelope(parts: parts, signature: try key.sign(parts.signingInput))
-            } catch let e as AdmissionError {
-                throw e
-            } catch {
-                throw AdmissionError(.signature, "signing failed: \(error)")
-            }
-        } catch let e as SchemaError {
-            throw AdmissionError(.schema, e.description)
-        } catch let e as AdmissionError {
-            throw e
-        } catch {
-            throw AdmissionError(.schema, "\(error)")
-        }
+        try EventTemplate.parse(line).signed(ledger: ledger, actor: actor, key: key, now: now)
     }
 }
 
