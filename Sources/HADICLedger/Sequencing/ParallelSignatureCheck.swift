@@ -17,6 +17,14 @@ public enum ParallelSignatureCheck {
         public func result(for current: PublicKey?) -> Bool? { current == key ? valid : nil }
     }
 
+    /// Checks each event against the active key its actor had in `keys`.
+    public static func verify(_ events: [EventEnvelope], keys: [String: KeyRecord]) -> [Precheck] {
+        verify(events) { e in
+            guard let k = keys[e.keyID], k.party == e.actor, k.retiredBy == nil else { return nil }
+            return k.publicKey
+        }
+    }
+
     public static func verify(_ events: [EventEnvelope], lookup: (EventEnvelope) -> PublicKey?) -> [Precheck] {
         let keyed = events.map { (event: $0, key: lookup($0)) }
         return parallelMap(keyed) { item in
@@ -41,3 +49,16 @@ import Glibc
 #else
 import Foundation
 #endif
+
+/// A batch of parsed events with their signatures checked, on all cores, against a snapshot of
+/// the ledger's keys. It can be prepared while the previous batch is being sealed: an event whose
+/// key changed since the snapshot is simply verified again during admission.
+public struct PreparedBatch: Sendable {
+    public let inputs: [Result<EventEnvelope, AdmissionError>]
+    public let prechecks: [ParallelSignatureCheck.Precheck]
+
+    public init(_ inputs: [Result<EventEnvelope, AdmissionError>], keys: [String: KeyRecord]) {
+        self.inputs = inputs
+        self.prechecks = ParallelSignatureCheck.verify(inputs.compactMap { try? $0.get() }, keys: keys)
+    }
+}

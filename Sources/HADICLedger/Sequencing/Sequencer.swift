@@ -66,9 +66,18 @@ public final class Sequencer {
     /// Admits what passes the rules and seals it as one block. Each input gets its receipt or
     /// the rule that refused it, in input order. Inputs that failed to parse pass through as refusals.
     public func submit(_ inputs: [Result<EventEnvelope, AdmissionError>]) throws -> [Result<Receipt, AdmissionError>] {
+        try submit(PreparedBatch(inputs, keys: keySnapshot))
+    }
+
+    /// The keys as of now, for preparing the next batch on other threads while this one is sealed.
+    public var keySnapshot: [String: KeyRecord] { state.keys }
+
+    /// Admits a batch whose signatures were checked ahead (see ``PreparedBatch``).
+    public func submit(_ batch: PreparedBatch) throws -> [Result<Receipt, AdmissionError>] {
+        let inputs = batch.inputs
         let envelopes = inputs.compactMap { try? $0.get() }
         let now = max(clock(), head.header.time)
-        let prechecks = ParallelSignatureCheck.verify(envelopes) { state.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        let prechecks = batch.prechecks
         let known = try store.knownEvents(among: envelopes.map(\.id))
 
         // Admission never mutates state for a refused event, so the batch works on `state`

@@ -66,16 +66,23 @@ struct AppendCommand: ParsableCommand {
             let now = Clock.now()
             var out = Output()
             var admitted = 0
-            var start = 0
-            while start < lines.count {
-                let chunk = Array(lines[start..<min(lines.count, start + blockSize)])
+            // Pipeline: while one block is admitted and committed on this thread, the next chunk
+            // is parsed and its signatures verified on the other cores.
+            let chunks = stride(from: 0, to: lines.count, by: blockSize).map { Array(lines[$0..<min(lines.count, $0 + blockSize)]) }
+            let prepare: @Sendable ([ArraySlice<UInt8>], [String: KeyRecord]) -> PreparedBatch = { chunk, keys in
                 let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(chunk) { line in
                     Result { () throws(AdmissionError) -> EventEnvelope in
                         if let signer { return try signer.sign(line, now: now) }
                         return try EventEnvelope.parse(line)
                     }
                 }
-                for outcome in try sequencer.submit(parsed) {
+                return PreparedBatch(parsed, keys: keys)
+            }
+            var next = chunks.first.map { prepare($0, sequencer.keySnapshot) }
+            for i in chunks.indices {
+                guard let batch = next else { break }
+                let ahead = i + 1 < chunks.count ? Background { [keys = sequencer.keySnapshot, chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
+                for outcome in try sequencer.submit(batch) {
                     switch outcome {
                     case .success(let receipt):
                         out.line(receipt.eventID.hex)
@@ -86,7 +93,7 @@ struct AppendCommand: ParsableCommand {
                     }
                 }
                 out.flush()
-                start += blockSize
+                next = ahead?.value
             }
             printError("admitted \(admitted), refused \(refusedCount); height \(sequencer.head.height), tree size \(sequencer.head.header.treeSize)")
         }

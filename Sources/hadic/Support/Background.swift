@@ -1,0 +1,20 @@
+import Dispatch
+
+/// A value computed on another thread; `value` waits for it.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: T?
+
+    init(_ work: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.signal()
+        }
+    }
+
+    var value: T? {
+        done.wait()
+        done.signal()
+        return result
+    }
+}
