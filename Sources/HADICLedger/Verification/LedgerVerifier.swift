@@ -60,9 +60,16 @@ public struct LedgerVerifier {
         guard let latest = try store.latestBlock() else { throw VerificationFailure("block 0", "no blocks") }
         report.blocks = 1
 
+        // Pipeline: block h+1 is read, parsed and its signatures checked on other cores while
+        // block h is replayed here. Failures are raised in the order a sequential pass finds them.
+        let source = StoreHandle(store: store)
+        let prepare: @Sendable (UInt64, UInt64, [String: KeyRecord]) -> PreparedBlock = { height, start, keys in
+            PreparedBlock.load(height: height, firstIndex: start, full: full, keys: keys, from: source.store)
+        }
+        var upcoming: PreparedBlock? = latest.height >= 1 ? prepare(1, 0, state.keys) : nil
         var height: UInt64 = 1
-        while height <= latest.height {
-            let block = try loadBlock(height)
+        while height <= latest.height, let prepared = upcoming {
+            let block = try prepared.block.get()
             let h = block.header
             let here = "block \(height)"
             guard h.height == height else { throw VerificationFailure(here, "header says height \(h.height)") }
@@ -71,9 +78,11 @@ public struct LedgerVerifier {
             guard h.time >= previous.header.time else { throw VerificationFailure(here, "time \(h.time) is before block \(height - 1)") }
             guard h.treeSize > previous.header.treeSize else { throw VerificationFailure(here, "tree size does not grow") }
             try checkSignatures(block, genesis: genesis, key: sequencerKey)
+            let ahead = height < latest.height
+                ? Background { [keys = state.keys, next = height + 1, start = h.treeSize] in prepare(next, start, keys) } : nil
 
             let range = previous.header.treeSize..<h.treeSize
-            let events = try store.events(in: range)
+            let events = try prepared.events.get()
             guard events.count == Int(range.count) else {
                 throw VerificationFailure(here, "holds \(events.count) stored events, its header commits to \(range.count)")
             }
@@ -98,12 +107,13 @@ public struct LedgerVerifier {
                 throw VerificationFailure(here, "events do not reproduce the signed Merkle root")
             }
             if full {
-                try replay(events, block: h, state: &state, admission: admission, seen: &seenIDs, report: &report)
+                try replay(events, prepared: prepared, block: h, state: &state, admission: admission, seen: &seenIDs, report: &report)
             }
             report.blocks += 1
             report.events += UInt64(events.count)
             previous = block
             height += 1
+            upcoming = ahead?.value
         }
 
         let stored = try store.eventCount()
@@ -140,14 +150,11 @@ public struct LedgerVerifier {
         }
     }
 
-    private func replay(_ stored: [StoredEvent], block: BlockHeader, state: inout LedgerState, admission: Admission,
-                        seen: inout Set<EventID>, report: inout VerificationReport) throws {
-        let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(stored) { e in
-            Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(e.leafBytes) }
-        }
+    private func replay(_ stored: [StoredEvent], prepared: PreparedBlock, block: BlockHeader, state: inout LedgerState,
+                        admission: Admission, seen: inout Set<EventID>, report: inout VerificationReport) throws {
         var envelopes: [EventEnvelope] = []
         envelopes.reserveCapacity(stored.count)
-        for (e, result) in zip(stored, parsed) {
+        for (e, result) in zip(stored, prepared.parsed) {
             let env: EventEnvelope
             switch result {
             case .success(let v): env = v
@@ -160,7 +167,7 @@ public struct LedgerVerifier {
             }
             envelopes.append(env)
         }
-        let prechecks = ParallelSignatureCheck.verify(envelopes) { state.activeKey($0.keyID, of: $0.actor)?.publicKey }
+        let prechecks = prepared.prechecks
         for (i, env) in envelopes.enumerated() {
             let current = state.activeKey(env.keyID, of: env.actor)?.publicKey
             do {
@@ -223,4 +230,48 @@ extension Dictionary {
     fileprivate func mapKeys<K: Hashable>(_ f: (Key) -> K) -> [K: Value] {
         Dictionary<K, Value>(map { (f($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
     }
+}
+
+/// One block read ahead of the replay: its header, its events, and (for a full check) the
+/// events parsed and their signatures checked against a snapshot of the keys.
+private struct PreparedBlock: Sendable {
+    var block: Result<SealedBlock, VerificationFailure>
+    var events: Result<[StoredEvent], VerificationFailure>
+    var parsed: [Result<EventEnvelope, AdmissionError>] = []
+    var prechecks: [ParallelSignatureCheck.Precheck] = []
+
+    static func load(height: UInt64, firstIndex: UInt64, full: Bool, keys: [String: KeyRecord], from store: any LedgerStore) -> PreparedBlock {
+        let here = "block \(height)"
+        let block: SealedBlock
+        do {
+            guard let b = try store.block(at: height) else {
+                return PreparedBlock(block: .failure(VerificationFailure(here, "missing")), events: .success([]))
+            }
+            block = b
+        } catch {
+            return PreparedBlock(block: .failure(VerificationFailure(here, "\(error)")), events: .success([]))
+        }
+        var prepared = PreparedBlock(block: .success(block), events: .success([]))
+        let events: [StoredEvent]
+        do {
+            events = try store.events(in: firstIndex..<max(firstIndex, block.header.treeSize))
+        } catch {
+            prepared.events = .failure(VerificationFailure(here, "\(error)"))
+            return prepared
+        }
+        prepared.events = .success(events)
+        if full {
+            prepared.parsed = parallelMap(events) { e in
+                Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(e.leafBytes) }
+            }
+            prepared.prechecks = ParallelSignatureCheck.verify(prepared.parsed.compactMap { try? $0.get() }, keys: keys)
+        }
+        return prepared
+    }
+}
+
+/// The store, shared with the read-ahead thread. Stores serialise their own access (GRDB's
+/// DatabaseQueue runs every read on one queue), and the verifier only reads.
+private struct StoreHandle: @unchecked Sendable {
+    let store: any LedgerStore
 }

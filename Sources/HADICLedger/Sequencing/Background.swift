@@ -1,18 +1,18 @@
 import Dispatch
 
 /// A value computed on another thread; `value` waits for it.
-final class Background<T: Sendable>: @unchecked Sendable {
+public final class Background<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: T?
 
-    init(_ work: @escaping @Sendable () -> T) {
+    public init(_ work: @escaping @Sendable () -> T) {
         DispatchQueue.global().async {
             self.result = work()
             self.done.signal()
         }
     }
 
-    var value: T? {
+    public var value: T? {
         done.wait()
         done.signal()
         return result
