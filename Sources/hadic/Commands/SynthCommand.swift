@@ -40,12 +40,14 @@ struct SynthCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let dir = try DataDirectory(writing: data.data, holder: "hadic synth", create: true)
+            guard try dir.store.latestBlock() == nil else {
+                throw CLIFailure("\(data.data) already holds a ledger; synth needs a new data directory")
+            }
             let keysDir = (data.data as NSString).appendingPathComponent("synth-keys")
             try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true)
             let sequencer = try SyntheticChain.key(seed: seed, index: 0)
             let adminKey = try SyntheticChain.key(seed: seed, index: 1)
             let seqPath = (keysDir as NSString).appendingPathComponent("sequencer.key")
-            try? FileManager.default.removeItem(atPath: seqPath)
             try sequencer.write(to: seqPath)
             guard let adminID = PartyID("admin") else { return }
             let start: Int64 = 1_780_000_000
