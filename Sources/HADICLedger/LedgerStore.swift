@@ -9,6 +9,8 @@ import HADICCore
 public protocol LedgerStore: AnyObject {
     func block(at height: UInt64) throws -> SealedBlock?
     func latestBlock() throws -> SealedBlock?
+    /// The height of the latest block, without parsing it.
+    func latestHeight() throws -> UInt64?
     func containsEvent(_ id: EventID) throws -> Bool
     /// Those of `ids` already in the ledger (one round trip for a whole batch).
     func knownEvents(among ids: [EventID]) throws -> Set<EventID>
@@ -32,6 +34,8 @@ public protocol LedgerStore: AnyObject {
 }
 
 extension LedgerStore {
+    public func latestHeight() throws -> UInt64? { try latestBlock()?.height }
+
     /// One lookup per id; stores that can answer a whole batch at once should override it.
     public func knownEvents(among ids: [EventID]) throws -> Set<EventID> {
         var known = Set<EventID>()

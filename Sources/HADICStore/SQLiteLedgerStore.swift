@@ -49,22 +49,33 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func block(at height: UInt64) throws -> SealedBlock? {
         try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT header, signature, checkpoint FROM blocks WHERE height = ?", arguments: [Int64(height)]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT height, hash, header, signature, checkpoint FROM blocks WHERE height = ?", arguments: [Int64(height)]) else { return nil }
             return try Self.sealedBlock(row)
         }
     }
 
     public func latestBlock() throws -> SealedBlock? {
         try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT header, signature, checkpoint FROM blocks ORDER BY height DESC LIMIT 1") else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT height, hash, header, signature, checkpoint FROM blocks ORDER BY height DESC LIMIT 1") else { return nil }
             return try Self.sealedBlock(row)
         }
     }
 
+    public func latestHeight() throws -> UInt64? {
+        try db.read { try Int64.fetchOne($0, sql: "SELECT MAX(height) FROM blocks").map(UInt64.init) }
+    }
+
+    /// A block row, checked against itself: the `hash` column must be the hash of `header`.
     static func sealedBlock(_ row: Row) throws -> SealedBlock {
-        let header: Data = row["header"]
+        let height: Int64 = row["height"]
+        let headerBytes: Data = row["header"]
+        let storedHash: Data = row["hash"]
         let signature: Data = row["signature"]
-        return SealedBlock(header: try BlockHeader.parse([UInt8](header)), signature: [UInt8](signature), checkpoint: row["checkpoint"])
+        let header = try BlockHeader.parse([UInt8](headerBytes))
+        guard [UInt8](storedHash) == header.hash else {
+            throw StoreError.corruptRow(table: "blocks", key: "\(height)", problem: "hash column differs from the hash of the header")
+        }
+        return SealedBlock(header: header, signature: [UInt8](signature), checkpoint: row["checkpoint"])
     }
 
     public func containsEvent(_ id: EventID) throws -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HADICCrypto
 
 /// `hadic`: the HADIC ledger's command line.
 @main
@@ -32,6 +33,7 @@ struct HADICCommand: ParsableCommand {
     /// Like ArgumentParser's own `main`, but a usage error is one line on stderr (the cause and
     /// where to get help) rather than the whole usage text, and exits 64.
     static func main() {
+        OpenSSLProcessSetup.keepStateUntilExit()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -21,6 +21,10 @@ public struct Admission: Sendable {
         guard e.ledger == ledgerID else {
             throw AdmissionError(.ledgerID, "event is for ledger \(e.ledger.prefix(16))…, this is \(ledgerID.prefix(16))…")
         }
+        // Before any key check: a resubmitted event is a duplicate even if its key was retired since.
+        guard !isKnownEvent(e.id) else {
+            throw AdmissionError(.duplicate, "event \(e.id) is already in the ledger")
+        }
         guard e.time.nanoseconds <= now.nanoseconds + Limits.maxFutureSkewSeconds * 1_000_000_000 else {
             throw AdmissionError(.futureTime, "time \(e.time) is more than \(Limits.maxFutureSkewSeconds)s after \(now)")
         }
@@ -40,9 +44,6 @@ public struct Admission: Sendable {
         }
         guard actor.role.permittedTypes.contains(e.type) else {
             throw AdmissionError(.role, "a \(actor.role.rawValue) may not sign \(e.type.rawValue)")
-        }
-        guard !isKnownEvent(e.id) else {
-            throw AdmissionError(.duplicate, "event \(e.id) is already in the ledger")
         }
         try checkBody(e, actor: actor, state: state)
     }

@@ -57,7 +57,8 @@ public struct LedgerVerifier {
         var frontier = MerkleFrontier()
         var computedNodes: [[[UInt8]]] = []
         var previous = genesisBlock
-        guard let latest = try store.latestBlock() else { throw VerificationFailure("block 0", "no blocks") }
+        guard let latestHeight = try store.latestHeight() else { throw VerificationFailure("block 0", "no blocks") }
+        let latest = try loadBlock(latestHeight)
         report.blocks = 1
 
         // Pipeline: block h+1 is read, parsed and its signatures checked on other cores while
@@ -80,6 +81,8 @@ public struct LedgerVerifier {
             try checkSignatures(block, genesis: genesis, key: sequencerKey)
             let ahead = height < latest.height
                 ? Background { [keys = state.keys, next = height + 1, start = h.treeSize] in prepare(next, start, keys) } : nil
+            // Never leave read-ahead work running when this block fails.
+            defer { _ = ahead?.value }
 
             let range = previous.header.treeSize..<h.treeSize
             let events = try prepared.events.get()

@@ -82,6 +82,7 @@ struct AppendCommand: ParsableCommand {
             for i in chunks.indices {
                 guard let batch = next else { break }
                 let ahead = i + 1 < chunks.count ? Background { [keys = sequencer.keySnapshot, chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
+                defer { _ = ahead?.value }  // never exit with work still running
                 for outcome in try sequencer.submit(batch) {
                     switch outcome {
                     case .success(let receipt):

@@ -195,11 +195,12 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         var failed = false
         try reportingFailures {
-            let r = try LedgerReader(data.data)
+            // Not LedgerReader: a block that no longer parses must be reported by the verifier, by height.
+            let dir = try DataDirectory(reading: data.data)
             let trusted = try trust.map { try PublicKey(contentsOf: $0) }
             let started = DispatchTime.now()
             do {
-                let report = try LedgerVerifier(store: r.dir.store, trustedSequencerKey: trusted).verify(full: full)
+                let report = try LedgerVerifier(store: dir.store, trustedSequencerKey: trusted).verify(full: full)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                 var line = "intact: \(report.blocks) blocks, \(report.events) events, \(report.merkleNodes) Merkle nodes; tree size \(report.treeSize), root \(Base64.encode(report.root))"
                 if full { line += "; \(report.signaturesChecked) signatures and admission rules replayed, derived tables match (\(report.parties) parties, \(report.lots) lots, \(report.certificates) certificates)" }
