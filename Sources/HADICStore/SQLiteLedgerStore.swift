@@ -20,10 +20,16 @@ public final class SQLiteLedgerStore: LedgerStore {
         config.journalMode = .wal
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // REPLACE deletes the row it replaces; with recursive triggers that delete fires the
+            // append-only triggers too, so REPLACE cannot rewrite a ledger row.
+            try db.execute(sql: "PRAGMA recursive_triggers = ON")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
+            // After GRDB's own WAL set-up, which sets NORMAL: FULL makes a commit durable on power loss.
+            if !readOnly {
+                try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
             if !readOnly {
                 try Schema.migrator.migrate(db)
             } else if try db.read({ try !$0.tableExists("blocks") }) {

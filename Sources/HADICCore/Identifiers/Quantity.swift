@@ -84,14 +84,19 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
         i += 1  // the point
         let fraction = b[i...]
         guard !fraction.isEmpty else { return nil }
+        // Each fraction digit is worth a tenth of the one before; digits finer than one micro
+        // unit are accepted only as zeros.
         var scale = unit.microUnits
         var fractionMicro: Int64 = 0
         for c in fraction {
             let d = Int64(c) - 48
             guard d >= 0 && d <= 9 else { return nil }
-            guard scale % 10 == 0 else { return d == 0 ? fractionMicro : nil }
-            scale /= 10
-            fractionMicro += d * scale
+            if scale >= 10 {
+                scale /= 10
+                fractionMicro += d * scale
+            } else if d != 0 {
+                return nil
+            }
         }
         let (total, o3) = wholeMicro.addingReportingOverflow(fractionMicro)
         return o3 ? nil : total

@@ -2,6 +2,7 @@
 ///
 /// Only the `Z` offset is accepted, so one instant has one spelling apart from the fraction;
 /// the text is kept exactly as signed and the instant is held as nanoseconds since 1970 for ordering.
+/// Years 1970 to 2261 are accepted: the last instant that fits in 64-bit nanoseconds is in 2262.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let text: String
     public let nanoseconds: Int64
@@ -22,7 +23,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
               let year = num(0..<4), let month = num(5..<7), let day = num(8..<10),
               let hour = num(11..<13), let minute = num(14..<16), let second = num(17..<19),
-              (1970...9999).contains(year), (1...12).contains(month), hour < 24, minute < 60, second < 60,
+              (1970...2261).contains(year), (1...12).contains(month), hour < 24, minute < 60, second < 60,
               (1...Timestamp.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         var fraction: Int64 = 0
@@ -41,8 +42,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.nanoseconds = seconds * 1_000_000_000 + fraction
     }
 
-    /// The whole-second UTC spelling of a Unix time in seconds.
-    public init(unixSeconds: Int64) {
+    /// The last second a timestamp can hold (2261-12-31T23:59:59Z).
+    public static let maxUnixSeconds: Int64 = 9_214_646_399
+
+    /// The whole-second UTC spelling of a Unix time in seconds, clamped to 1970...2261.
+    public init(unixSeconds requested: Int64) {
+        let unixSeconds = min(max(requested, 0), Timestamp.maxUnixSeconds)
         let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
         let rem = unixSeconds - days * 86_400
         let (y, m, d) = Timestamp.civilFromDays(Int(days))
