@@ -25,6 +25,11 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var hex: String { Hex.encode(bytes) }
+
+    // One call over the 32 bytes, not 32 calls (ids are hashed for every event in a batch).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
     public var description: String { hex }
     public var short: String { String(hex.prefix(12)) }
     public static func < (a: EventID, b: EventID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
