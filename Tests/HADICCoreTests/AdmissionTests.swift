@@ -104,6 +104,19 @@ final class AdmissionTests: XCTestCase {
         XCTAssertEqual(l.state.contained(LotID("farm/raw-1")!, in: box), 0)
     }
 
+    func testContainersMoveWholeAndAreNeverIngredients() throws {
+        let l = try world()
+        try l.admit("farm", .lotAggregate, Bodies.aggregate(sscc, [Bodies.line("farm/raw-1", "20", "kg")]))
+        // Part of a container cannot be shipped (the rest could otherwise still be unpacked).
+        l.assertRefused(try l.event("farm", .custodyShip, Bodies.ship(to: "truck", [Bodies.line(sscc, "0.5", "pcs")])), .massBalance)
+        // Nor can a container be consumed by a transformation.
+        let transform: JSONValue = ["inputs": [Bodies.line(sscc, "1", "pcs")],
+                                    "outputs": [["lot": "farm/out-1", "product": "x", "class": "grain", "quantity": Bodies.qty("1", "kg")]]]
+        l.assertRefused(try l.event("farm", .lotTransform, transform), .status)
+        // Whole, it moves.
+        try l.admit("farm", .custodyShip, Bodies.ship(to: "truck", [Bodies.line(sscc, "1", "pcs")]))
+    }
+
     // MARK: Keys
 
     func testRotateKeyRetiresTheOldOne() throws {

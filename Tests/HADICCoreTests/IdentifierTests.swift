@@ -85,11 +85,23 @@ final class IdentifierTests: XCTestCase {
         XCTAssertFalse(LotID.hasValidCheckDigit("106141412345678907"))
     }
 
+    func testDigitalLinkHasOneSpelling() {
+        // http:// and non-ASCII or uppercase hosts would let one lot carry two ids.
+        for text in ["http://example.com/01/09506000134352/10/L1", "https://Example.com/01/09506000134352/10/L1",
+                     "https://\u{E9}.example/01/09506000134352/10/L1", "https://e\u{301}.example/01/09506000134352/10/L1"] {
+            XCTAssertNil(LotID(text), text)
+        }
+        let composed = CertificateKey(issuer: PartyID("bpjph")!, number: "N\u{E9}-1")
+        let decomposed = CertificateKey(issuer: PartyID("bpjph")!, number: "Ne\u{301}-1")
+        XCTAssertNotEqual(composed, decomposed, "certificate numbers compare by bytes, as SQLite does")
+        XCTAssertEqual(Set([composed, decomposed]).count, 2)
+    }
+
     func testDigitalLinkAccepted() {
         let valid = [
             "https://id.gs1.org/01/09506000134352/10/ABC123",
             "https://id.gs1.org/01/09506000134352/21/SER-1.x",
-            "http://example.com/01/09506000134352/10/L1",
+            "https://example.com/01/09506000134352/10/L1",
             "https://id.gs1.org/00/106141412345678908",
             "https://id.gs1.org/01/09506000134352/10/" + String(repeating: "A", count: 20),
         ]

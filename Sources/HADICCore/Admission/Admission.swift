@@ -182,6 +182,15 @@ public struct Admission: Sendable {
         for line in lines {
             let lot = try knownLot(line.lot, state: s)
             try sameDimension(line, lot)
+            if lot.kind == .container {
+                // A container moves whole (what is inside it moves with it), and is never an ingredient.
+                guard verb != "consume" else {
+                    throw AdmissionError(.status, "\(line.lot) is a container; unpack it (lot.disaggregate) before using its contents")
+                }
+                guard line.quantity.micro == QuantityUnit.pcs.microUnits else {
+                    throw AdmissionError(.massBalance, "a container moves whole: \(line.lot) must be given as 1 pcs, not \(line.quantity)")
+                }
+            }
             let held = s.holding(line.lot, by: actor)
             guard held > 0 else { throw AdmissionError(.custody, "\(actor) does not hold \(line.lot)") }
             guard line.quantity.micro <= held else {

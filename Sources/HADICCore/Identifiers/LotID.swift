@@ -4,7 +4,8 @@
 /// - a GS1 EPC pure-identity URN: `urn:epc:class:lgtin:CP.IR.LOT`, `urn:epc:id:sgtin:CP.IR.SERIAL`,
 ///   `urn:epc:id:sscc:CP.SERIALREF` (company prefix + item reference = 13 digits; sscc 17 digits);
 /// - a GS1 Digital Link URI: `https://HOST/01/GTIN14/10/LOT`, `.../01/GTIN14/21/SERIAL`, or
-///   `https://HOST/00/SSCC18`, with the GTIN or SSCC check digit verified;
+///   `https://HOST/00/SSCC18` (HOST in lowercase ASCII), with the GTIN or SSCC check digit verified;
+/// Every accepted form is ASCII, so equal ids are equal byte for byte.
 /// - a party's own identifier `PARTY/LOCAL` (LOCAL: letters, digits and `._-/`, at most 128 bytes);
 ///   only PARTY may create lots in its namespace.
 public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -22,7 +23,7 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
         if text.hasPrefix("urn:epc:") {
             guard LotID.isValidEPC(text) else { return nil }
             form = .epcURN
-        } else if text.hasPrefix("https://") || text.hasPrefix("http://") {
+        } else if text.hasPrefix("https://") {
             guard LotID.isValidDigitalLink(text) else { return nil }
             form = .digitalLink
         } else {
@@ -79,7 +80,10 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
     private static func isValidDigitalLink(_ text: String) -> Bool {
         let afterScheme = text.drop(while: { $0 != "/" }).dropFirst(2)
         var segments = afterScheme.split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.count >= 3, !segments[0].isEmpty else { return false }
+        // The host is lowercase ASCII, so one lot has one spelling (no Unicode look-alikes).
+        guard segments.count >= 3, !segments[0].isEmpty,
+              segments[0].utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+        else { return false }
         segments.removeFirst()  // host
         switch segments[0] {
         case "01":

@@ -110,10 +110,21 @@ public struct ContainmentKey: Hashable, Sendable {
     public init(parent: LotID, lot: LotID) { self.parent = parent; self.lot = lot }
 }
 
+/// A certificate is named by its issuer and number. Numbers compare by their UTF-8 bytes, as
+/// SQLite does: two spellings of a number that Unicode deems equivalent are two certificates.
 public struct CertificateKey: Hashable, Sendable {
     public var issuer: PartyID
     public var number: String
     public init(issuer: PartyID, number: String) { self.issuer = issuer; self.number = number }
+
+    public static func == (a: CertificateKey, b: CertificateKey) -> Bool {
+        a.issuer == b.issuer && a.number.utf8.elementsEqual(b.number.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(issuer)
+        for byte in number.utf8 { hasher.combine(byte) }
+    }
 }
 
 /// Everything the admission rules consult, derived from the events alone.

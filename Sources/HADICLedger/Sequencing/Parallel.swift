@@ -3,18 +3,35 @@ import Dispatch
 /// Maps on every core, keeping order; for CPU-bound per-item work (parsing, signing, verifying).
 public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     guard items.count > 64 else { return items.map(transform) }
-    let box = SlotBuffer<R>(count: items.count)
+    let slots = SlotBuffer<R>(count: items.count)
     let chunk = 64
     DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { c in
-        for i in (c * chunk)..<min(items.count, (c + 1) * chunk) { box.set(i, transform(items[i])) }
+        for i in (c * chunk)..<min(items.count, (c + 1) * chunk) { slots.set(i, transform(items[i])) }
     }
-    return box.values
+    return slots.values
 }
 
-/// Disjoint per-index writes from concurrent workers, read once they have all finished.
+/// One preallocated slot per item: workers write disjoint slots, and the values are read once
+/// every worker has finished (concurrentPerform returns only then).
 private final class SlotBuffer<R>: @unchecked Sendable {
-    private var slots: [R?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: R) { slots.withUnsafeMutableBufferPointer { $0[i] = v } }
-    var values: [R] { slots.compactMap { $0 } }
+    private let storage: UnsafeMutableBufferPointer<R?>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ i: Int, _ value: R) { storage[i] = value }
+
+    var values: [R] {
+        storage.map { slot in
+            guard let value = slot else { preconditionFailure("parallelMap: a worker left its slot empty") }
+            return value
+        }
+    }
 }

@@ -33,23 +33,6 @@ public enum ParallelSignatureCheck {
     }
 }
 
-/// The number of cores this process may use.
-public enum System {
-    public static var activeProcessorCount: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return ProcessInfo.processInfo.activeProcessorCount
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
-
 /// A batch of parsed events with their signatures checked, on all cores, against a snapshot of
 /// the ledger's keys. It can be prepared while the previous batch is being sealed: an event whose
 /// key changed since the snapshot is simply verified again during admission.

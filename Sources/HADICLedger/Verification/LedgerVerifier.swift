@@ -223,10 +223,12 @@ public struct LedgerVerifier {
     }
 }
 
-/// A string key that prints as itself, for naming rows.
+/// A string key that prints as itself, for naming rows; compared by bytes, like SQLite.
 private struct Tagged: Hashable, CustomStringConvertible {
     let description: String
     init(_ s: String) { description = s }
+    static func == (a: Tagged, b: Tagged) -> Bool { a.description.utf8.elementsEqual(b.description.utf8) }
+    func hash(into hasher: inout Hasher) { for byte in description.utf8 { hasher.combine(byte) } }
 }
 
 extension Dictionary {
