@@ -29,11 +29,17 @@ public protocol LedgerStore: AnyObject {
     /// Writes one block, its events, the Merkle nodes they complete, and every derived row
     /// the state marks as touched: one transaction, durable on return.
     func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws
+    /// A read-only view in which every read sees the same moment of the ledger, for checks that
+    /// read a lot while a writer may be appending.
+    func snapshot() throws -> any LedgerStore
     /// Replaces every derived table (state and Merkle nodes) with the given ones.
     func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws
 }
 
 extension LedgerStore {
+    /// Stores that only change through this process can be their own snapshot.
+    public func snapshot() throws -> any LedgerStore { self }
+
     public func latestHeight() throws -> UInt64? { try latestBlock()?.height }
 
     /// One lookup per id; stores that can answer a whole batch at once should override it.

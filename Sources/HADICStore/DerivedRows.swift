@@ -62,63 +62,63 @@ enum DerivedRows {
             return id
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM parties") {
-            let key: String = row["id"]
-            guard let id = PartyID(key), let role = Role(rawValue: row["role"]) else { throw bad("parties", key, "bad id or role") }
-            s.setParty(id, PartyRecord(role: role, name: row["name"], registeredBy: try eventID(row["registered_by"], "parties", key),
-                                       revokedBy: try eventID(row["revoked_by"], "parties", key)))
+            let key: String = try row.decode(forColumn: "id")
+            guard let id = PartyID(key), let role = Role(rawValue: try row.decode(forColumn: "role")) else { throw bad("parties", key, "bad id or role") }
+            s.setParty(id, PartyRecord(role: role, name: try row.decode(forColumn: "name"), registeredBy: try eventID(try row.decode(forColumn: "registered_by"), "parties", key),
+                                       revokedBy: try eventID(try row.decode(forColumn: "revoked_by"), "parties", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM party_keys") {
-            let key: String = row["key_id"]
-            let spki: Data = row["spki"]
-            guard let party = PartyID(row["party"]), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else { throw bad("party_keys", key, "bad party or key") }
-            s.setKey(key, KeyRecord(party: party, publicKey: pk, addedBy: try eventID(row["added_by"], "party_keys", key),
-                                    retiredBy: try eventID(row["retired_by"], "party_keys", key)))
+            let key: String = try row.decode(forColumn: "key_id")
+            let spki: Data = try row.decode(forColumn: "spki")
+            guard let party = PartyID(try row.decode(forColumn: "party")), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else { throw bad("party_keys", key, "bad party or key") }
+            s.setKey(key, KeyRecord(party: party, publicKey: pk, addedBy: try eventID(try row.decode(forColumn: "added_by"), "party_keys", key),
+                                    retiredBy: try eventID(try row.decode(forColumn: "retired_by"), "party_keys", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM lots") {
-            let key: String = row["id"]
-            guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: row["kind"]),
-                  let dim = QuantityUnit.Dimension(rawValue: row["dimension"]), let creator = PartyID(row["creator"]),
-                  let created = try eventID(row["created_by"], "lots", key) else { throw bad("lots", key, "bad column") }
-            s.setLot(id, LotRecord(kind: kind, product: row["product"], materialClass: row["class"], dimension: dim,
-                                   creator: creator, createdBy: created, recalledBy: try eventID(row["recalled_by"], "lots", key)))
+            let key: String = try row.decode(forColumn: "id")
+            guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(forColumn: "kind")),
+                  let dim = QuantityUnit.Dimension(rawValue: try row.decode(forColumn: "dimension")), let creator = PartyID(try row.decode(forColumn: "creator")),
+                  let created = try eventID(try row.decode(forColumn: "created_by"), "lots", key) else { throw bad("lots", key, "bad column") }
+            s.setLot(id, LotRecord(kind: kind, product: try row.decode(forColumn: "product"), materialClass: try row.decode(forColumn: "class"), dimension: dim,
+                                   creator: creator, createdBy: created, recalledBy: try eventID(try row.decode(forColumn: "recalled_by"), "lots", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM holdings") {
-            let lotText: String = row["lot"]
-            guard let lot = LotID(lotText), let holder = PartyID(row["holder"]) else { throw bad("holdings", lotText, "bad lot or holder") }
-            s.setHolding(HoldingKey(lot: lot, holder: holder), row["amount"])
+            let lotText: String = try row.decode(forColumn: "lot")
+            guard let lot = LotID(lotText), let holder = PartyID(try row.decode(forColumn: "holder")) else { throw bad("holdings", lotText, "bad lot or holder") }
+            s.setHolding(HoldingKey(lot: lot, holder: holder), try row.decode(forColumn: "amount"))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM containment") {
-            let lotText: String = row["lot"]
-            guard let lot = LotID(lotText), let parent = LotID(row["parent"]) else { throw bad("containment", lotText, "bad lot") }
-            s.setContainment(ContainmentKey(parent: parent, lot: lot), row["amount"])
+            let lotText: String = try row.decode(forColumn: "lot")
+            guard let lot = LotID(lotText), let parent = LotID(try row.decode(forColumn: "parent")) else { throw bad("containment", lotText, "bad lot") }
+            s.setContainment(ContainmentKey(parent: parent, lot: lot), try row.decode(forColumn: "amount"))
         }
         var lines: [EventID: [LotID: Int64]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM shipment_lines") {
-            let key: String = row["event_id"]
-            guard let id = try eventID(key, "shipment_lines", key), let lot = LotID(row["lot"]) else { throw bad("shipment_lines", key, "bad lot") }
-            lines[id, default: [:]][lot] = row["amount"]
+            let key: String = try row.decode(forColumn: "event_id")
+            guard let id = try eventID(key, "shipment_lines", key), let lot = LotID(try row.decode(forColumn: "lot")) else { throw bad("shipment_lines", key, "bad lot") }
+            lines[id, default: [:]][lot] = try row.decode(forColumn: "amount")
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM shipments") {
-            let key: String = row["event_id"]
-            guard let id = try eventID(key, "shipments", key), let sender = PartyID(row["sender"]),
-                  let recipient = PartyID(row["recipient"]) else { throw bad("shipments", key, "bad column") }
+            let key: String = try row.decode(forColumn: "event_id")
+            guard let id = try eventID(key, "shipments", key), let sender = PartyID(try row.decode(forColumn: "sender")),
+                  let recipient = PartyID(try row.decode(forColumn: "recipient")) else { throw bad("shipments", key, "bad column") }
             s.setShipment(id, ShipmentRecord(sender: sender, recipient: recipient, lines: lines[id] ?? [:],
-                                             receivedBy: try eventID(row["received_by"], "shipments", key)))
+                                             receivedBy: try eventID(try row.decode(forColumn: "received_by"), "shipments", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM certificates") {
-            let number: String = row["number"]
-            guard let issuer = PartyID(row["issuer"]), let holder = PartyID(row["holder"]),
-                  let status = CertificateRecord.Status(rawValue: row["status"]),
-                  let from = Timestamp(row["valid_from"]), let until = Timestamp(row["valid_until"]),
-                  let issued = try eventID(row["issued_by"], "certificates", number) else { throw bad("certificates", number, "bad column") }
+            let number: String = try row.decode(forColumn: "number")
+            guard let issuer = PartyID(try row.decode(forColumn: "issuer")), let holder = PartyID(try row.decode(forColumn: "holder")),
+                  let status = CertificateRecord.Status(rawValue: try row.decode(forColumn: "status")),
+                  let from = Timestamp(try row.decode(forColumn: "valid_from")), let until = Timestamp(try row.decode(forColumn: "valid_until")),
+                  let issued = try eventID(try row.decode(forColumn: "issued_by"), "certificates", number) else { throw bad("certificates", number, "bad column") }
             s.setCertificate(CertificateKey(issuer: issuer, number: number),
                              CertificateRecord(holder: holder, status: status, validFrom: from, validUntil: until,
-                                               issuedBy: issued, statusBy: try eventID(row["status_by"], "certificates", number)))
+                                               issuedBy: issued, statusBy: try eventID(try row.decode(forColumn: "status_by"), "certificates", number)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM incidents") {
-            let key: String = row["event_id"]
-            guard let id = try eventID(key, "incidents", key), let lot = LotID(row["lot"]) else { throw bad("incidents", key, "bad column") }
-            s.setIncident(id, IncidentRecord(lot: lot, resolvedBy: try eventID(row["resolved_by"], "incidents", key)))
+            let key: String = try row.decode(forColumn: "event_id")
+            guard let id = try eventID(key, "incidents", key), let lot = LotID(try row.decode(forColumn: "lot")) else { throw bad("incidents", key, "bad column") }
+            s.setIncident(id, IncidentRecord(lot: lot, resolvedBy: try eventID(try row.decode(forColumn: "resolved_by"), "incidents", key)))
         }
         s.clearTouched()
         return s

@@ -11,10 +11,56 @@ import HADICLedger
 /// transaction per block. Writers must hold the directory's ``DataDirectoryLock``.
 public final class SQLiteLedgerStore: LedgerStore {
     public let path: String
-    let db: DatabaseQueue
+    /// Where reads go: the writer's connection, a read-only connection, or a snapshot.
+    let db: any DatabaseReader
+    /// The connection that writes; nil for read-only stores and snapshots.
+    private let writer: DatabaseQueue?
+    /// Keeps a snapshot's pool open.
+    private let pool: DatabasePool?
 
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        pool = nil
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: SQLiteLedgerStore.configuration(readOnly: readOnly))
+            db = queue
+            if readOnly {
+                writer = nil
+                guard try queue.read({ try $0.tableExists("blocks") }) else {
+                    throw StoreError.notADataDirectory("\(path) has no ledger tables")
+                }
+            } else {
+                writer = queue
+                // After GRDB's own WAL set-up, which sets NORMAL: FULL makes a commit durable on power loss.
+                try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+                try Schema.migrator.migrate(queue)
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.sqlite("\(path): \(error)")
+        }
+    }
+
+    /// A read-only view of one moment of the file: every read sees the same committed blocks,
+    /// whatever a writer appends meanwhile (an open read transaction on a WAL database).
+    private init(snapshotOf path: String) throws {
+        self.path = path
+        writer = nil
+        do {
+            let pool = try DatabasePool(path: path, configuration: SQLiteLedgerStore.configuration(readOnly: true))
+            self.pool = pool
+            db = try pool.makeSnapshot()
+        } catch {
+            throw StoreError.sqlite("\(path): \(error)")
+        }
+    }
+
+    public func snapshot() throws -> any LedgerStore {
+        try SQLiteLedgerStore(snapshotOf: path)
+    }
+
+    private static func configuration(readOnly: Bool) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.journalMode = .wal
@@ -24,22 +70,12 @@ public final class SQLiteLedgerStore: LedgerStore {
             // append-only triggers too, so REPLACE cannot rewrite a ledger row.
             try db.execute(sql: "PRAGMA recursive_triggers = ON")
         }
-        do {
-            db = try DatabaseQueue(path: path, configuration: config)
-            // After GRDB's own WAL set-up, which sets NORMAL: FULL makes a commit durable on power loss.
-            if !readOnly {
-                try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            }
-            if !readOnly {
-                try Schema.migrator.migrate(db)
-            } else if try db.read({ try !$0.tableExists("blocks") }) {
-                throw StoreError.notADataDirectory("\(path) has no ledger tables")
-            }
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw StoreError.sqlite("\(path): \(error)")
-        }
+        return config
+    }
+
+    private func writable() throws -> DatabaseQueue {
+        guard let writer else { throw StoreError.sqlite("\(path) is open read-only") }
+        return writer
     }
 
     /// The effective `PRAGMA synchronous` (2 = FULL), for tests of durability settings.
@@ -55,7 +91,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func block(at height: UInt64) throws -> SealedBlock? {
         try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT height, hash, header, signature, checkpoint FROM blocks WHERE height = ?", arguments: [Int64(height)]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT height, hash, header, signature, checkpoint FROM blocks WHERE height = ?", arguments: [Int64(clamping: height)]) else { return nil }
             return try Self.sealedBlock(row)
         }
     }
@@ -68,20 +104,24 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func latestHeight() throws -> UInt64? {
-        try db.read { try Int64.fetchOne($0, sql: "SELECT MAX(height) FROM blocks").map(UInt64.init) }
+        try db.read { db in
+            guard let height = try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") else { return nil }
+            guard let h = UInt64(exactly: height) else { throw StoreError.corruptRow(table: "blocks", key: "\(height)", problem: "negative height") }
+            return h
+        }
     }
 
     /// A block row, checked against itself: the `hash` column must be the hash of `header`.
     static func sealedBlock(_ row: Row) throws -> SealedBlock {
-        let height: Int64 = row["height"]
-        let headerBytes: Data = row["header"]
-        let storedHash: Data = row["hash"]
-        let signature: Data = row["signature"]
+        let height: Int64 = try row.decode(forColumn: "height")
+        let headerBytes: Data = try row.decode(forColumn: "header")
+        let storedHash: Data = try row.decode(forColumn: "hash")
+        let signature: Data = try row.decode(forColumn: "signature")
         let header = try BlockHeader.parse([UInt8](headerBytes))
         guard [UInt8](storedHash) == header.hash else {
             throw StoreError.corruptRow(table: "blocks", key: "\(height)", problem: "hash column differs from the hash of the header")
         }
-        return SealedBlock(header: header, signature: [UInt8](signature), checkpoint: row["checkpoint"])
+        return SealedBlock(header: header, signature: [UInt8](signature), checkpoint: try row.decode(forColumn: "checkpoint"))
     }
 
     public func containsEvent(_ id: EventID) throws -> Bool {
@@ -109,21 +149,21 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func event(at index: UInt64) throws -> StoredEvent? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE leaf_index = ?", arguments: [Int64(index)]).map(Self.storedEvent)
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE leaf_index = ?", arguments: [Int64(clamping: index)]).map(Self.storedEvent)
         }
     }
 
     public func events(in range: Range<UInt64>) throws -> [StoredEvent] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM events WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-                             arguments: [Int64(range.lowerBound), Int64(range.upperBound)]).map(Self.storedEvent)
+                             arguments: [Int64(clamping: range.lowerBound), Int64(clamping: range.upperBound)]).map(Self.storedEvent)
         }
     }
 
     public func leaves(in range: Range<UInt64>) throws -> [[UInt8]] {
         try db.read { db in
             try Data.fetchAll(db, sql: "SELECT leaf FROM events WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-                              arguments: [Int64(range.lowerBound), Int64(range.upperBound)]).map { [UInt8]($0) }
+                              arguments: [Int64(clamping: range.lowerBound), Int64(clamping: range.upperBound)]).map { [UInt8]($0) }
         }
     }
 
@@ -132,19 +172,19 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     static func storedEvent(_ row: Row) throws -> StoredEvent {
-        let index: Int64 = row["leaf_index"]
-        let idData: Data = row["id"]
-        let typeText: String = row["type"]
-        let actorText: String = row["actor"]
-        let timeText: String = row["time"]
+        let index: Int64 = try row.decode(forColumn: "leaf_index")
+        let idData: Data = try row.decode(forColumn: "id")
+        let typeText: String = try row.decode(forColumn: "type")
+        let actorText: String = try row.decode(forColumn: "actor")
+        let timeText: String = try row.decode(forColumn: "time")
         let key = "\(index)"
         guard let id = EventID(bytes: [UInt8](idData)) else { throw StoreError.corruptRow(table: "events", key: key, problem: "id is not 32 bytes") }
         guard let type = EventType(rawValue: typeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "unknown type \(typeText)") }
         guard let actor = PartyID(actorText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad actor") }
         guard let time = Timestamp(timeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad time") }
-        let leaf: Data = row["leaf"]
-        let block: Int64 = row["block"]
-        return StoredEvent(index: UInt64(index), id: id, block: UInt64(block), type: type, actor: actor, time: time, leafBytes: [UInt8](leaf))
+        let leaf: Data = try row.decode(forColumn: "leaf")
+        let block: Int64 = try row.decode(forColumn: "block")
+        return StoredEvent(index: UInt64(clamping: index), id: id, block: UInt64(block), type: type, actor: actor, time: time, leafBytes: [UInt8](leaf))
     }
 
     // MARK: Merkle nodes
@@ -152,7 +192,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func merkleNode(_ id: MerkleNodeID) throws -> [UInt8]? {
         try db.read { db in
             try Data.fetchOne(db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND position = ?",
-                              arguments: [id.level, Int64(id.index)]).map { [UInt8]($0) }
+                              arguments: [id.level, Int64(clamping: id.index)]).map { [UInt8]($0) }
         }
     }
 
@@ -160,10 +200,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         try db.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT level, position, hash FROM merkle_nodes ORDER BY level, position")
             while let row = try cursor.next() {
-                let level: Int = row[0]
-                let position: Int64 = row[1]
-                let hash: Data = row[2]
-                try body(MerkleNode(id: MerkleNodeID(level: level, index: UInt64(position)), hash: [UInt8](hash)))
+                let level: Int = try row.decode(atIndex: 0)
+                let position: Int64 = try row.decode(atIndex: 1)
+                let hash: Data = try row.decode(atIndex: 2)
+                guard (0..<64).contains(level), let index = UInt64(exactly: position) else {
+                    throw StoreError.corruptRow(table: "merkle_nodes", key: "level \(level) position \(position)", problem: "out of range")
+                }
+                try body(MerkleNode(id: MerkleNodeID(level: level, index: index), hash: [UInt8](hash)))
             }
         }
     }
@@ -171,7 +214,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: Writing
 
     public func initialize(genesis: SealedBlock, state: LedgerState) throws {
-        try db.write { db in
+        try writable().write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks") == 0 else {
                 throw LedgerError.alreadyInitialized("\(path) already holds a ledger")
             }
@@ -181,11 +224,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws {
-        try db.write { db in
+        try writable().write { db in
             try Self.insertBlock(block, db)
             let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (leaf_index, id, block, type, actor, time, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for e in events {
-                try insertEvent.execute(arguments: [Int64(e.index), Data(e.id.bytes), Int64(e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
+                try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
             }
             try Self.insertNodes(nodes, db)
             try DerivedRows.write(state, touchedOnly: true, db)
@@ -193,7 +236,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws {
-        try db.write { db in
+        try writable().write { db in
             for table in Schema.derivedTables { try db.execute(sql: "DELETE FROM \(table)") }
             try Self.insertNodes(nodes, db)
             try DerivedRows.write(state, touchedOnly: false, db)
@@ -202,13 +245,13 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     static func insertBlock(_ block: SealedBlock, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO blocks (height, hash, header, signature, checkpoint) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [Int64(block.height), Data(block.header.hash), Data(block.header.canonicalBytes), Data(block.signature), block.checkpoint])
+                       arguments: [Int64(clamping: block.height), Data(block.header.hash), Data(block.header.canonicalBytes), Data(block.signature), block.checkpoint])
     }
 
     static func insertNodes(_ nodes: [MerkleNode], _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, position, hash) VALUES (?, ?, ?)")
         for n in nodes {
-            try insert.execute(arguments: [n.id.level, Int64(n.id.index), Data(n.hash)])
+            try insert.execute(arguments: [n.id.level, Int64(clamping: n.id.index), Data(n.hash)])
         }
     }
 
@@ -218,6 +261,6 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Runs raw SQL, for tests that play an attacker with write access to the file.
     public func executeUnchecked(_ sql: String) throws {
-        try db.writeWithoutTransaction { try $0.execute(sql: sql) }
+        try writable().writeWithoutTransaction { try $0.execute(sql: sql) }
     }
 }

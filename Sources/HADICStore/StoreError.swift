@@ -10,7 +10,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .locked(let dir, let holder):
-            return "data directory \(dir) is held by another writer (\(holder)); stop it, or submit through the node with --node HOST:PORT"
+            return "data directory \(dir) is held by another writer (\(holder)); only one writer at a time: wait for it to finish or stop it"
         case .notADataDirectory(let s): return "not a HADIC data directory: \(s)"
         case .corruptRow(let table, let key, let problem): return "stored \(table) row \(key): \(problem)"
         case .sqlite(let s): return "sqlite: \(s)"

@@ -34,14 +34,14 @@ final class WriterLockTests: HadicTestCase {
         XCTAssertEqual(refused.stdout, "")
         XCTAssertEqual(refused.stderrLines.count, 1, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("held by"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("--node"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("one writer at a time"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains(expectedHolder), "the error names the holder: \(refused.stderr)")
 
         let templates = hadic(["append", "--data", dir, "--key", Hadic.key("rempah-madura-2.key"), "--actor", "rempah-madura"],
                               stdin: Self.lotCreateTemplate("rempah-madura/lock-3") + "\n", exit: 2)
         XCTAssertTrue(templates.stderr.contains("held by"), templates.stderr)
         let reindex = hadic(["reindex", "--data", dir], exit: 2)
-        XCTAssertTrue(reindex.stderr.contains("held by") && reindex.stderr.contains("--node"), reindex.stderr)
+        XCTAssertTrue(reindex.stderr.contains("held by") && reindex.stderr.contains("one writer at a time"), reindex.stderr)
         let reinit = hadic(["init", "--data", dir, "--name", Hadic.origin, "--sequencer-key", Hadic.key("sequencer.key"),
                             "--admin-key", Hadic.key("hcms-admin.key.pub")], exit: 2)
         XCTAssertTrue(reinit.stderr.contains("held by"), reinit.stderr)

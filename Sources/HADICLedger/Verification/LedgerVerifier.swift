@@ -21,7 +21,9 @@ public struct LedgerVerifier {
 
     public func verify(full: Bool) throws(VerificationFailure) -> VerificationReport {
         do {
-            return try run(full: full)
+            // One consistent moment of the ledger, even while a writer appends.
+            let view = LedgerVerifier(store: try store.snapshot(), trustedSequencerKey: trustedSequencerKey)
+            return try view.run(full: full)
         } catch let f as VerificationFailure {
             throw f
         } catch {

@@ -12,7 +12,7 @@ struct AppendCommand: ParsableCommand {
             With --key and --actor, input lines are templates ({"type":…,"body":…}) signed here; \
             with --signed, they are envelopes already signed by their authors (`hadic sign`).
 
-            Prints one line per input line, in order: the event id, or `refused rule <rule>: <why>`. \
+            Prints one line per non-blank input line, in order: the event id, or `refused rule <rule>: <why>`. \
             Refused events leave no trace. A block is committed and fsync'd before its ids are \
             printed. Exit status 1 if any event was refused.
 
