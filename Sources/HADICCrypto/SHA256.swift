@@ -3,11 +3,10 @@ import CHADICOpenSSL
 /// SHA-256 (FIPS 180-4) through libcrypto.
 ///
 /// Guarantees: every function returns exactly 32 bytes, the SHA-256 digest of the bytes it
-/// names, is safe to call from any number of threads at once, and never fails: all calls
-/// share one process-wide `EVP_MD` (fetched once with `EVP_MD_fetch`) and reuse one
-/// `EVP_MD_CTX` per thread; if libcrypto ever reports an error (only possible when memory runs
-/// out) the digest is computed by the portable implementation instead (`portableHash`), which
-/// gives the same bytes.
+/// names, and is safe to call from any number of threads at once: all calls share one
+/// process-wide `EVP_MD` (fetched once with `EVP_MD_fetch`) and reuse one `EVP_MD_CTX` per
+/// thread. libcrypto can fail to hash only when memory runs out; the process then stops, as it
+/// cannot go on without hashing.
 public enum SHA256 {
     /// Length of a digest in bytes.
     public static let byteCount = 32
@@ -22,9 +21,11 @@ public enum SHA256 {
         if let md = OpenSSLDigest.sha256.md, let digest = oneShot(bytes, md) {
             return digest
         }
-        var portable = PortableSHA256()
-        portable.update(bytes)
-        return portable.finalize()
+        unavailable()
+    }
+
+    private static func unavailable() -> Never {
+        preconditionFailure("libcrypto could not compute SHA-256 (out of memory)")
     }
 
     /// SHA-256(prefix || a || b): the RFC 9162 interior node hash when `prefix` is 0x01.
@@ -54,14 +55,6 @@ public enum SHA256 {
     /// SHA-256(prefix || a), without copying `a`.
     public static func hash(prefix: UInt8, _ a: UnsafeRawBufferPointer) -> [UInt8] {
         streamed(prefix: prefix, a, nil)
-    }
-
-    /// SHA-256 computed in Swift, without libcrypto. Same result as `hash`; slower. Public so
-    /// the fallback can be checked against known vectors.
-    public static func portableHash(_ bytes: [UInt8]) -> [UInt8] {
-        var portable = PortableSHA256()
-        bytes.withUnsafeBytes { portable.update($0) }
-        return portable.finalize()
     }
 
     // MARK: - libcrypto paths
@@ -101,10 +94,6 @@ public enum SHA256 {
             }
             OpenSSL.clearErrors()
         }
-        var portable = PortableSHA256()
-        withUnsafeBytes(of: &prefixByte) { portable.update($0) }
-        portable.update(a)
-        if let b { portable.update(b) }
-        return portable.finalize()
+        unavailable()
     }
 }

@@ -22,20 +22,6 @@ final class SHA256Tests: XCTestCase {
         let input = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
         XCTAssertEqual(Hex.encode(SHA256.hash(input)),
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-        XCTAssertEqual(Hex.encode(SHA256.portableHash(input)),
-                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
-    func testPortableFallbackMatchesVectorsAndOpenSSL() {
-        for (input, expected) in vectors {
-            XCTAssertEqual(Hex.encode(SHA256.portableHash(Array(input.utf8))), expected)
-        }
-        // Every length around the block and padding boundaries.
-        var generator = SystemRandomNumberGenerator()
-        for length in 0...200 {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            XCTAssertEqual(SHA256.portableHash(bytes), SHA256.hash(bytes), "length \(length)")
-        }
     }
 
     func testPrefixedHashesEqualHashOfConcatenation() {
@@ -57,7 +43,7 @@ final class SHA256Tests: XCTestCase {
 
     func testConcurrentHashingGivesSameResults() {
         let inputs = (0..<64).map { i in [UInt8](repeating: UInt8(i), count: i * 3) }
-        let expected = inputs.map { SHA256.portableHash($0) }
+        let expected = inputs.map { SHA256.hash($0) }  // computed on one thread first
         let mismatches = Counter()
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<50 {

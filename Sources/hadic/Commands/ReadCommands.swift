@@ -106,7 +106,7 @@ struct BlockCommand: ParsableCommand {
             let value: JSONValue = .object([
                 "height": .number(JSONNumber(Int(height))),
                 "hash": .string(Hex.encode(block.header.hash)),
-                "header": (try? JSONValue.parse(block.header.canonicalBytes)) ?? .null,
+                "header": block.header.json,
                 "signature": .string(Base64.encode(block.signature)),
                 "checkpoint": .string(block.checkpoint),
                 "first_index": .number(JSONNumber(Int(previousSize))),
