@@ -122,6 +122,7 @@ public struct EventEnvelope: Sendable {
     }
 
 
+    /// The one spelling HADIC writes for 32-byte values (ids, key ids, ledger ids): 64 lowercase hex digits.
     static func isLowerHex64(_ s: String) -> Bool {
         s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }

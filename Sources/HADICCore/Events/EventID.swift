@@ -19,8 +19,7 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Accepts exactly 64 lowercase hex digits (the one spelling HADIC writes).
     public init?(hex: String) {
-        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }),
-              let b = Hex.decode(hex) else { return nil }
+        guard EventEnvelope.isLowerHex64(hex), let b = Hex.decode(hex) else { return nil }
         self.bytes = b
     }
 

@@ -29,7 +29,7 @@ public struct PartyRotateKey: Sendable {
         party = try r.party("party")
         publicKey = try r.publicKey("public_key")
         retire = try r.array("retire", allowEmpty: true) { (v, path) throws(SchemaError) -> String in
-            guard case .string(let s) = v, s.utf8.count == 64, Hex.decode(s) != nil, s == s.lowercased() else {
+            guard case .string(let s) = v, EventEnvelope.isLowerHex64(s) else {
                 throw SchemaError(path: path, problem: "expected a key id (64 lowercase hex digits)")
             }
             return s
