@@ -32,11 +32,20 @@ public protocol LedgerStore: AnyObject {
     /// A read-only view in which every read sees the same moment of the ledger, for checks that
     /// read a lot while a writer may be appending.
     func snapshot() throws -> any LedgerStore
-    /// Replaces every derived table (state and Merkle nodes) with the given ones.
-    func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws
+    /// Every stored provenance-index row, in ``LotLink`` order.
+    func forEachLotLink(_ body: (LotLink) throws -> Void) throws
+    /// Replaces every derived table (state, Merkle nodes, provenance index) with the given ones.
+    func replaceDerived(state: LedgerState, nodes: [MerkleNode], links: [LotLink]) throws
 }
 
 extension LedgerStore {
+    /// For stores that keep each ``StoredEvent`` as written, links included.
+    public func forEachLotLink(_ body: (LotLink) throws -> Void) throws {
+        var links: [LotLink] = []
+        for e in try events(in: 0..<eventCount()) { links.append(contentsOf: e.links) }
+        for link in links.sorted() { try body(link) }
+    }
+
     /// Stores that only change through this process can be their own snapshot.
     public func snapshot() throws -> any LedgerStore { self }
 

@@ -231,15 +231,59 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
             }
             try Self.insertNodes(nodes, db)
+            try Self.insertLinks(events.flatMap(\.links), db)
             try DerivedRows.write(state, touchedOnly: true, db)
         }
     }
 
-    public func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws {
+    public func replaceDerived(state: LedgerState, nodes: [MerkleNode], links: [LotLink]) throws {
         try writable().write { db in
             for table in Schema.derivedTables { try db.execute(sql: "DELETE FROM \(table)") }
             try Self.insertNodes(nodes, db)
+            try Self.insertLinks(links, db)
             try DerivedRows.write(state, touchedOnly: false, db)
+        }
+    }
+
+    static func insertLinks(_ links: [LotLink], _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (lot, leaf_index, role) VALUES (?, ?, ?)")
+        for l in links {
+            try insert.execute(arguments: [l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue])
+        }
+    }
+
+    public func forEachLotLink(_ body: (LotLink) throws -> Void) throws {
+        try db.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT lot, leaf_index, role FROM lot_events ORDER BY lot, leaf_index, role")
+            while let row = try cursor.next() {
+                try body(try Self.lotLink(row))
+            }
+        }
+    }
+
+    static func lotLink(_ row: Row) throws -> LotLink {
+        let lotText: String = try row.decode(forColumn: "lot")
+        let index: Int64 = try row.decode(forColumn: "leaf_index")
+        let roleText: String = try row.decode(forColumn: "role")
+        guard let lot = LotID(lotText), let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
+            throw StoreError.corruptRow(table: "lot_events", key: "\(lotText) @\(index)", problem: "bad lot, index or role")
+        }
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role)
+    }
+
+    /// Every event that touched `lot`, in ledger order, with how it touched it (provenance index).
+    public func history(of lot: LotID) throws -> [(event: StoredEvent, role: LotLink.Role)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.*, l.role AS link_role FROM lot_events l JOIN events e ON e.leaf_index = l.leaf_index
+                WHERE l.lot = ? ORDER BY l.leaf_index, l.role
+                """, arguments: [lot.rawValue]).map { row in
+                let roleText: String = try row.decode(forColumn: "link_role")
+                guard let role = LotLink.Role(rawValue: roleText) else {
+                    throw StoreError.corruptRow(table: "lot_events", key: lot.rawValue, problem: "unknown role \(roleText)")
+                }
+                return (try Self.storedEvent(row), role)
+            }
         }
     }
 

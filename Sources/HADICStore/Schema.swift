@@ -89,10 +89,21 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v2-provenance-index") { db in
+            try db.execute(sql: """
+                CREATE TABLE lot_events (
+                    lot TEXT NOT NULL, leaf_index INTEGER NOT NULL, role TEXT NOT NULL,
+                    PRIMARY KEY (lot, leaf_index, role)
+                ) WITHOUT ROWID;
+                CREATE INDEX lot_events_by_event ON lot_events(leaf_index);
+                """)
+            // A ledger made before this migration gets its index from its events.
+            try ProvenanceIndexBackfill.run(db)
+        }
         return m
     }
 
     /// The derived tables, emptied and refilled by a reindex.
-    static let derivedTables = ["merkle_nodes", "parties", "party_keys", "lots", "holdings", "containment",
+    static let derivedTables = ["merkle_nodes", "lot_events", "parties", "party_keys", "lots", "holdings", "containment",
                                 "shipments", "shipment_lines", "certificates", "incidents"]
 }

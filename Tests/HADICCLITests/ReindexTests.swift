@@ -23,7 +23,7 @@ final class ReindexTests: HadicTestCase {
             let ledgerBefore = SQL.dumpLedger(db(dir))
 
             let r = hadic(["reindex", "--data", dir])
-            XCTAssertEqual(r.stdout, "rebuilt: 11 parties, 14 lots, 6 certificates, 98 Merkle nodes\n")
+            XCTAssertEqual(r.stdout, "rebuilt: 11 parties, 14 lots, 6 certificates, 98 Merkle nodes, 47 provenance links\n")
             let after = SQL.dumpDerived(db(dir))
             for (table, _) in SQL.derivedTableQueries {
                 XCTAssertEqual(after[table], before[table], "block size \(blockSize): reindex changed derived table \(table)")

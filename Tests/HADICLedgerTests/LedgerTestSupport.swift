@@ -58,7 +58,9 @@ final class InMemoryLedgerStore: LedgerStore {
         for n in nodes { self.nodes[n.id] = n.hash }
         self.state = state
     }
-    func replaceDerived(state: LedgerState, nodes: [MerkleNode]) throws {
+    /// The provenance index of this store is kept with its events (the protocol's default), so
+    /// only the state and the nodes are replaced.
+    func replaceDerived(state: LedgerState, nodes: [MerkleNode], links: [LotLink]) throws {
         self.state = state
         self.nodes = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.hash) })
     }

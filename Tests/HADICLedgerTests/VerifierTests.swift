@@ -213,7 +213,7 @@ final class VerifierTests: XCTestCase {
         s.state = LedgerState()
         s.nodes = [:]
         assertFails(s, full: false, at: "stored Merkle nodes", "11 of 11 are missing")
-        try s.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes)
+        try s.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes, links: rebuilt.links)
         XCTAssertNoThrow(try LedgerVerifier(store: s).verify(full: true))
 
         // A changed leaf stops the rebuild.

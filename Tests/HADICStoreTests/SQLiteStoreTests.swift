@@ -23,12 +23,13 @@ final class SQLiteStoreTests: XCTestCase {
         let dir = try ScratchDirectory()
         let store = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
         let tables = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name") }
-        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "events", "holdings", "incidents", "lots", "merkle_nodes",
-                                "parties", "party_keys", "shipment_lines", "shipments"])
+        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "events", "holdings", "incidents", "lot_events", "lots",
+                                "merkle_nodes", "parties", "party_keys", "shipment_lines", "shipments"])
         let triggers = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name") }
         XCTAssertEqual(triggers, ["blocks_no_delete", "blocks_no_update", "events_no_delete", "events_no_update"])
         let applied = try store.db.read { try Schema.migrator.appliedMigrations($0) }
-        XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables"])
+        XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables",
+                                 "v2-provenance-index"])
         XCTAssertEqual(Set(Schema.derivedTables), Set(tables).subtracting(["blocks", "events"]))
         // Opening again does not migrate twice (and does not fail).
         let again = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
@@ -101,15 +102,19 @@ final class SQLiteStoreTests: XCTestCase {
         // ...and a reindex from the events repairs it.
         let rebuilt = try DerivedRebuild.rebuild(from: f.store)
         XCTAssertEqual(rebuilt.state, expected)
-        try f.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes)
+        try f.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes, links: rebuilt.links)
         XCTAssertEqual(try f.store.loadState(), expected)
         XCTAssertNoThrow(try LedgerVerifier(store: f.store).verify(full: true))
         // replaceDerived twice gives the same result (it empties first).
-        try f.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes)
+        try f.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes, links: rebuilt.links)
         XCTAssertEqual(try f.store.loadState(), expected)
         var count = 0
         try f.store.forEachMerkleNode { _ in count += 1 }
         XCTAssertEqual(count, rebuilt.nodes.count)
+        var links: [LotLink] = []
+        try f.store.forEachLotLink { links.append($0) }
+        XCTAssertEqual(links, rebuilt.links.sorted(), "the provenance index is rebuilt from the events")
+        XCTAssertFalse(links.isEmpty)
     }
 
     func testAppendAndLoadStateRoundTrip() throws {

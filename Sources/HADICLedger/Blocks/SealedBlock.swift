@@ -25,8 +25,11 @@ public struct StoredEvent: Sendable {
     public let actor: PartyID
     public let time: Timestamp
     public let leafBytes: [UInt8]
+    /// The provenance-index rows of this event, when it is being written (empty when read back).
+    public let links: [LotLink]
 
-    public init(index: UInt64, id: EventID, block: UInt64, type: EventType, actor: PartyID, time: Timestamp, leafBytes: [UInt8]) {
+    public init(index: UInt64, id: EventID, block: UInt64, type: EventType, actor: PartyID, time: Timestamp, leafBytes: [UInt8],
+                links: [LotLink] = []) {
         self.index = index
         self.id = id
         self.block = block
@@ -34,5 +37,6 @@ public struct StoredEvent: Sendable {
         self.actor = actor
         self.time = time
         self.leafBytes = leafBytes
+        self.links = links
     }
 }

@@ -1,11 +1,11 @@
 import HADICCore
 
-/// Rebuilds every derived table from the events alone (what `hadic reindex` writes).
+/// Rebuilds every derived table (state, Merkle nodes, provenance index) from the events alone (what `hadic reindex` writes).
 ///
 /// Events are applied in ledger order without re-checking signatures (that is `verify --full`'s
 /// job); an event that no longer parses stops the rebuild, naming it.
 public enum DerivedRebuild {
-    public static func rebuild(from store: any LedgerStore) throws -> (state: LedgerState, nodes: [MerkleNode]) {
+    public static func rebuild(from store: any LedgerStore) throws -> (state: LedgerState, nodes: [MerkleNode], links: [LotLink]) {
         guard let genesisBlock = try store.block(at: 0), let genesis = genesisBlock.header.genesis,
               let latest = try store.latestBlock() else {
             throw LedgerError.notInitialized("no genesis block")
@@ -14,6 +14,7 @@ public enum DerivedRebuild {
         var state = genesis.initialState
         var frontier = MerkleFrontier()
         var nodes: [MerkleNode] = []
+        var links: [LotLink] = []
         let batch: UInt64 = 4096
         var start: UInt64 = 0
         while start < latest.header.treeSize {
@@ -27,6 +28,7 @@ public enum DerivedRebuild {
                 }
                 admission.apply(envelope, to: &state)
                 nodes.append(contentsOf: frontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
+                links.append(contentsOf: LotLink.links(of: envelope.body, at: e.index))
             }
             start = end
         }
@@ -34,6 +36,6 @@ public enum DerivedRebuild {
             throw LedgerError.corrupt("events do not reproduce the root signed in block \(latest.height); run `hadic verify`")
         }
         state.clearTouched()
-        return (state, nodes)
+        return (state, nodes, links)
     }
 }

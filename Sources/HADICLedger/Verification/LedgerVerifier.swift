@@ -56,6 +56,7 @@ public struct LedgerVerifier {
         let admission = Admission(ledgerID: ledgerID)
         var state = genesis.initialState
         var seenIDs = Set<EventID>()
+        var links: [LotLink] = []
         var frontier = MerkleFrontier()
         var computedNodes: [[[UInt8]]] = []
         var previous = genesisBlock
@@ -112,7 +113,7 @@ public struct LedgerVerifier {
                 throw VerificationFailure(here, "events do not reproduce the signed Merkle root")
             }
             if full {
-                try replay(events, prepared: prepared, block: h, state: &state, admission: admission, seen: &seenIDs, report: &report)
+                try replay(events, prepared: prepared, block: h, state: &state, admission: admission, seen: &seenIDs, links: &links, report: &report)
             }
             report.blocks += 1
             report.events += UInt64(events.count)
@@ -127,6 +128,7 @@ public struct LedgerVerifier {
         }
         try compareMerkleNodes(computedNodes, report: &report)
         if full {
+            try compareLinks(links.sorted())
             try compareDerived(replayed: state)
             report.parties = state.parties.count
             report.certificates = state.certificates.count
@@ -156,7 +158,8 @@ public struct LedgerVerifier {
     }
 
     private func replay(_ stored: [StoredEvent], prepared: PreparedBlock, block: BlockHeader, state: inout LedgerState,
-                        admission: Admission, seen: inout Set<EventID>, report: inout VerificationReport) throws {
+                        admission: Admission, seen: inout Set<EventID>, links: inout [LotLink],
+                        report: inout VerificationReport) throws {
         var envelopes: [EventEnvelope] = []
         envelopes.reserveCapacity(stored.count)
         for (e, result) in zip(stored, prepared.parsed) {
@@ -171,6 +174,7 @@ public struct LedgerVerifier {
                 throw VerificationFailure(eventLocation(e), "stored type, actor or time differs from its bytes")
             }
             envelopes.append(env)
+            links.append(contentsOf: LotLink.links(of: env.body, at: e.index))
         }
         let prechecks = prepared.prechecks
         for (i, env) in envelopes.enumerated() {
@@ -204,6 +208,25 @@ public struct LedgerVerifier {
             throw VerificationFailure("stored Merkle nodes", "\(expected - min(expected, count)) of \(expected) are missing")
         }
         report.merkleNodes = count
+    }
+
+    /// The stored provenance index against the one recomputed from the events, row by row.
+    private func compareLinks(_ expected: [LotLink]) throws {
+        var i = 0
+        try store.forEachLotLink { stored in
+            guard i < expected.count else {
+                throw VerificationFailure("derived table lot_events", "row \(stored) does not follow from the events")
+            }
+            guard stored == expected[i] else {
+                let missing = expected[i] < stored
+                throw VerificationFailure("derived table lot_events",
+                                          missing ? "row \(expected[i]) is missing" : "row \(stored) does not follow from the events")
+            }
+            i += 1
+        }
+        guard i == expected.count else {
+            throw VerificationFailure("derived table lot_events", "row \(expected[i]) is missing")
+        }
     }
 
     private func compareDerived(replayed: LedgerState) throws {

@@ -217,7 +217,7 @@ struct VerifyCommand: ParsableCommand {
 struct ReindexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Rebuild every derived table (holdings, lots, certificates, Merkle nodes, ...) from the events alone."
+        abstract: "Rebuild every derived table (holdings, lots, certificates, Merkle nodes, the provenance index, ...) from the events alone."
     )
 
     @OptionGroup var data: DataOptions
@@ -226,8 +226,8 @@ struct ReindexCommand: ParsableCommand {
         try reportingFailures {
             let dir = try DataDirectory(writing: data.data, holder: "hadic reindex")
             let rebuilt = try DerivedRebuild.rebuild(from: dir.store)
-            try dir.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes)
-            print("rebuilt: \(rebuilt.state.parties.count) parties, \(rebuilt.state.lots.count) lots, \(rebuilt.state.certificates.count) certificates, \(rebuilt.nodes.count) Merkle nodes")
+            try dir.store.replaceDerived(state: rebuilt.state, nodes: rebuilt.nodes, links: rebuilt.links)
+            print("rebuilt: \(rebuilt.state.parties.count) parties, \(rebuilt.state.lots.count) lots, \(rebuilt.state.certificates.count) certificates, \(rebuilt.nodes.count) Merkle nodes, \(rebuilt.links.count) provenance links")
         }
     }
 }

@@ -7,8 +7,14 @@ enum InputLines {
     static func read(_ path: String?) throws -> [(number: Int, bytes: ArraySlice<UInt8>)] {
         let data: Data
         if let path, path != "-" {
-            guard let d = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read \(path)") }
-            data = d
+            // A FileHandle also reads pipes, FIFOs and /dev/null, not just regular files.
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIFailure("cannot open \(path)") }
+            defer { try? handle.close() }
+            do {
+                data = try handle.readToEnd() ?? Data()
+            } catch {
+                throw CLIFailure("cannot read \(path): \(error.localizedDescription)")
+            }
         } else {
             data = FileHandle.standardInput.readDataToEndOfFile()
         }

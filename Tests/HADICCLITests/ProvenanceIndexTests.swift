@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// `hadic history` and the provenance index (`lot_events`) behind it.
+final class ProvenanceIndexTests: HadicTestCase {
+    static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
+
+    private func fixtureLedger() -> String {
+        let dir = initFixtureLedger()
+        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
+        return dir
+    }
+
+    func testHistoryOfTheRendangLot() throws {
+        let dir = fixtureLedger()
+        let text = hadic(["history", "--data", dir, Self.rendang]).stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(text.first, "history of \(Self.rendang): 7 events")
+        let rows = text.dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(rows.map { $0[0] }, ["39", "40", "41", "42", "43", "47", "48"])
+        XCTAssertEqual(rows.map { $0[4] }, ["produced", "inspected", "inspected", "packed", "packed", "unpacked", "inspected"])
+        XCTAssertEqual(rows.map { $0[3] }, ["pesantren-sidogiri", "lppom-mui", "pesantren-sidogiri", "pesantren-sidogiri",
+                                            "pesantren-sidogiri", "jatim-export", "jatim-export"])
+
+        let json = hadic(["history", "--data", dir, "--json", Self.rendang]).stdout
+        let array = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        XCTAssertEqual(array.count, 7)
+        XCTAssertEqual(array.first?["type"] as? String, "lot.transform")
+        XCTAssertEqual(array.first?["role"] as? String, "produced")
+        XCTAssertEqual(array.first?["index"] as? Int, 39)
+        let firstID = try XCTUnwrap(array.first?["id"] as? String)
+        hadic(["event", "--data", dir, firstID])
+
+        // A shipped and received lot: the carcass.
+        let carcass = hadic(["history", "--data", dir, "rph-sidoarjo/carcass-2026-10-005"]).stdout
+        XCTAssertTrue(carcass.contains("\tproduced\t") && carcass.contains("\tshipped\t") && carcass.contains("\treceived\t")
+                      && carcass.contains("\tconsumed\t"), carcass)
+        // Unknown lot: exit 2, one line; malformed: usage error.
+        let unknown = hadic(["history", "--data", dir, "rph-sidoarjo/nothing"], exit: 2)
+        XCTAssertTrue(unknown.stderr.contains("no event in this ledger touches"), unknown.summary)
+        hadic(["history", "--data", dir, "not a lot"], exit: 64)
+    }
+
+    func testTamperedIndexIsNamedAndReindexRepairsIt() throws {
+        try SQL.requireTool()
+        let dir = fixtureLedger()
+        let ledger = db(dir)
+        XCTAssertEqual(SQL.exec(ledger, "UPDATE lot_events SET role = 'recalled' WHERE lot = '\(Self.rendang)' AND leaf_index = 40").status, 0)
+        let full = hadic(["verify", "--data", dir, "--full"], exit: 1)
+        XCTAssertTrue(full.stderr.contains("derived table lot_events"), full.summary)
+        hadic(["verify", "--data", dir])  // quick verify does not read derived tables
+        XCTAssertEqual(SQL.exec(ledger, "DELETE FROM lot_events WHERE leaf_index = 51 - 1").status, 0)
+        hadic(["reindex", "--data", dir])
+        hadic(["verify", "--data", dir, "--full"])
+        XCTAssertEqual(hadic(["history", "--data", dir, Self.rendang]).stdout.split(separator: "\n").count, 8)
+    }
+
+    func testIndexIsBackfilledForALedgerMadeBeforeIt() throws {
+        try SQL.requireTool()
+        let dir = fixtureLedger()
+        let ledger = db(dir)
+        XCTAssertEqual(SQL.exec(ledger, "DROP TABLE lot_events; DELETE FROM grdb_migrations WHERE identifier = 'v2-provenance-index'").status, 0)
+        hadic(["history", "--data", dir, Self.rendang], exit: 2)  // a reader does not migrate
+        hadic(["append", "--data", dir, "--signed", "/dev/null"])  // a writer does
+        hadic(["verify", "--data", dir, "--full"])
+        XCTAssertTrue(hadic(["history", "--data", dir, Self.rendang]).stdout.hasPrefix("history of \(Self.rendang): 7 events"))
+    }
+}

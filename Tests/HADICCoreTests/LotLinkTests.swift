@@ -1,0 +1,36 @@
+import XCTest
+import HADICCore
+import HADICCrypto
+
+final class LotLinkTests: XCTestCase {
+    private func links(_ type: EventType, _ body: JSONValue) throws -> [String] {
+        LotLink.links(of: try EventBody.parse(type: type, body: body), at: 7).map { "\($0.lot) \($0.leafIndex) \($0.role.rawValue)" }
+    }
+
+    func testEachEventTypeLinksTheLotsItTouches() throws {
+        let bodies = EventEnvelopeTests.validBodies(try PrivateKey.generate(.ed25519).publicKey)
+        func body(_ t: EventType) throws -> JSONValue { try XCTUnwrap(bodies[t]) }
+        XCTAssertEqual(try links(.lotCreate, body(.lotCreate)), ["farm/raw-1 7 created"])
+        XCTAssertEqual(try links(.lotTransform, body(.lotTransform)), ["farm/raw-1 7 consumed", "farm/flour-1 7 produced"])
+        XCTAssertEqual(try links(.lotAggregate, body(.lotAggregate)),
+                       ["urn:epc:id:sscc:0614141.1234567890 7 container", "farm/flour-1 7 packed"])
+        XCTAssertEqual(try links(.lotDisaggregate, body(.lotDisaggregate)),
+                       ["urn:epc:id:sscc:0614141.1234567890 7 container", "farm/flour-1 7 unpacked"])
+        XCTAssertEqual(try links(.custodyShip, body(.custodyShip)), ["farm/flour-1 7 shipped"])
+        XCTAssertEqual(try links(.custodyReceive, body(.custodyReceive)), ["farm/flour-1 7 received"])
+        XCTAssertEqual(try links(.lotInspect, body(.lotInspect)), ["farm/flour-1 7 inspected"])
+        XCTAssertEqual(try links(.lotIncident, body(.lotIncident)), ["farm/flour-1 7 incident"])
+        XCTAssertEqual(try links(.lotRecall, body(.lotRecall)), ["farm/flour-1 7 recalled"])
+        for t in [EventType.partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke, .lotCleanse] {
+            XCTAssertEqual(try links(t, body(t)), [], t.rawValue)
+        }
+    }
+
+    func testOrderIsLotThenIndexThenRoleByBytes() {
+        let a = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .shipped)
+        let b = LotLink(lot: LotID("farm/b")!, leafIndex: 1, role: .created)
+        let c = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .inspected)
+        let d = LotLink(lot: LotID("farm/a")!, leafIndex: 10, role: .created)
+        XCTAssertEqual([a, b, c, d].sorted(), [c, a, d, b])
+    }
+}
