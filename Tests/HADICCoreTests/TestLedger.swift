@@ -48,7 +48,7 @@ final class TestLedger {
             XCTFail("expected \(e.type.rawValue) by \(e.actor) to be admitted, got \(error)", file: file, line: line)
             throw error
         }
-        admission.apply(e, to: &state)
+        Admission.apply(e, to: &state)
         known.insert(e.id)
         return e
     }

@@ -201,8 +201,9 @@ public struct Admission: Sendable {
 
     // MARK: Apply
 
-    /// The state after an event that passed ``check``.
-    public func apply(_ e: EventEnvelope, to s: inout LedgerState) {
+    /// The state after an event that passed ``check``. Needs nothing but the event and the
+    /// state, so a rebuild from stored events can call it without an `Admission`.
+    public static func apply(_ e: EventEnvelope, to s: inout LedgerState) {
         let actor = e.actor
         switch e.body {
         case .partyRegister(let b):
@@ -280,7 +281,7 @@ public struct Admission: Sendable {
         }
     }
 
-    private func add(_ micro: Int64, of lot: LotID, to party: PartyID, in s: inout LedgerState) {
+    private static func add(_ micro: Int64, of lot: LotID, to party: PartyID, in s: inout LedgerState) {
         let k = HoldingKey(lot: lot, holder: party)
         s.setHolding(k, (s.holdings[k] ?? 0) + micro)
     }

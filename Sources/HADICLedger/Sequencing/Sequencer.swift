@@ -99,7 +99,7 @@ public final class Sequencer {
                     try admission.check(e, in: state, now: now, signatureValid: precheck.result(for: current)) { id in
                         batchIDs.contains(id) || known.contains(id)
                     }
-                    admission.apply(e, to: &state)
+                    Admission.apply(e, to: &state)
                     batchIDs.insert(e.id)
                     outcomes.append(.success(admitted.count))
                     admitted.append(e)

@@ -10,7 +10,6 @@ public enum DerivedRebuild {
               let latest = try store.latestBlock() else {
             throw LedgerError.notInitialized("no genesis block")
         }
-        let admission = Admission(ledgerID: "")
         var state = genesis.initialState
         var frontier = MerkleFrontier()
         var nodes: [MerkleNode] = []
@@ -26,7 +25,7 @@ public enum DerivedRebuild {
                 } catch {
                     throw LedgerError.corrupt("event \(e.id) (index \(e.index)) does not parse: \(error)")
                 }
-                admission.apply(envelope, to: &state)
+                Admission.apply(envelope, to: &state)
                 nodes.append(contentsOf: frontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
                 links.append(contentsOf: LotLink.links(of: envelope.body, at: e.index))
             }

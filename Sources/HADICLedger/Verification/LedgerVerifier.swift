@@ -184,7 +184,7 @@ public struct LedgerVerifier {
             } catch {
                 throw VerificationFailure(eventLocation(stored[i]), "would be refused: \(error)")
             }
-            admission.apply(env, to: &state)
+            Admission.apply(env, to: &state)
             seen.insert(env.id)
             report.signaturesChecked += 1
         }
