@@ -53,6 +53,22 @@ enum DerivedRows {
         }
     }
 
+    /// One `lots` row.
+    static func lot(_ row: Row) throws -> (LotID, LotRecord) {
+        let key: String = try row.decode(forColumn: "id")
+        func event(_ column: String) throws -> EventID? {
+            guard let text: String = try row.decode(forColumn: column) else { return nil }
+            guard let id = EventID(hex: text) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad \(column)") }
+            return id
+        }
+        guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(forColumn: "kind")),
+              let dim = QuantityUnit.Dimension(rawValue: try row.decode(forColumn: "dimension")),
+              let creator = PartyID(try row.decode(forColumn: "creator")), let created = try event("created_by")
+        else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad column") }
+        return (id, LotRecord(kind: kind, product: try row.decode(forColumn: "product"), materialClass: try row.decode(forColumn: "class"),
+                              dimension: dim, creator: creator, createdBy: created, recalledBy: try event("recalled_by")))
+    }
+
     static func read(_ db: Database) throws -> LedgerState {
         var s = LedgerState()
         func bad(_ table: String, _ key: String, _ what: String) -> StoreError { .corruptRow(table: table, key: key, problem: what) }
@@ -75,12 +91,8 @@ enum DerivedRows {
                                     retiredBy: try eventID(try row.decode(forColumn: "retired_by"), "party_keys", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM lots") {
-            let key: String = try row.decode(forColumn: "id")
-            guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(forColumn: "kind")),
-                  let dim = QuantityUnit.Dimension(rawValue: try row.decode(forColumn: "dimension")), let creator = PartyID(try row.decode(forColumn: "creator")),
-                  let created = try eventID(try row.decode(forColumn: "created_by"), "lots", key) else { throw bad("lots", key, "bad column") }
-            s.setLot(id, LotRecord(kind: kind, product: try row.decode(forColumn: "product"), materialClass: try row.decode(forColumn: "class"), dimension: dim,
-                                   creator: creator, createdBy: created, recalledBy: try eventID(try row.decode(forColumn: "recalled_by"), "lots", key)))
+            let (id, record) = try lot(row)
+            s.setLot(id, record)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM holdings") {
             let lotText: String = try row.decode(forColumn: "lot")

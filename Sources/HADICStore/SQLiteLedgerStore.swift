@@ -9,7 +9,7 @@ import HADICLedger
 /// WAL mode with `synchronous = FULL`: a committed block survives power loss, which is what
 /// "acknowledged means durable" needs (GRDB's default for WAL would be NORMAL). One
 /// transaction per block. Writers must hold the directory's ``DataDirectoryLock``.
-public final class SQLiteLedgerStore: LedgerStore {
+public final class SQLiteLedgerStore: LedgerStore, ProvenanceSource {
     public let path: String
     /// Where reads go: the writer's connection, a read-only connection, or a snapshot.
     let db: any DatabaseReader
@@ -269,6 +269,28 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lotText) @\(index)", problem: "bad lot, index or role")
         }
         return LotLink(lot: lot, leafIndex: leafIndex, role: role)
+    }
+
+    // MARK: Provenance reads (ProvenanceSource)
+
+    public func links(of lot: LotID) throws -> [LotLink] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT lot, leaf_index, role FROM lot_events WHERE lot = ? ORDER BY leaf_index, role",
+                             arguments: [lot.rawValue]).map(Self.lotLink)
+        }
+    }
+
+    public func links(at leafIndex: UInt64) throws -> [LotLink] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT lot, leaf_index, role FROM lot_events WHERE leaf_index = ? ORDER BY lot, role",
+                             arguments: [Int64(clamping: leafIndex)]).map(Self.lotLink)
+        }
+    }
+
+    public func lot(_ id: LotID) throws -> LotRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM lots WHERE id = ?", arguments: [id.rawValue]).map { try DerivedRows.lot($0).1 }
+        }
     }
 
     /// Every event that touched `lot`, in ledger order, with how it touched it (provenance index).

@@ -1,0 +1,12 @@
+import HADICCore
+
+/// The reads a provenance query needs: the provenance index both ways, the events it points to,
+/// and what each lot is. Every call is an index lookup, never a scan of the events.
+public protocol ProvenanceSource {
+    /// The index rows of one lot, in ledger order.
+    func links(of lot: LotID) throws -> [LotLink]
+    /// The index rows of one event.
+    func links(at leafIndex: UInt64) throws -> [LotLink]
+    func event(at index: UInt64) throws -> StoredEvent?
+    func lot(_ id: LotID) throws -> LotRecord?
+}

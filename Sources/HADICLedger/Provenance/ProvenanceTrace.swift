@@ -1,0 +1,118 @@
+import HADICCore
+
+/// One step of a lot's story: the event, who signed it and when.
+public struct TraceStep: Equatable, Sendable {
+    public let eventID: EventID
+    public let index: UInt64
+    public let type: EventType
+    public let actor: PartyID
+    public let time: Timestamp
+}
+
+/// A lot in a provenance tree: what it is, the event that made it, how much of it the parent
+/// step used (or made), and the lots before (trace back) or after (trace forward) it.
+public struct TraceNode: Sendable {
+    public let lot: LotID
+    public let record: LotRecord?
+    /// The amount on the edge to the parent: consumed by, packed into, or made from it.
+    public let quantity: Quantity?
+    /// Back: the event that made this lot (create, transform, or first aggregation).
+    /// Forward: the event that used the parent to make this lot.
+    public let step: TraceStep?
+    public var children: [TraceNode]
+    /// True when this lot's subtree was already shown elsewhere in the tree.
+    public let repeated: Bool
+}
+
+/// Ingredient trees over the provenance index (`lot_events`).
+///
+/// Back: a lot made by a transformation has that transformation's inputs as children; a
+/// container has what was packed into it; a created lot is a raw material. Forward: the
+/// outputs of every transformation that consumed the lot, and the containers it was packed into.
+/// A lot reached twice (a DAG) is expanded once; later occurrences are marked `repeated`.
+public struct ProvenanceTrace {
+    public let source: any ProvenanceSource
+    public let maxDepth: Int
+
+    public init(source: any ProvenanceSource, maxDepth: Int = 64) {
+        self.source = source
+        self.maxDepth = maxDepth
+    }
+
+    public func back(_ lot: LotID) throws -> TraceNode {
+        var seen = Set<LotID>()
+        return try back(lot, quantity: nil, depth: 0, seen: &seen)
+    }
+
+    public func forward(_ lot: LotID) throws -> TraceNode {
+        var seen = Set<LotID>()
+        return try forward(lot, quantity: nil, step: nil, depth: 0, seen: &seen)
+    }
+
+    private func envelope(at index: UInt64) throws -> (StoredEvent, EventEnvelope) {
+        guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("index names event \(index), which is not stored") }
+        do {
+            return (stored, try EventEnvelope.parse(stored.leafBytes))
+        } catch {
+            throw LedgerError.corrupt("event \(stored.id) (index \(index)) does not parse: \(error)")
+        }
+    }
+
+    private func step(_ e: StoredEvent) -> TraceStep {
+        TraceStep(eventID: e.id, index: e.index, type: e.type, actor: e.actor, time: e.time)
+    }
+
+    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>) throws -> TraceNode {
+        let record = try source.lot(lot)
+        guard seen.insert(lot).inserted, depth < maxDepth else {
+            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
+        }
+        let links = try source.links(of: lot)
+        guard let origin = links.first(where: { [.created, .produced, .container].contains($0.role) }) else {
+            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
+        }
+        let (stored, event) = try envelope(at: origin.leafIndex)
+        var children: [TraceNode] = []
+        switch event.body {
+        case .lotTransform(let b):
+            for input in b.inputs {
+                children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen))
+            }
+        case .lotAggregate:
+            // Everything ever packed into this container.
+            for link in links where link.role == .container {
+                let (_, packing) = try envelope(at: link.leafIndex)
+                guard case .lotAggregate(let a) = packing.body else { continue }
+                for child in a.children {
+                    children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen))
+                }
+            }
+        default:
+            break
+        }
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: step(stored), children: children, repeated: false)
+    }
+
+    private func forward(_ lot: LotID, quantity: Quantity?, step edge: TraceStep?, depth: Int, seen: inout Set<LotID>) throws -> TraceNode {
+        let record = try source.lot(lot)
+        guard seen.insert(lot).inserted, depth < maxDepth else {
+            return TraceNode(lot: lot, record: record, quantity: quantity, step: edge, children: [], repeated: true)
+        }
+        var children: [TraceNode] = []
+        for link in try source.links(of: lot) where link.role == .consumed || link.role == .packed {
+            let (stored, event) = try envelope(at: link.leafIndex)
+            switch event.body {
+            case .lotTransform(let b):
+                for output in b.outputs {
+                    children.append(try forward(output.lot, quantity: output.quantity, step: step(stored), depth: depth + 1, seen: &seen))
+                }
+            case .lotAggregate(let a):
+                let packed = a.children.first { $0.lot == lot }?.quantity
+                children.append(try forward(a.parent, quantity: packed, step: step(stored), depth: depth + 1, seen: &seen))
+            default:
+                break
+            }
+        }
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: edge, children: children, repeated: false)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import HADICCore
+import HADICLedger
+import HADICStore
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Walk a lot's provenance: its ingredients (back) or everything made from it (forward).",
+        discussion: """
+            Reads the provenance index, never scans the events. Text by default; --json for \
+            machines; --dot for Graphviz:
+
+              hadic trace back --data DIR LOT --dot | dot -Tsvg > trace.svg
+            """,
+        subcommands: [Back.self, Forward.self]
+    )
+
+    struct Options: ParsableArguments {
+        @OptionGroup var data: DataOptions
+
+        @Argument(help: "The lot id (EPC URN, GS1 Digital Link URI, or PARTY/LOCAL).")
+        var lot: String
+
+        @Flag(help: "Print the tree as JSON: {lot, product, class, quantity, step, repeated, children}.")
+        var json = false
+
+        @Flag(help: "Print a Graphviz digraph.")
+        var dot = false
+
+        func validate() throws {
+            guard LotID(lot) != nil else { throw ValidationError("not a lot id: \(lot)") }
+            guard !(json && dot) else { throw ValidationError("--json and --dot exclude each other") }
+        }
+
+        func run(back: Bool) throws {
+            try reportingFailures {
+                guard let lotID = LotID(lot) else { return }
+                let r = try LedgerReader(data.data)
+                guard try r.dir.store.lot(lotID) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
+                let trace = ProvenanceTrace(source: r.dir.store)
+                let root = back ? try trace.back(lotID) : try trace.forward(lotID)
+                if json {
+                    print(TraceRendering.json(root).prettyPrinted())
+                } else if dot {
+                    print(TraceRendering.dot(root, back: back))
+                } else {
+                    print(TraceRendering.text(root, back: back))
+                }
+            }
+        }
+    }
+
+    struct Back: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "back",
+            abstract: "The ingredient tree of a lot, down to raw materials, with quantities, parties and times."
+        )
+        @OptionGroup var options: Options
+        func run() throws { try options.run(back: true) }
+    }
+
+    struct Forward: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forward",
+            abstract: "Every lot made from (or packed with) a lot: the reach of a recall."
+        )
+        @OptionGroup var options: Options
+        func run() throws { try options.run(back: false) }
+    }
+}
