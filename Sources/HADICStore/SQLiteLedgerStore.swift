@@ -293,6 +293,30 @@ public final class SQLiteLedgerStore: LedgerStore, ProvenanceSource {
         }
     }
 
+    /// Who holds how much of a lot now (derived holdings, micro base units), largest first.
+    public func holdings(of lot: LotID) throws -> [(holder: PartyID, amount: Int64)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT holder, amount FROM holdings WHERE lot = ? AND amount > 0 ORDER BY amount DESC, holder",
+                             arguments: [lot.rawValue]).map { row in
+                let text: String = try row.decode(forColumn: "holder")
+                guard let holder = PartyID(text) else { throw StoreError.corruptRow(table: "holdings", key: lot.rawValue, problem: "bad holder") }
+                return (holder, try row.decode(forColumn: "amount"))
+            }
+        }
+    }
+
+    /// What a party holds now, by lot.
+    public func holdings(by party: PartyID) throws -> [(lot: LotID, amount: Int64)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT lot, amount FROM holdings WHERE holder = ? AND amount > 0 ORDER BY lot",
+                             arguments: [party.rawValue]).map { row in
+                let text: String = try row.decode(forColumn: "lot")
+                guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "holdings", key: text, problem: "bad lot") }
+                return (lot, try row.decode(forColumn: "amount"))
+            }
+        }
+    }
+
     /// Every event that touched `lot`, in ledger order, with how it touched it (provenance index).
     public func history(of lot: LotID) throws -> [(event: StoredEvent, role: LotLink.Role)] {
         try db.read { db in
