@@ -293,6 +293,15 @@ public final class SQLiteLedgerStore: LedgerStore, ProvenanceSource {
         }
     }
 
+    /// The stored events of the given types, in ledger order (through the `events_by_type` index).
+    public func events(ofTypes types: [EventType]) throws -> [StoredEvent] {
+        try db.read { db in
+            let marks = types.map { _ in "?" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE type IN (\(marks)) ORDER BY leaf_index",
+                                    arguments: StatementArguments(types.map(\.rawValue))).map(Self.storedEvent)
+        }
+    }
+
     /// Who holds how much of a lot now (derived holdings, micro base units), largest first.
     public func holdings(of lot: LotID) throws -> [(holder: PartyID, amount: Int64)] {
         try db.read { db in

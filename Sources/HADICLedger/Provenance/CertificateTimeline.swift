@@ -1,0 +1,44 @@
+import HADICCore
+
+/// A certificate with everything that happened to it, so its status can be read at any time.
+public struct CertificateTimeline: Sendable {
+    public enum Status: String, Sendable { case notYetIssued = "not-yet-issued", notYetValid = "not-yet-valid", active, suspended, revoked, expired }
+
+    public let issuer: PartyID
+    public let issue: CertIssue
+    public let issuedAt: Timestamp
+    public let issuedBy: EventID
+    /// Suspensions and revocations, in ledger order, with their event times.
+    public private(set) var changes: [(kind: EventType, time: Timestamp, event: EventID, reason: String)] = []
+
+    /// The status at `time`, by event times: revoked or suspended once such an event's time has
+    /// passed; otherwise active only inside the validity window.
+    public func status(at time: Timestamp) -> Status {
+        if time < issuedAt { return .notYetIssued }
+        if changes.contains(where: { $0.kind == .certRevoke && $0.time <= time }) { return .revoked }
+        if changes.contains(where: { $0.kind == .certSuspend && $0.time <= time }) { return .suspended }
+        if time < issue.validFrom { return .notYetValid }
+        if issue.validUntil < time { return .expired }
+        return .active
+    }
+
+    /// Every certificate of the ledger, in order of issue, from its certificate events (in ledger order).
+    public static func build(from events: [EventEnvelope]) -> [CertificateTimeline] {
+        var order: [CertificateKey] = []
+        var timelines: [CertificateKey: CertificateTimeline] = [:]
+        for e in events {
+            switch e.body {
+            case .certIssue(let b):
+                let key = CertificateKey(issuer: e.actor, number: b.number)
+                guard timelines[key] == nil else { continue }
+                order.append(key)
+                timelines[key] = CertificateTimeline(issuer: e.actor, issue: b, issuedAt: e.time, issuedBy: e.id)
+            case .certSuspend(let b), .certRevoke(let b):
+                timelines[CertificateKey(issuer: e.actor, number: b.number)]?.changes.append((e.type, e.time, e.id, b.reason))
+            default:
+                continue
+            }
+        }
+        return order.compactMap { timelines[$0] }
+    }
+}
