@@ -23,6 +23,9 @@ final class TraceTests: HadicTestCase {
             XCTAssertEqual(lines.filter { $0.contains(spice) }.count, 1, spice)
         }
         XCTAssertTrue(lines[9].hasPrefix("└── 300 l pesantren-sidogiri/santan-2026-10-09"))
+        // Each step names the certificates its actor held at that moment.
+        XCTAssertTrue(lines[0].hasSuffix("[ID-BPJPH-2026-31002 by bpjph]"), lines[0])
+        XCTAssertTrue(lines[3].hasSuffix("[ID-BPJPH-RPH-2026-0117 by bpjph]"), lines[3])
 
         let json = hadic(["trace", "back", "--data", dir, "--json", Self.rendang]).stdout
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -35,6 +38,7 @@ final class TraceTests: HadicTestCase {
         XCTAssertEqual(step["type"] as? String, "lot.transform")
         XCTAssertEqual(step["index"] as? Int, 39)
         XCTAssertEqual(step["actor"] as? String, "pesantren-sidogiri")
+        XCTAssertEqual((step["certificates"] as? [[String: String]]) ?? [], [["issuer": "bpjph", "number": "ID-BPJPH-2026-31002"]])
         XCTAssertEqual(((children[1]["children"] as? [[String: Any]]) ?? []).count, 4)
 
         let dot = hadic(["trace", "back", "--data", dir, "--dot", Self.rendang]).lines
@@ -53,6 +57,8 @@ final class TraceTests: HadicTestCase {
             XCTAssertTrue(text.contains(reached), "\(reached) not reached:\n\(text)")
         }
         XCTAssertTrue(text.contains("(shown above)"), "the export container is reached through both pallets, expanded once")
+        XCTAssertTrue(text.contains("by jatim-export 2026-10-12T04:00:00Z (lot.aggregate 9480c8b94d64) [no certificate in force]"),
+                      "the exporter holds no certificate:\n\(text)")
         // A lot nothing was made from has no children.
         XCTAssertEqual(hadic(["trace", "forward", "--data", dir, "daging-nusantara/bones-2026-10-006"]).lines.count, 1)
     }

@@ -38,17 +38,9 @@ struct CertsCommand: ParsableCommand {
         try reportingFailures {
             let r = try LedgerReader(data.data)
             let time = at.flatMap(Timestamp.init) ?? Clock.now()
-            let stored = try r.dir.store.events(ofTypes: [.certIssue, .certSuspend, .certRevoke])
-            var envelopes: [EventEnvelope] = []
-            for e in stored {
-                do {
-                    envelopes.append(try EventEnvelope.parse(e.leafBytes))
-                } catch {
-                    throw CLIFailure("event \(e.id) (index \(e.index)) does not parse: \(error); run `hadic verify`")
-                }
-            }
+            let timelines = try CertsCommand.timelines(r.dir.store)
             let holder = party.flatMap(PartyID.init)
-            let certs = CertificateTimeline.build(from: envelopes).filter { holder == nil || $0.issue.holder == holder }
+            let certs = timelines.filter { holder == nil || $0.issue.holder == holder }
             if json {
                 print(JSONValue.array(certs.map { json($0, at: time) }).prettyPrinted())
                 return
@@ -70,6 +62,19 @@ struct CertsCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Every certificate of the ledger, from its certificate events.
+    static func timelines(_ store: SQLiteLedgerStore) throws -> [CertificateTimeline] {
+        var envelopes: [EventEnvelope] = []
+        for e in try store.events(ofTypes: [.certIssue, .certSuspend, .certRevoke]) {
+            do {
+                envelopes.append(try EventEnvelope.parse(e.leafBytes))
+            } catch {
+                throw CLIFailure("event \(e.id) (index \(e.index)) does not parse: \(error); run `hadic verify`")
+            }
+        }
+        return CertificateTimeline.build(from: envelopes)
     }
 
     private func json(_ c: CertificateTimeline, at time: Timestamp) -> JSONValue {

@@ -8,8 +8,9 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Walk a lot's provenance: its ingredients (back) or everything made from it (forward).",
         discussion: """
-            Reads the provenance index, never scans the events. Text by default; --json for \
-            machines; --dot for Graphviz:
+            Reads the provenance index, never scans the events. Each step names the certificates \
+            its actor held, active at the step's time. Text by default; --json for machines; \
+            --dot for Graphviz:
 
               hadic trace back --data DIR LOT --dot | dot -Tsvg > trace.svg
             """,
@@ -40,12 +41,13 @@ struct TraceCommand: ParsableCommand {
                 guard try r.dir.store.lot(lotID) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
                 let trace = ProvenanceTrace(source: r.dir.store)
                 let root = back ? try trace.back(lotID) : try trace.forward(lotID)
+                let rendering = TraceRendering(certificates: try CertsCommand.timelines(r.dir.store))
                 if json {
-                    print(TraceRendering.json(root).prettyPrinted())
+                    print(rendering.json(root).prettyPrinted())
                 } else if dot {
-                    print(TraceRendering.dot(root, back: back))
+                    print(rendering.dot(root, back: back))
                 } else {
-                    print(TraceRendering.text(root, back: back))
+                    print(rendering.text(root, back: back))
                 }
             }
         }

@@ -1,22 +1,31 @@
 import HADICCore
 import HADICLedger
 
-/// Text, JSON and Graphviz forms of a provenance tree.
-enum TraceRendering {
-    static func describe(_ node: TraceNode, back: Bool) -> String {
+/// Text, JSON and Graphviz forms of a provenance tree, each step shown with the certificates its
+/// actor held, active at the step's time.
+struct TraceRendering {
+    let certificates: [CertificateTimeline]
+
+    func inForce(_ step: TraceStep) -> [CertificateTimeline] {
+        certificates.filter { $0.issue.holder == step.actor && $0.status(at: step.time) == .active }
+    }
+
+    func describe(_ node: TraceNode, back: Bool) -> String {
         var line = node.lot.rawValue
         if let r = node.record { line += " — \(r.product) (\(r.materialClass))" }
         if node.repeated { return line + " (shown above)" }
         if let s = node.step {
             let verb = back ? (s.type == .lotCreate ? "created" : s.type == .lotAggregate ? "packed" : "made") + " by" : "by"
             line += ", \(verb) \(s.actor) \(s.time) (\(s.type.rawValue) \(s.eventID.short))"
+            let certs = inForce(s)
+            line += certs.isEmpty ? " [no certificate in force]" : " [" + certs.map { "\($0.issue.number) by \($0.issuer)" }.joined(separator: ", ") + "]"
         } else if back {
             line += ", origin not in this ledger"
         }
         return line
     }
 
-    static func text(_ root: TraceNode, back: Bool) -> String {
+    func text(_ root: TraceNode, back: Bool) -> String {
         var lines = [describe(root, back: back)]
         func walk(_ node: TraceNode, _ prefix: String) {
             for (i, child) in node.children.enumerated() {
@@ -30,7 +39,7 @@ enum TraceRendering {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ node: TraceNode) -> JSONValue {
+    func json(_ node: TraceNode) -> JSONValue {
         var fields: [String: JSONValue] = [
             "lot": .string(node.lot.rawValue),
             "product": node.record.map { .string($0.product) } ?? .null,
@@ -41,13 +50,14 @@ enum TraceRendering {
         ]
         fields["step"] = node.step.map { s in
             .object(["event": .string(s.eventID.hex), "index": .number(JSONNumber(Int(s.index))), "type": .string(s.type.rawValue),
-                     "actor": .string(s.actor.rawValue), "time": .string(s.time.text)])
+                     "actor": .string(s.actor.rawValue), "time": .string(s.time.text),
+                     "certificates": .array(inForce(s).map { .object(["issuer": .string($0.issuer.rawValue), "number": .string($0.issue.number)]) })])
         } ?? .null
         return .object(fields)
     }
 
     /// A Graphviz digraph: ingredients point to what they went into.
-    static func dot(_ root: TraceNode, back: Bool) -> String {
+    func dot(_ root: TraceNode, back: Bool) -> String {
         func quote(_ s: String) -> String {
             let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n")
