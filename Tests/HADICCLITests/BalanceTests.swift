@@ -5,14 +5,8 @@ import XCTest
 final class BalanceTests: HadicTestCase {
     static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
 
-    private func fixtureLedger() -> String {
-        let dir = initFixtureLedger()
-        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
-        return dir
-    }
-
     func testLotBalances() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let rendang = try XCTUnwrap(Hadic.json(hadic(["balance", "--data", dir, "--json", Self.rendang]).stdout))
         XCTAssertEqual(rendang["unit"] as? String, "pcs")
         XCTAssertEqual(rendang["made"] as? String, "1200")
@@ -35,7 +29,7 @@ final class BalanceTests: HadicTestCase {
     }
 
     func testInTransitAndPartyHoldings() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let ledger = Hadic.fixtureText("chain/ledger-id").trimmingCharacters(in: .whitespacesAndNewlines)
         let template = #"{"type":"custody.ship","time":"2026-10-20T00:00:00Z","body":{"to":"jatim-export","lots":[{"lot":"daging-nusantara/chunks-2026-10-006","quantity":{"amount":"12.5","unit":"kg"}}]}}"#
         let signed = hadic(["sign", "--key", Hadic.key("daging-nusantara.key"), "--actor", "daging-nusantara", "--ledger", ledger],

@@ -3,11 +3,6 @@ import XCTest
 
 /// `hadic certs [PARTY] --at TIME`: status of every certificate at a moment, by event times.
 final class CertsTests: HadicTestCase {
-    private func fixtureLedger() -> String {
-        let dir = initFixtureLedger()
-        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
-        return dir
-    }
 
     private func statuses(_ dir: String, _ args: [String]) throws -> [String: String] {
         let out = hadic(["certs", "--data", dir, "--json"] + args).stdout
@@ -18,7 +13,7 @@ final class CertsTests: HadicTestCase {
     }
 
     func testStatusesAtDifferentMoments() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         XCTAssertEqual(try statuses(dir, ["--at", "2026-11-01T00:00:00Z"]), [
             "ID-BPJPH-RPH-2026-0117": "active", "ID-BPJPH-2026-30451": "active", "ID-BPJPH-2026-30877": "active",
             "ID-BPJPH-2026-31002": "active", "MY-JAKIM-MS2400-2026-0088": "active", "ID-BPJPH-SD-2026-77120": "revoked",
@@ -33,7 +28,7 @@ final class CertsTests: HadicTestCase {
     }
 
     func testScopeAndHistoryAreShown() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let out = hadic(["certs", "--data", dir, "--json", "umkm-kerupuk", "--at", "2026-11-01T00:00:00Z"]).stdout
         let cert = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])?.first)
         XCTAssertEqual(cert["issuer"] as? String, "bpjph")

@@ -6,14 +6,8 @@ final class CustodyTests: HadicTestCase {
     static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
     static let chunks = "daging-nusantara/chunks-2026-10-006"
 
-    private func fixtureLedger() -> String {
-        let dir = initFixtureLedger()
-        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
-        return dir
-    }
-
     func testRendangTravelsInsideItsPallets() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let lines = hadic(["custody", "--data", dir, Self.rendang]).lines
         XCTAssertEqual(lines.first, "custody of \(Self.rendang)")
         let kinds = lines.dropFirst().prefix(9).map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
@@ -32,7 +26,7 @@ final class CustodyTests: HadicTestCase {
     }
 
     func testAShipmentNobodyReceivedIsCalledOut() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let ledger = Hadic.fixtureText("chain/ledger-id").trimmingCharacters(in: .whitespacesAndNewlines)
         let template = #"{"type":"custody.ship","time":"2026-10-20T00:00:00Z","body":{"to":"jatim-export","lots":[{"lot":"\#(Self.chunks)","quantity":{"amount":"10","unit":"kg"}}]}}"#
         let signed = hadic(["sign", "--key", Hadic.key("daging-nusantara.key"), "--actor", "daging-nusantara", "--ledger", ledger],
@@ -46,7 +40,7 @@ final class CustodyTests: HadicTestCase {
     }
 
     func testUnknownLotIsRefused() {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         hadic(["custody", "--data", dir, "rph-sidoarjo/none"], exit: 2)
         hadic(["custody", "--data", dir, "not a lot"], exit: 64)
     }

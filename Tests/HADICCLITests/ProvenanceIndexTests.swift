@@ -5,14 +5,8 @@ import XCTest
 final class ProvenanceIndexTests: HadicTestCase {
     static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
 
-    private func fixtureLedger() -> String {
-        let dir = initFixtureLedger()
-        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
-        return dir
-    }
-
     func testHistoryOfTheRendangLot() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let text = hadic(["history", "--data", dir, Self.rendang]).stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(text.first, "history of \(Self.rendang): 7 events")
         let rows = text.dropFirst().map { $0.split(separator: "\t").map(String.init) }
@@ -42,7 +36,7 @@ final class ProvenanceIndexTests: HadicTestCase {
 
     func testTamperedIndexIsNamedAndReindexRepairsIt() throws {
         try SQL.requireTool()
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let ledger = db(dir)
         XCTAssertEqual(SQL.exec(ledger, "UPDATE lot_events SET role = 'recalled' WHERE lot = '\(Self.rendang)' AND leaf_index = 40").status, 0)
         let full = hadic(["verify", "--data", dir, "--full"], exit: 1)
@@ -56,7 +50,7 @@ final class ProvenanceIndexTests: HadicTestCase {
 
     func testIndexIsBackfilledForALedgerMadeBeforeIt() throws {
         try SQL.requireTool()
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let ledger = db(dir)
         XCTAssertEqual(SQL.exec(ledger, "DROP TABLE lot_events; DELETE FROM grdb_migrations WHERE identifier = 'v2-provenance-index'").status, 0)
         hadic(["history", "--data", dir, Self.rendang], exit: 2)  // a reader does not migrate

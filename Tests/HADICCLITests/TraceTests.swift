@@ -5,14 +5,8 @@ import XCTest
 final class TraceTests: HadicTestCase {
     static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
 
-    private func fixtureLedger() -> String {
-        let dir = initFixtureLedger()
-        hadic(["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")])
-        return dir
-    }
-
     func testTraceBackOfTheRendangReachesEveryRawMaterial() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let lines = hadic(["trace", "back", "--data", dir, Self.rendang]).lines
         XCTAssertEqual(lines.count, 10, lines.joined(separator: "\n"))
         XCTAssertTrue(lines[0].hasPrefix(Self.rendang + " — rendang daging beku 500 g (ready-meal), made by pesantren-sidogiri 2026-10-10T04:00:00Z"))
@@ -49,7 +43,7 @@ final class TraceTests: HadicTestCase {
     }
 
     func testTraceForwardOfTheCattleShowsTheRecallReach() throws {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let text = hadic(["trace", "forward", "--data", dir, "rph-sidoarjo/cattle-2026-10-005"]).stdout
         for reached in ["rph-sidoarjo/carcass-2026-10-005", "daging-nusantara/chunks-2026-10-006", "daging-nusantara/bones-2026-10-006",
                         Self.rendang, "urn:epc:id:sscc:8991234.0000000001", "urn:epc:id:sscc:8991234.0000000002",
@@ -64,7 +58,7 @@ final class TraceTests: HadicTestCase {
     }
 
     func testTraceRefusesUnknownAndMalformedLots() {
-        let dir = fixtureLedger()
+        let dir = makeFixtureLedger()
         let unknown = hadic(["trace", "back", "--data", dir, "rph-sidoarjo/nothing"], exit: 2)
         XCTAssertTrue(unknown.stderr.contains("no lot rph-sidoarjo/nothing"), unknown.summary)
         hadic(["trace", "back", "--data", dir, "not a lot"], exit: 64)

@@ -173,7 +173,7 @@ public struct Admission: Sendable {
     }
 
     private func format(_ micro: Int64, _ lot: LotRecord) -> String {
-        let unit = QuantityUnit.allCases.first { $0.dimension == lot.dimension }?.displayUnit ?? .pcs
+        let unit = lot.dimension.displayUnit
         return "\(Quantity.format(micro: micro, in: unit)) \(unit.rawValue)"
     }
 

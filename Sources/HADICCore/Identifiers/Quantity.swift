@@ -5,7 +5,18 @@
 public enum QuantityUnit: String, CaseIterable, Sendable {
     case mg, g, kg, t, ml, l, pcs
 
-    public enum Dimension: String, Sendable { case mass, volume, count }
+    public enum Dimension: String, Sendable {
+        case mass, volume, count
+
+        /// The unit quantities of this dimension are shown in: kg, l or pcs.
+        public var displayUnit: QuantityUnit {
+            switch self {
+            case .mass: return .kg
+            case .volume: return .l
+            case .count: return .pcs
+            }
+        }
+    }
 
     public var dimension: Dimension {
         switch self {
@@ -28,14 +39,8 @@ public enum QuantityUnit: String, CaseIterable, Sendable {
         }
     }
 
-    /// The unit quantities of this dimension are shown in by default.
-    public var displayUnit: QuantityUnit {
-        switch dimension {
-        case .mass: return .kg
-        case .volume: return .l
-        case .count: return .pcs
-        }
-    }
+    /// The unit quantities of this unit's dimension are shown in by default.
+    public var displayUnit: QuantityUnit { dimension.displayUnit }
 }
 
 /// An amount of something, as written in an event: `{"amount":"12.5","unit":"kg"}`.

@@ -41,7 +41,7 @@ struct BalanceCommand: ParsableCommand {
     }
 
     private func unit(_ record: LotRecord) -> QuantityUnit {
-        QuantityUnit.allCases.first { $0.dimension == record.dimension }?.displayUnit ?? .pcs
+        record.dimension.displayUnit
     }
 
     private func lotBalance(_ lot: LotID, _ record: LotRecord, _ store: SQLiteLedgerStore) throws {

@@ -17,23 +17,15 @@ struct CustodyCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var data: DataOptions
-
-    @Argument(help: "The lot id (EPC URN, GS1 Digital Link URI, or PARTY/LOCAL).")
-    var lot: String
+    @OptionGroup var target: LotArgument
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        guard LotID(lot) != nil else { throw ValidationError("not a lot id: \(lot)") }
-    }
-
     func run() throws {
         try reportingFailures {
-            guard let lotID = LotID(lot) else { return }
-            let r = try LedgerReader(data.data)
-            guard try r.dir.store.lot(lotID) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
+            let (r, lotID) = try target.open()
+            let lot = lotID.rawValue
             let chain = try CustodyChain.of(lotID, from: r.dir.store)
             if json {
                 let entries: [JSONValue] = chain.entries.map { e in

@@ -15,24 +15,16 @@ struct HistoryCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var data: DataOptions
-
-    @Argument(help: "The lot id (EPC URN, GS1 Digital Link URI, or PARTY/LOCAL).")
-    var lot: String
+    @OptionGroup var target: LotArgument
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        guard LotID(lot) != nil else { throw ValidationError("not a lot id: \(lot)") }
-    }
-
     func run() throws {
         try reportingFailures {
-            guard let lotID = LotID(lot) else { return }
-            let r = try LedgerReader(data.data)
+            let (r, lotID) = try target.open(requireKnown: false)
             let history = try r.dir.store.history(of: lotID)
-            guard !history.isEmpty else { throw CLIFailure("no event in this ledger touches \(lot)") }
+            guard !history.isEmpty else { throw CLIFailure("no event in this ledger touches \(lotID)") }
             if json {
                 let rows: [JSONValue] = history.map { item in
                     .object([
@@ -44,7 +36,7 @@ struct HistoryCommand: ParsableCommand {
                 }
                 print(JSONValue.array(rows).prettyPrinted())
             } else {
-                print("history of \(lot): \(history.count) events")
+                print("history of \(lotID): \(history.count) events")
                 for item in history {
                     let e = item.event
                     print("\(e.index)\t\(e.time)\t\(e.type.rawValue)\t\(e.actor)\t\(item.role.rawValue)\t\(e.id.short)")

@@ -18,10 +18,7 @@ struct TraceCommand: ParsableCommand {
     )
 
     struct Options: ParsableArguments {
-        @OptionGroup var data: DataOptions
-
-        @Argument(help: "The lot id (EPC URN, GS1 Digital Link URI, or PARTY/LOCAL).")
-        var lot: String
+        @OptionGroup var target: LotArgument
 
         @Flag(help: "Print the tree as JSON: {lot, product, class, quantity, step, repeated, children}.")
         var json = false
@@ -30,15 +27,12 @@ struct TraceCommand: ParsableCommand {
         var dot = false
 
         func validate() throws {
-            guard LotID(lot) != nil else { throw ValidationError("not a lot id: \(lot)") }
             guard !(json && dot) else { throw ValidationError("--json and --dot exclude each other") }
         }
 
         func run(back: Bool) throws {
             try reportingFailures {
-                guard let lotID = LotID(lot) else { return }
-                let r = try LedgerReader(data.data)
-                guard try r.dir.store.lot(lotID) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
+                let (r, lotID) = try target.open()
                 let trace = ProvenanceTrace(source: r.dir.store)
                 let root = back ? try trace.back(lotID) : try trace.forward(lotID)
                 let rendering = TraceRendering(certificates: try CertsCommand.timelines(r.dir.store))
