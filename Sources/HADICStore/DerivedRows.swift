@@ -69,6 +69,32 @@ enum DerivedRows {
                               dimension: dim, creator: creator, createdBy: created, recalledBy: try event("recalled_by")))
     }
 
+    static func party(_ row: Row) throws -> (PartyID, PartyRecord) {
+        let key: String = try row.decode(forColumn: "id")
+        guard let id = PartyID(key), let role = Role(rawValue: try row.decode(forColumn: "role")) else {
+            throw StoreError.corruptRow(table: "parties", key: key, problem: "bad id or role")
+        }
+        return (id, PartyRecord(role: role, name: try row.decode(forColumn: "name"),
+                                registeredBy: try optionalEventID(row, "registered_by", table: "parties", key: key),
+                                revokedBy: try optionalEventID(row, "revoked_by", table: "parties", key: key)))
+    }
+
+    static func key(_ row: Row) throws -> (String, KeyRecord) {
+        let key: String = try row.decode(forColumn: "key_id")
+        let spki: Data = try row.decode(forColumn: "spki")
+        guard let party = PartyID(try row.decode(forColumn: "party")), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else {
+            throw StoreError.corruptRow(table: "party_keys", key: key, problem: "bad party or key")
+        }
+        return (key, KeyRecord(party: party, publicKey: pk, addedBy: try optionalEventID(row, "added_by", table: "party_keys", key: key),
+                               retiredBy: try optionalEventID(row, "retired_by", table: "party_keys", key: key)))
+    }
+
+    private static func optionalEventID(_ row: Row, _ column: String, table: String, key: String) throws -> EventID? {
+        guard let text: String = try row.decode(forColumn: column) else { return nil }
+        guard let id = EventID(hex: text) else { throw StoreError.corruptRow(table: table, key: key, problem: "bad \(column)") }
+        return id
+    }
+
     static func read(_ db: Database) throws -> LedgerState {
         var s = LedgerState()
         func bad(_ table: String, _ key: String, _ what: String) -> StoreError { .corruptRow(table: table, key: key, problem: what) }
@@ -78,17 +104,12 @@ enum DerivedRows {
             return id
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM parties") {
-            let key: String = try row.decode(forColumn: "id")
-            guard let id = PartyID(key), let role = Role(rawValue: try row.decode(forColumn: "role")) else { throw bad("parties", key, "bad id or role") }
-            s.setParty(id, PartyRecord(role: role, name: try row.decode(forColumn: "name"), registeredBy: try eventID(try row.decode(forColumn: "registered_by"), "parties", key),
-                                       revokedBy: try eventID(try row.decode(forColumn: "revoked_by"), "parties", key)))
+            let (id, record) = try party(row)
+            s.setParty(id, record)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM party_keys") {
-            let key: String = try row.decode(forColumn: "key_id")
-            let spki: Data = try row.decode(forColumn: "spki")
-            guard let party = PartyID(try row.decode(forColumn: "party")), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else { throw bad("party_keys", key, "bad party or key") }
-            s.setKey(key, KeyRecord(party: party, publicKey: pk, addedBy: try eventID(try row.decode(forColumn: "added_by"), "party_keys", key),
-                                    retiredBy: try eventID(try row.decode(forColumn: "retired_by"), "party_keys", key)))
+            let (id, record) = try key(row)
+            s.setKey(id, record)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM lots") {
             let (id, record) = try lot(row)

@@ -9,7 +9,7 @@ import HADICLedger
 /// WAL mode with `synchronous = FULL`: a committed block survives power loss, which is what
 /// "acknowledged means durable" needs (GRDB's default for WAL would be NORMAL). One
 /// transaction per block. Writers must hold the directory's ``DataDirectoryLock``.
-public final class SQLiteLedgerStore: LedgerStore, ProvenanceSource {
+public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public let path: String
     /// Where reads go: the writer's connection, a read-only connection, or a snapshot.
     let db: any DatabaseReader
@@ -299,6 +299,31 @@ public final class SQLiteLedgerStore: LedgerStore, ProvenanceSource {
             let marks = types.map { _ in "?" }.joined(separator: ", ")
             return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE type IN (\(marks)) ORDER BY leaf_index",
                                     arguments: StatementArguments(types.map(\.rawValue))).map(Self.storedEvent)
+        }
+    }
+
+    /// Lots (not containers) of the given material classes (through the `lots_by_class` index).
+    public func lots(ofClasses classes: [String]) throws -> [LotID] {
+        guard !classes.isEmpty else { return [] }
+        return try db.read { db in
+            let marks = classes.map { _ in "?" }.joined(separator: ", ")
+            return try String.fetchAll(db, sql: "SELECT id FROM lots WHERE class IN (\(marks)) AND kind = 'lot' ORDER BY id",
+                                       arguments: StatementArguments(classes)).map { text in
+                guard let id = LotID(text) else { throw StoreError.corruptRow(table: "lots", key: text, problem: "bad id") }
+                return id
+            }
+        }
+    }
+
+    public func party(_ id: PartyID) throws -> PartyRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM parties WHERE id = ?", arguments: [id.rawValue]).map { try DerivedRows.party($0).1 }
+        }
+    }
+
+    public func key(_ keyID: String) throws -> KeyRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM party_keys WHERE key_id = ?", arguments: [keyID]).map { try DerivedRows.key($0).1 }
         }
     }
 

@@ -104,6 +104,10 @@ enum Schema {
             // Certificate and policy questions read the few events of their types, not the table.
             try db.execute(sql: "CREATE INDEX events_by_type ON events(type, leaf_index)")
         }
+        m.registerMigration("v4-lots-by-class") { db in
+            // The assessment finds non-halal goods by their material class.
+            try db.execute(sql: "CREATE INDEX lots_by_class ON lots(class)")
+        }
         return m
     }
 

@@ -36,9 +36,9 @@ final class AdmissionRuleCLITests: HadicTestCase {
                        "Fixtures/negative holds exactly one file per admission rule")
         let dir = makeFixtureLedger()
         let before = snapshot(dir)
-        XCTAssertEqual(before.treeSize, 51)
+        XCTAssertEqual(before.treeSize, 53)
         XCTAssertEqual(before.height, 1)
-        XCTAssertEqual(before.ledgerRows.count, 2 + 51)
+        XCTAssertEqual(before.ledgerRows.count, 2 + 53)
         for name in files {
             let rule = String(name.dropLast(".jsonl".count))
             let r = hadic(["append", "--data", dir, "--signed", negative.appendingPathComponent(name).path], exit: 1)
@@ -46,10 +46,10 @@ final class AdmissionRuleCLITests: HadicTestCase {
             let prefix = "refused rule \(rule): "
             XCTAssertTrue(r.stdout.hasPrefix(prefix), "\(rule): expected `\(prefix)...`, got: \(r.summary)")
             XCTAssertGreaterThan(r.lines.first?.count ?? 0, prefix.count, "\(rule): the refusal says why")
-            XCTAssertTrue(r.stderr.contains("admitted 0, refused 1; height 1, tree size 51"), "\(rule): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("admitted 0, refused 1; height 1, tree size 53"), "\(rule): \(r.stderr)")
             XCTAssertEqual(snapshot(dir), before, "\(rule): a refused event must leave no trace in the stored ledger")
             let v = hadic(["verify", "--data", dir, "--full"])
-            XCTAssertTrue(v.stdout.hasPrefix("intact: 2 blocks, 51 events"), "\(rule): \(v.stdout)")
+            XCTAssertTrue(v.stdout.hasPrefix("intact: 2 blocks, 53 events"), "\(rule): \(v.stdout)")
         }
     }
 
@@ -78,11 +78,11 @@ final class AdmissionRuleCLITests: HadicTestCase {
         XCTAssertEqual(s["height"] as? Int, 2)
         XCTAssertEqual(export(dir), before.export + goodLine + "\n", "exactly the good envelope was stored, canonical")
         let e = Hadic.json(hadic(["event", "--data", dir, goodID]).stdout)
-        XCTAssertEqual(e?["index"] as? Int, 51)
+        XCTAssertEqual(e?["index"] as? Int, 53)
         XCTAssertEqual(e?["block"] as? Int, 2)
         let block = Hadic.json(hadic(["block", "--data", dir, "2"]).stdout)
         XCTAssertEqual(block?["events"] as? [String], [goodID])
-        XCTAssertEqual(block?["first_index"] as? Int, 51)
+        XCTAssertEqual(block?["first_index"] as? Int, 53)
         XCTAssertEqual(SQL.query(db(dir), "SELECT lot, holder, amount FROM holdings WHERE lot = 'rempah-madura/new-1'"),
                        ["rempah-madura/new-1|rempah-madura|10000000000"], "the derived holding of the admitted lot: 10 kg in micrograms")
         hadic(["verify", "--data", dir, "--full"])
@@ -119,7 +119,7 @@ final class AdmissionRuleCLITests: HadicTestCase {
         let keyID = try PublicKey(contentsOf: Hadic.key("rempah-madura-2.key.pub")).keyID
         let first = Hadic.json(hadic(["event", "--data", dir, r.lines[0]]).stdout)
         let env1 = first?["event"] as? [String: Any]
-        XCTAssertEqual(first?["index"] as? Int, 51)
+        XCTAssertEqual(first?["index"] as? Int, 53)
         XCTAssertEqual(env1?["actor"] as? String, "rempah-madura")
         XCTAssertEqual(env1?["key"] as? String, keyID, "signed with the --key given")
         XCTAssertEqual(env1?["ledger"] as? String, Hadic.ledgerID)

@@ -56,7 +56,7 @@ final class CLIUsageTests: HadicTestCase {
             assertCleanFailure(r)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("new")), "a refused init creates nothing")
-        XCTAssertEqual(treeSize(dir), 51)
+        XCTAssertEqual(treeSize(dir), 53)
     }
 
     func testMissingDataDirectoryExits2WithOneLine() throws {

@@ -70,13 +70,13 @@ final class CrashDurabilityTests: HadicTestCase {
             XCTAssertTrue(stored.isSuperset(of: fixtureIDs))
             XCTAssertTrue(stored.subtracting(fixtureIDs).isSubset(of: Set(newIDs)), "round \(round): only input events are stored")
             XCTAssertEqual(treeSize(dir), stored.count, "round \(round): the head commits to every stored event")
-            XCTAssertEqual((stored.count - 51) % Self.blockSize, 0, "round \(round): whole blocks only (input in order)")
+            XCTAssertEqual((stored.count - 53) % Self.blockSize, 0, "round \(round): whole blocks only (input in order)")
             XCTAssertGreaterThanOrEqual(stored.count - fixtureIDs.count, committedBefore + acked.count)
             for id in [acked.first, acked.last].compactMap({ $0 }) {
                 let e = hadic(["event", "--data", dir, id])
                 XCTAssertEqual(Hadic.json(e.stdout)?["id"] as? String, id)
             }
-            log.append("round \(round): delay \(String(format: "%.3f", delay)) s, \(killed ? "killed" : "finished first"), acknowledged \(acked.count), stored \(stored.count - 51) of \(Self.eventCount)")
+            log.append("round \(round): delay \(String(format: "%.3f", delay)) s, \(killed ? "killed" : "finished first"), acknowledged \(acked.count), stored \(stored.count - 53) of \(Self.eventCount)")
         }
         XCTAssertGreaterThan(killedMidIngest, 0, "no round was actually killed mid-ingest: \(log)")
         print("CrashDurabilityTests: " + log.joined(separator: "; "))

@@ -5,7 +5,7 @@ import XCTest
 /// The East Java fixture chain through the built binary: init, append, verify, and every reader.
 final class FixtureChainTests: HadicTestCase {
     /// The root signed after the 51 fixture events (docs/FORMATS.md, "Worked example").
-    static let fixtureRoot = "9oJtAKsL8hELi4DTcPoMW6H2HyBAerxw8KXTH/AoHWI="
+    static let fixtureRoot = "RSJI3Gd5F7E9A64dPbZiij0Kp9c7c1QE6oK3nmb84oA="
 
     func testInitPrintsTheFixtureLedgerIDAndAnEmptyTree() throws {
         let dir = initFixtureLedger()
@@ -46,11 +46,11 @@ final class FixtureChainTests: HadicTestCase {
     func testFixtureLedgerVerifiesAndReportsItsState() throws {
         let dir = makeFixtureLedger()
         let full = hadic(["verify", "--data", dir, "--full"])
-        XCTAssertTrue(full.stdout.hasPrefix("intact: 2 blocks, 51 events"), full.stdout)
+        XCTAssertTrue(full.stdout.hasPrefix("intact: 2 blocks, 53 events"), full.stdout)
         XCTAssertTrue(full.stdout.contains("51 signatures and admission rules replayed"), full.stdout)
         XCTAssertEqual(full.stderr, "")
         let quick = hadic(["verify", "--data", dir])
-        XCTAssertTrue(quick.stdout.hasPrefix("intact: 2 blocks, 51 events"), quick.stdout)
+        XCTAssertTrue(quick.stdout.hasPrefix("intact: 2 blocks, 53 events"), quick.stdout)
         hadic(["verify", "--data", dir, "--full", "--trust", Hadic.key("sequencer.key.pub")])
         // Trusting another sequencer key fails, naming genesis.
         let wrong = hadic(["verify", "--data", dir, "--trust", Hadic.key("hcms-admin.key.pub")], exit: 1)

@@ -210,7 +210,7 @@ enum Hadic {
     static var origin: String { fixtureText("chain/origin").trimmingCharacters(in: .whitespacesAndNewlines) }
     static var genesisTime: String { fixtureText("chain/genesis-time").trimmingCharacters(in: .whitespacesAndNewlines) }
     static var ledgerID: String { fixtureText("chain/ledger-id").trimmingCharacters(in: .whitespacesAndNewlines) }
-    /// The 51 signed envelopes of the fixture chain, one per line (they are canonical).
+    /// The 53 signed envelopes of the fixture chain, one per line (they are canonical).
     static var chainLines: [String] {
         fixtureText("chain/events.jsonl").split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
@@ -506,14 +506,14 @@ class HadicTestCase: XCTestCase {
         return dir
     }
 
-    /// The fixture ledger: init, then Fixtures/chain/events.jsonl appended (51 events).
+    /// The fixture ledger: init, then Fixtures/chain/events.jsonl appended (53 events).
     func makeFixtureLedger(_ name: String = "ledger", blockSize: Int? = nil,
                            file: StaticString = #filePath, line: UInt = #line) -> String {
         let dir = initFixtureLedger(name, file: file, line: line)
         var args = ["append", "--data", dir, "--signed", Hadic.fixture("chain/events.jsonl")]
         if let blockSize { args += ["--block-size", "\(blockSize)"] }
         let r = hadic(args, file: file, line: line)
-        XCTAssertEqual(r.lines.count, 51, "the fixture chain is 51 events", file: file, line: line)
+        XCTAssertEqual(r.lines.count, 53, "the fixture chain is 53 events", file: file, line: line)
         return dir
     }
 

@@ -6,7 +6,7 @@ import XCTest
 /// (dropping the triggers first, as an attacker would) and `hadic verify --full` exits 1 naming it."
 ///
 /// Each test tampers with its own copy of the fixture ledger, sealed in blocks of 20 events:
-/// block 1 holds leaves 0-19, block 2 leaves 20-39, block 3 (the head) leaves 40-50.
+/// block 1 holds leaves 0-19, block 2 leaves 20-39, block 3 (the head) leaves 40-52.
 final class TamperTests: HadicTestCase {
     private var base: String!
     private var copies = 0
@@ -97,13 +97,13 @@ final class TamperTests: HadicTestCase {
         let noTriggers = try tampered("")
         hadic(["verify", "--data", noTriggers])
         let r = hadic(["verify", "--data", noTriggers, "--full"])
-        XCTAssertTrue(r.stdout.hasPrefix("intact: 4 blocks, 51 events"), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("intact: 4 blocks, 53 events"), r.stdout)
     }
 
     func testAppendOnlyTriggersRefuseUpdateAndDelete() throws {
         let dir = try copy()
         let before = SQL.dumpLedger(db(dir))
-        XCTAssertEqual(before.count, 4 + 51)
+        XCTAssertEqual(before.count, 4 + 53)
         let attempts = [
             "UPDATE events SET leaf = X'00' WHERE leaf_index = 0",
             "UPDATE events SET actor = 'ghost' WHERE leaf_index = 5",
@@ -177,17 +177,17 @@ final class TamperTests: HadicTestCase {
     }
 
     func testDeletedLastEventIsNamed() throws {
-        let dir = try tampered("DELETE FROM events WHERE leaf_index = 50;")
-        XCTAssertEqual(SQL.query(db(dir), "SELECT COUNT(*) FROM events"), ["50"])
-        assertNotIntact(dir, mentions: ["block 3", "10 stored events", "11"], "the last event row deleted")
+        let dir = try tampered("DELETE FROM events WHERE leaf_index = 52;")
+        XCTAssertEqual(SQL.query(db(dir), "SELECT COUNT(*) FROM events"), ["52"])
+        assertNotIntact(dir, mentions: ["block 3", "12 stored events", "13"], "the last event row deleted")
     }
 
     func testExtraEventRowOutsideAnyBlockIsNamed() throws {
         let dir = try tampered("""
             INSERT INTO events (leaf_index, id, block, type, actor, time, leaf)
-              SELECT 51, X'\(String(repeating: "ab", count: 32))', 3, type, actor, time, leaf FROM events WHERE leaf_index = 50;
+              SELECT 53, X'\(String(repeating: "ab", count: 32))', 3, type, actor, time, leaf FROM events WHERE leaf_index = 52;
             """)
-        assertNotIntact(dir, mentions: ["events table", "52"], "an event row no block commits to")
+        assertNotIntact(dir, mentions: ["events table", "54"], "an event row no block commits to")
     }
 
     func testChangedEventIDIsNamedByFullVerify() throws {

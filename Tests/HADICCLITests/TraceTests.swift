@@ -51,10 +51,44 @@ final class TraceTests: HadicTestCase {
             XCTAssertTrue(text.contains(reached), "\(reached) not reached:\n\(text)")
         }
         XCTAssertTrue(text.contains("(shown above)"), "the export container is reached through both pallets, expanded once")
-        XCTAssertTrue(text.contains("by jatim-export 2026-10-12T04:00:00Z (lot.aggregate 9480c8b94d64) [no certificate in force]"),
-                      "the exporter holds no certificate:\n\(text)")
+        XCTAssertTrue(text.contains("by jatim-export 2026-10-12T04:00:00Z (lot.aggregate 9480c8b94d64) [MY-JAKIM-MS2400-2026-0102 by jakim]"),
+                      "the exporter's warehousing certificate:\n\(text)")
         // A lot nothing was made from has no children.
         XCTAssertEqual(hadic(["trace", "forward", "--data", dir, "daging-nusantara/bones-2026-10-006"]).lines.count, 1)
+    }
+
+    /// For every lot of the fixture chain: each lot its backward trace reaches has it in its
+    /// forward trace, and each lot its forward trace reaches has it in its backward trace.
+    func testForwardAndBackwardTracesAgreeOnEveryFixtureLot() throws {
+        let dir = makeFixtureLedger()
+        let lots = SQL.query(db(dir), "SELECT id FROM lots ORDER BY id")
+        XCTAssertEqual(lots.count, 14)
+        func reach(_ lot: String, _ direction: String) throws -> Set<String> {
+            let json = hadic(["trace", direction, "--data", dir, "--json", lot]).stdout
+            var out = Set<String>()
+            func walk(_ node: [String: Any]) {
+                if let id = node["lot"] as? String, id != lot { out.insert(id) }
+                for child in (node["children"] as? [[String: Any]]) ?? [] { walk(child) }
+            }
+            walk(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]))
+            return out
+        }
+        var back: [String: Set<String>] = [:], forward: [String: Set<String>] = [:]
+        for lot in lots {
+            back[lot] = try reach(lot, "back")
+            forward[lot] = try reach(lot, "forward")
+        }
+        var pairs = 0
+        for lot in lots {
+            for upstream in back[lot] ?? [] {
+                pairs += 1
+                XCTAssertTrue(forward[upstream]?.contains(lot) == true, "\(upstream) is behind \(lot), but its forward trace misses it")
+            }
+            for downstream in forward[lot] ?? [] {
+                XCTAssertTrue(back[downstream]?.contains(lot) == true, "\(downstream) is after \(lot), but its backward trace misses it")
+            }
+        }
+        XCTAssertGreaterThan(pairs, 20, "the fixture chain has real depth")
     }
 
     func testTraceRefusesUnknownAndMalformedLots() {

@@ -47,11 +47,11 @@ final class WriterLockTests: HadicTestCase {
         XCTAssertTrue(reinit.stderr.contains("held by"), reinit.stderr)
 
         // Readers never wait for the writer.
-        XCTAssertEqual(treeSize(dir), 51)
+        XCTAssertEqual(treeSize(dir), 53)
         hadic(["verify", "--data", dir])
         hadic(["verify", "--data", dir, "--full"])
-        XCTAssertEqual(export(dir).split(separator: "\n").count, 51)
-        XCTAssertTrue(hadic(["checkpoint", "--data", dir]).stdout.hasPrefix("\(Hadic.origin)\n51\n"))
+        XCTAssertEqual(export(dir).split(separator: "\n").count, 53)
+        XCTAssertTrue(hadic(["checkpoint", "--data", dir]).stdout.hasPrefix("\(Hadic.origin)\n53\n"))
         XCTAssertTrue(holder.isRunning, "the holder is still waiting")
 
         // The holder gets its input and finishes; the lock goes with it.
@@ -63,7 +63,7 @@ final class WriterLockTests: HadicTestCase {
 
         let next = hadic(["append", "--data", dir, "--signed", second])
         XCTAssertEqual(next.lines, [ids[1]])
-        XCTAssertEqual(treeSize(dir), 53)
+        XCTAssertEqual(treeSize(dir), 55)
         hadic(["reindex", "--data", dir])
         hadic(["verify", "--data", dir, "--full"])
     }

@@ -229,6 +229,10 @@ final class EventEnvelopeTests: XCTestCase {
             .lotIncident: ["lot": "farm/flour-1", "kind": "resolution", "description": "cleaned", "resolves": someID],
             .lotCleanse: ["asset": "truck/tank-1", "method": "sertu", "washes": 7, "clay": true, "supervisor": "cert"],
             .lotRecall: ["lot": "farm/flour-1", "reason": "contamination"],
+            .policySet: ["markets": ["MY": ["name": "Malaysia", "issuers": [["party": "jakim", "from": "2026-01-01T00:00:00Z"]],
+                                            "certified_logistics": true, "ethanol": [["classes": ["soft-drink"], "max_percent": "1"]],
+                                            "lab_tests": [["test": "porcine-dna-pcr", "classes": ["ready-meal"]]]]],
+                         "non_critical": ["salt"], "critical": ["gelatin"], "haram_names": ["rum"], "mass_gain_percent": "2.5"],
         ]
     }
 
@@ -250,6 +254,7 @@ final class EventEnvelopeTests: XCTestCase {
         case .lotIncident: return .lotIncident
         case .lotCleanse: return .lotCleanse
         case .lotRecall: return .lotRecall
+        case .policySet: return .policySet
         }
     }
 

@@ -147,6 +147,12 @@ public struct Admission: Sendable {
                 throw AdmissionError(.custody, "only the creator of \(b.lot) (\(lot.creator)), a certifier or an admin may recall it")
             }
             guard lot.recalledBy == nil else { throw AdmissionError(.status, "\(b.lot) is already recalled") }
+        case .policySet(let b):
+            for (code, market) in b.markets {
+                for issuer in market.issuers where s.parties[issuer.party]?.role != .certifier {
+                    throw AdmissionError(.unknownReference, "market \(code) trusts \(issuer.party), which is not a registered certifier")
+                }
+            }
         }
     }
 
@@ -276,7 +282,7 @@ public struct Admission: Sendable {
             }
         case .lotRecall(let b):
             if var lot = s.lots[b.lot] { lot.recalledBy = e.id; s.setLot(b.lot, lot) }
-        case .lotInspect, .lotCleanse:
+        case .lotInspect, .lotCleanse, .policySet:
             break
         }
     }

@@ -19,6 +19,7 @@ public enum EventBody: Sendable {
     case lotIncident(LotIncident)
     case lotCleanse(LotCleanse)
     case lotRecall(LotRecall)
+    case policySet(PolicySet)
 
     public static func parse(type: EventType, body: JSONValue) throws(SchemaError) -> EventBody {
         var r = try FieldReader(body, path: "body")
@@ -40,6 +41,7 @@ public enum EventBody: Sendable {
         case .lotIncident: parsed = .lotIncident(try LotIncident(&r))
         case .lotCleanse: parsed = .lotCleanse(try LotCleanse(&r))
         case .lotRecall: parsed = .lotRecall(try LotRecall(&r))
+        case .policySet: parsed = .policySet(try PolicySet(&r))
         }
         try r.finish()
         return parsed

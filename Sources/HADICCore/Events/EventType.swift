@@ -16,4 +16,5 @@ public enum EventType: String, CaseIterable, Sendable {
     case lotIncident = "lot.incident"
     case lotCleanse = "lot.cleanse"
     case lotRecall = "lot.recall"
+    case policySet = "policy.set"
 }

@@ -108,3 +108,28 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (10 - sum % 10) % 10 == check
     }
 }
+
+extension LotID {
+    /// The GTIN-14 of a trade-item lot or serial (Digital Link `/01/`, EPC `lgtin`/`sgtin`);
+    /// nil for logistic units (SSCC) and `PARTY/LOCAL` ids.
+    public var gtin: String? {
+        switch form {
+        case .digitalLink:
+            let parts = rawValue.split(separator: "/", omittingEmptySubsequences: false)
+            guard let i = parts.firstIndex(of: "01"), i + 1 < parts.count else { return nil }
+            return String(parts[i + 1])
+        case .epcURN:
+            guard rawValue.hasPrefix("urn:epc:class:lgtin:") || rawValue.hasPrefix("urn:epc:id:sgtin:"),
+                  let fields = rawValue.split(separator: ":").last?.split(separator: "."), fields.count == 3,
+                  let indicator = fields[1].first else { return nil }
+            let body = String(indicator) + fields[0] + fields[1].dropFirst()
+            let digits = body.utf8.map { Int($0) - 48 }
+            guard digits.count == 13 else { return nil }
+            // GS1 check digit: weights 3 and 1 alternating from the rightmost digit.
+            let sum = digits.reversed().enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 3 : 1) }
+            return body + String((10 - sum % 10) % 10)
+        case .local:
+            return nil
+        }
+    }
+}

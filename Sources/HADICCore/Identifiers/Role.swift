@@ -6,7 +6,7 @@ public enum Role: String, CaseIterable, Sendable {
     public var permittedTypes: Set<EventType> {
         switch self {
         case .admin:
-            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall]
+            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall, .policySet]
         case .certifier:
             return [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall]
         case .auditor:

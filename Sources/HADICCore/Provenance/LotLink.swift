@@ -37,7 +37,7 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
         return a.role.rawValue.utf8.lexicographicallyPrecedes(b.role.rawValue.utf8)
     }
 
-    /// Every lot an event touches, and how. Party, certificate and cleansing events touch none.
+    /// Every lot an event touches, and how. Party, certificate, cleansing and policy events touch none.
     public static func links(of body: EventBody, at leafIndex: UInt64) -> [LotLink] {
         func link(_ lot: LotID, _ role: Role) -> LotLink { LotLink(lot: lot, leafIndex: leafIndex, role: role) }
         switch body {
@@ -59,7 +59,7 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
             return [link(b.lot, .incident)]
         case .lotRecall(let b):
             return [link(b.lot, .recalled)]
-        case .partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke, .lotCleanse:
+        case .partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .policySet:
             return []
         }
     }

@@ -1,0 +1,99 @@
+/// The rules of a halal claim (../shared/DOMAIN.md, "When is a lot's halal claim supported by
+/// evidence?"), in the order an assessment reports them.
+public enum AssessmentRule: String, CaseIterable, Sendable {
+    case signature = "R-SIG"
+    case custody = "R-CUSTODY"
+    case massBalance = "R-MASS"
+    case certificateValid = "R-CERT-VALID"
+    case issuer = "R-ISSUER"
+    case logistics = "R-LOGISTICS"
+    case billOfMaterials = "R-BOM"
+    case critical = "R-CRITICAL"
+    case slaughter = "R-SLAUGHTER"
+    case composition = "R-COMPOSITION"
+    case segregation = "R-SEGREGATION"
+    case sertu = "R-SERTU"
+    case ethanol = "R-ETHANOL"
+    case selfDeclare = "R-SELF-DECLARE"
+    case nonconformity = "R-NONCONFORM"
+    case name = "R-NAME"
+    case labTest = "R-LABTEST"
+
+    /// One line saying what the rule asks.
+    public var summary: String {
+        switch self {
+        case .signature: return "every event is signed by a key registered to its actor and valid at that time"
+        case .custody: return "every change of holder is a matched ship and receive, with times moving forward"
+        case .massBalance: return "nothing is consumed or shipped beyond what was made; no unexplained gain in a transformation"
+        case .certificateValid: return "producers and handlers held an active certificate covering the work at the event time"
+        case .issuer: return "each certificate relied on comes from a body the market recognises at that time"
+        case .logistics: return "carriers and warehouses are halal-certified where required, else transport is declared segregated"
+        case .billOfMaterials: return "every input is on the positive list, covered by its supplier's certificate, or itself supported"
+        case .critical: return "critical inputs are never accepted by the positive list"
+        case .slaughter: return "animal-derived inputs trace back to a certified slaughter"
+        case .composition: return "inputs match the composition the producer's certificate covers"
+        case .segregation: return "never sharing a container, shipment or storage place with non-halal goods"
+        case .sertu: return "assets that touched severe najis were ritually cleansed (sertu) before the next halal use"
+        case .ethanol: return "recorded ethanol content is under the market's threshold"
+        case .selfDeclare: return "self-declared certificates cover only simple products from listed or certified inputs"
+        case .nonconformity: return "no unresolved incident or recall on the lot or anything upstream"
+        case .name: return "no product name matches a haram term (flagged for human review)"
+        case .labTest: return "lab results the market requires are recorded and clear"
+        }
+    }
+}
+
+/// A rule's answer. Anything but `pass` means the claim is not supported.
+public enum RuleOutcome: String, Sendable, Comparable {
+    case pass, unknown, fail
+
+    public static func < (a: RuleOutcome, b: RuleOutcome) -> Bool { a.rank < b.rank }
+    private var rank: Int { self == .pass ? 0 : self == .unknown ? 1 : 2 }
+}
+
+/// One rule's answer for one assessment, with the evidence it used and, unless it passed,
+/// the problems found, each naming the lot and the event behind it.
+public struct RuleResult: Sendable {
+    public struct Problem: Sendable, Equatable {
+        public let outcome: RuleOutcome
+        public let message: String
+        public let lot: LotIDText?
+        public let event: String?
+    }
+
+    public let rule: AssessmentRule
+    public private(set) var problems: [Problem] = []
+    /// What the rule looked at: lots, events (hex ids) and certificates (`issuer/number`).
+    public private(set) var lots: Set<String> = []
+    public private(set) var events: Set<String> = []
+    public private(set) var certificates: Set<String> = []
+    /// A short account of what passed, e.g. "24 events checked".
+    public var note: String = ""
+
+    public init(rule: AssessmentRule) { self.rule = rule }
+
+    public var outcome: RuleOutcome { problems.map(\.outcome).max() ?? .pass }
+
+    mutating func fail(_ message: String, lot: String? = nil, event: String? = nil) {
+        add(Problem(outcome: .fail, message: message, lot: lot, event: event))
+    }
+
+    mutating func unknown(_ message: String, lot: String? = nil, event: String? = nil) {
+        add(Problem(outcome: .unknown, message: message, lot: lot, event: event))
+    }
+
+    private mutating func add(_ p: Problem) {
+        // The same problem reached along two paths of a DAG is reported once.
+        guard !problems.contains(p), problems.count < 200 else { return }
+        problems.append(p)
+        if let lot = p.lot { lots.insert(lot) }
+        if let e = p.event { events.insert(e) }
+    }
+
+    mutating func used(lot: String) { lots.insert(lot) }
+    mutating func used(event: String) { events.insert(event) }
+    mutating func used(certificate: String) { certificates.insert(certificate) }
+}
+
+/// Lot ids as text in results, so they read the same in text and JSON.
+public typealias LotIDText = String

@@ -1,0 +1,29 @@
+import HADICCore
+
+/// The reads an assessment needs beyond the provenance index: the few events of the policy,
+/// certificate and cleansing types, lots by material class, and party and key records. Each is
+/// an index lookup.
+public protocol AssessmentSource: ProvenanceSource {
+    /// The stored events of these types, in ledger order.
+    func events(ofTypes types: [EventType]) throws -> [StoredEvent]
+    func event(id: EventID) throws -> StoredEvent?
+    /// The lots (not containers) of these material classes.
+    func lots(ofClasses classes: [String]) throws -> [LotID]
+    func party(_ id: PartyID) throws -> PartyRecord?
+    func key(_ keyID: String) throws -> KeyRecord?
+}
+
+/// Why an assessment could not be made (as opposed to a rule failing).
+public enum AssessmentError: Error, CustomStringConvertible {
+    case unknownLot(LotID)
+    case policy(PolicyError)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .unknownLot(let l): return "lot \(l) is not in the ledger"
+        case .policy(let p): return p.description
+        case .corrupt(let s): return "the ledger's stored data is inconsistent: \(s); run `hadic verify --full`"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import HADICCore
+
+/// The ledger-wide evidence an assessment consults besides a lot's closure: the policies, every
+/// certificate with its history, and the history of assets (cleansings, najis contacts).
+///
+/// It is read once (through the events-by-type index) and then serves any number of
+/// assessments, as a node or a benchmark does; it reflects the ledger when it was loaded.
+public final class LedgerEvidence {
+    public struct PolicyVersion: Sendable {
+        public let version: Int
+        public let stored: StoredEvent
+        public let body: PolicySet
+    }
+
+    /// A cleansing or a najis contact of an asset (vehicle, container, line).
+    public struct AssetEvent: Sendable {
+        public enum Kind: Sendable { case najis(lot: LotID), cleanse(LotCleanse) }
+        public let kind: Kind
+        public let time: Timestamp
+        public let event: EventID
+    }
+
+    public let policies: [PolicyVersion]
+    public let certificates: [PartyID: [CertificateTimeline]]
+    public let assets: [String: [AssetEvent]]
+    let source: any AssessmentSource
+    private var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
+    private var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]
+    private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
+
+    public init(source: any AssessmentSource) throws {
+        self.source = source
+        var policies: [PolicyVersion] = []
+        var certEvents: [EventEnvelope] = []
+        var assets: [String: [AssetEvent]] = [:]
+        for stored in try source.events(ofTypes: [.policySet, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .lotIncident]) {
+            let e: EventEnvelope
+            do { e = try EventEnvelope.parse(stored.leafBytes) } catch {
+                throw AssessmentError.corrupt("event \(stored.id) does not parse: \(error)")
+            }
+            switch e.body {
+            case .policySet(let p): policies.append(PolicyVersion(version: policies.count + 1, stored: stored, body: p))
+            case .certIssue, .certSuspend, .certRevoke: certEvents.append(e)
+            case .lotCleanse(let c): assets[c.asset, default: []].append(AssetEvent(kind: .cleanse(c), time: e.time, event: e.id))
+            case .lotIncident(let i) where i.kind == .najis:
+                if let asset = i.asset { assets[asset, default: []].append(AssetEvent(kind: .najis(lot: i.lot), time: e.time, event: e.id)) }
+            default: continue
+            }
+        }
+        self.policies = policies
+        self.certificates = Dictionary(grouping: CertificateTimeline.build(from: certEvents), by: { $0.issue.holder })
+        self.assets = assets
+    }
+
+    /// The policy in force at `time`: the last `policy.set` (in ledger order) whose time is not after it.
+    public func policy(at time: Timestamp) throws(PolicyError) -> HalalPolicy {
+        guard let p = policies.last(where: { $0.stored.time <= time }) else { throw .noPolicy(at: time) }
+        return HalalPolicy(version: p.version, event: p.stored.id, time: p.stored.time, setBy: p.stored.actor, body: p.body)
+    }
+
+    /// A key with the times of the events that added and retired it (nil: at genesis / never).
+    func key(_ id: String) throws -> (KeyRecord, added: Timestamp?, retired: Timestamp?)? {
+        if let k = keyCache[id] { return k }
+        guard let k = try source.key(id) else { return nil }
+        let entry = (k, try k.addedBy.flatMap { try source.event(id: $0)?.time }, try k.retiredBy.flatMap { try source.event(id: $0)?.time })
+        keyCache[id] = entry
+        return entry
+    }
+
+    func party(_ id: PartyID) throws -> (PartyRecord, revoked: Timestamp?)? {
+        if let p = partyCache[id] { return p }
+        guard let p = try source.party(id) else { return nil }
+        let entry = (p, try p.revokedBy.flatMap { try source.event(id: $0)?.time })
+        partyCache[id] = entry
+        return entry
+    }
+
+    /// Where non-halal goods have been: the vehicles that shipped them, the storage places that
+    /// received them and the containers they were packed in, with times and events.
+    func nonHalalGoods(classes: Set<String>) throws -> NonHalalGoods {
+        if let cached = nonHalalCache[classes] { return cached }
+        var goods = NonHalalGoods()
+        for lot in try source.lots(ofClasses: classes.sorted()) {
+            for link in try source.links(of: lot) where [.shipped, .received, .packed].contains(link.role) {
+                guard let stored = try source.event(at: link.leafIndex),
+                      let e = try? EventEnvelope.parse(stored.leafBytes) else { continue }
+                let mark = NonHalalGoods.Mark(lot: lot, time: e.time, event: e.id)
+                switch e.body {
+                case .custodyShip(let s): if let v = s.vehicle { goods.vehicles[v, default: []].append(mark) }; goods.shipments.insert(e.id)
+                case .custodyReceive(let r): if let place = r.storage { goods.storage[place, default: []].append(mark) }
+                case .lotAggregate(let a): goods.containers[a.parent, default: []].append(mark)
+                default: continue
+                }
+            }
+        }
+        nonHalalCache[classes] = goods
+        return goods
+    }
+}
+
+/// Where non-halal goods have been (see ``LedgerEvidence/nonHalalGoods(classes:)``).
+struct NonHalalGoods: Sendable {
+    struct Mark: Sendable { let lot: LotID; let time: Timestamp; let event: EventID }
+    var vehicles: [String: [Mark]] = [:]
+    var storage: [String: [Mark]] = [:]
+    var containers: [LotID: [Mark]] = [:]
+    var shipments: Set<EventID> = []
+}

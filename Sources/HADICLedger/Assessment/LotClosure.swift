@@ -1,0 +1,147 @@
+import HADICCore
+
+/// A stored event of a closure, parsed once.
+public struct ClosureEvent: Sendable {
+    public let stored: StoredEvent
+    public let envelope: EventEnvelope
+    public var index: UInt64 { stored.index }
+    public var time: Timestamp { stored.time }
+    public var actor: PartyID { stored.actor }
+    public var id: String { stored.id.hex }
+}
+
+/// One lot of a closure: what it is, the events that touched it (up to the assessment time),
+/// and how it entered the closure.
+public struct ClosureLot: Sendable {
+    public let id: LotID
+    public let record: LotRecord
+    /// Index rows up to the assessment time, in ledger order.
+    public let links: [LotLink]
+    /// The event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
+    public let origin: UInt64?
+    /// True for the assessed lot and its ingredients (and contents); false for a container that
+    /// only carried one of them.
+    public let upstream: Bool
+    /// Levels below the assessed lot.
+    public let depth: Int
+}
+
+/// A lot's upstream closure (DOMAIN.md): every lot that fed it through transformations and
+/// aggregations, every container that carried one of them, and every event on those lots up to
+/// the assessment time, each read and parsed once, through the provenance index.
+public struct LotClosure: Sendable {
+    public let root: LotID
+    public let time: Timestamp
+    public private(set) var lots: [LotID: ClosureLot] = [:]
+    /// Closure lots in the order they were reached (breadth first from the root).
+    public private(set) var order: [LotID] = []
+    public private(set) var events: [UInt64: ClosureEvent] = [:]
+    /// Lots that shared a container with a closure lot without being in the closure.
+    public private(set) var neighbours: [LotID: LotRecord] = [:]
+
+    public static let maxLots = 100_000
+
+    public init(root: LotID, at time: Timestamp, from source: any AssessmentSource) throws {
+        self.root = root
+        self.time = time
+        guard try source.lot(root) != nil else { throw AssessmentError.unknownLot(root) }
+        var queue: [(LotID, Bool, Int)] = [(root, true, 0)]
+        var head = 0
+        while head < queue.count {
+            let (id, upstream, depth) = queue[head]
+            head += 1
+            if let seen = lots[id] {
+                // A carrier reached later as an ingredient is upgraded.
+                guard upstream && !seen.upstream else { continue }
+                lots[id] = nil
+                order.removeAll { $0 == id }
+            }
+            guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
+            guard let record = try source.lot(id) else { throw AssessmentError.corrupt("lot \(id) is named by an event but not stored") }
+            var links: [LotLink] = []
+            for link in try source.links(of: id) {
+                let e = try event(link.leafIndex, source)
+                if e.time <= time { links.append(link) }
+            }
+            let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }?.leafIndex
+            lots[id] = ClosureLot(id: id, record: record, links: links, origin: origin, upstream: upstream, depth: depth)
+            order.append(id)
+
+            for link in links {
+                guard let e = events[link.leafIndex] else { continue }
+                switch (link.role, e.envelope.body) {
+                case (.produced, .lotTransform(let t)) where upstream && link.leafIndex == origin:
+                    for input in t.inputs { queue.append((input.lot, true, depth + 1)) }
+                case (.container, .lotAggregate(let a)):
+                    for child in a.children {
+                        if upstream {
+                            queue.append((child.lot, true, depth + 1))
+                        } else if neighbours[child.lot] == nil, let r = try source.lot(child.lot) {
+                            neighbours[child.lot] = r
+                        }
+                    }
+                case (.packed, .lotAggregate(let a)):
+                    queue.append((a.parent, false, depth))
+                default:
+                    break
+                }
+            }
+        }
+        // Read but later than the time asked: not part of the ledger as it stood.
+        events = events.filter { $0.value.time <= time }
+    }
+
+    private mutating func event(_ index: UInt64, _ source: any AssessmentSource) throws -> ClosureEvent {
+        if let e = events[index] { return e }
+        guard let stored = try source.event(at: index) else { throw AssessmentError.corrupt("the index names event \(index), which is not stored") }
+        let envelope: EventEnvelope
+        do {
+            envelope = try EventEnvelope.parse(stored.leafBytes)
+        } catch {
+            throw AssessmentError.corrupt("event \(stored.id) does not parse: \(error)")
+        }
+        let e = ClosureEvent(stored: stored, envelope: envelope)
+        events[index] = e
+        return e
+    }
+
+    /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
+    public var upstreamLots: [ClosureLot] { order.compactMap { lots[$0] }.filter(\.upstream) }
+
+    /// The events that touched `lot` in `role`, in ledger order.
+    public func events(of lot: LotID, _ role: LotLink.Role) -> [ClosureEvent] {
+        (lots[lot]?.links ?? []).filter { $0.role == role }.compactMap { events[$0.leafIndex] }
+    }
+
+    /// The containers `lot` was inside, each with the leaf-index window while it was.
+    public func carriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
+        var out: [(LotID, Range<UInt64>)] = []
+        for pack in events(of: lot, .packed) {
+            guard case .lotAggregate(let a) = pack.envelope.body else { continue }
+            var inside = a.children.first { $0.lot == lot }?.quantity.micro ?? 0
+            var end = UInt64.max
+            for unpack in events(of: lot, .unpacked) where unpack.index > pack.index {
+                guard case .lotDisaggregate(let d) = unpack.envelope.body, d.parent == a.parent,
+                      let line = d.children.first(where: { $0.lot == lot }) else { continue }
+                inside -= line.quantity.micro
+                if inside <= 0 { end = unpack.index; break }
+            }
+            out.append((a.parent, (pack.index + 1)..<max(pack.index + 1, end)))
+            // A container inside a container travels with it too.
+            for (outer, window) in carriers(of: a.parent) {
+                let lower = max(window.lowerBound, pack.index + 1), upper = min(window.upperBound, end)
+                if lower < upper { out.append((outer, lower..<upper)) }
+            }
+        }
+        return out
+    }
+
+    /// The shipments that moved `lot`, directly or in a container while it was inside.
+    public func shipments(of lot: LotID) -> [(ship: ClosureEvent, via: LotID?)] {
+        var out = events(of: lot, .shipped).map { ($0, LotID?.none) }
+        for (container, window) in carriers(of: lot) {
+            for ship in events(of: container, .shipped) where window.contains(ship.index) { out.append((ship, container)) }
+        }
+        return out.sorted { $0.0.index < $1.0.index }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import XCTest
+
+/// `hadic assess` and `hadic policy` over the fixture chain and the per-rule cases of
+/// Fixtures/assessment/ (made by scripts/make-fixtures).
+final class AssessTests: HadicTestCase {
+    static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
+    static let allRules = ["R-SIG", "R-CUSTODY", "R-MASS", "R-CERT-VALID", "R-ISSUER", "R-LOGISTICS", "R-BOM", "R-CRITICAL",
+                           "R-SLAUGHTER", "R-COMPOSITION", "R-SEGREGATION", "R-SERTU", "R-ETHANOL", "R-SELF-DECLARE",
+                           "R-NONCONFORM", "R-NAME", "R-LABTEST"]
+
+    private func assessJSON(_ dir: String, _ lot: String, _ extra: [String] = [], exit status: Int32,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let r = hadic(["assess", "--data", dir, lot, "--json"] + extra, exit: status, file: file, line: line)
+        return try XCTUnwrap(Hadic.json(r.stdout), r.summary, file: file, line: line)
+    }
+
+    private func rules(_ a: [String: Any]) -> [String: [String: Any]] {
+        var out: [String: [String: Any]] = [:]
+        for r in (a["rules"] as? [[String: Any]]) ?? [] { if let id = r["rule"] as? String { out[id] = r } }
+        return out
+    }
+
+    func testTheRendangIsSupportedForMalaysia() throws {
+        let dir = makeFixtureLedger()
+        let text = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY"])
+        XCTAssertTrue(text.lines.first?.hasSuffix(": SUPPORTED") == true, text.stdout)
+        XCTAssertTrue(text.stdout.contains("policy: ledger policy v1 (event 05b1e2daf717"), text.stdout)
+
+        let a = try assessJSON(dir, Self.rendang, ["--market", "MY"], exit: 0)
+        XCTAssertEqual(a["verdict"] as? String, "supported")
+        XCTAssertEqual((a["policy"] as? [String: Any])?["version"] as? Int, 1)
+        let byRule = rules(a)
+        XCTAssertEqual(Array(byRule.keys).sorted(), Self.allRules.sorted(), "every rule is answered")
+        for (id, r) in byRule { XCTAssertEqual(r["outcome"] as? String, "pass", "\(id): \(r)") }
+        // Each rule names what it relied on.
+        XCTAssertEqual(byRule["R-ISSUER"]?["certificates"] as? [String],
+                       ["bpjph/ID-BPJPH-2026-30451", "bpjph/ID-BPJPH-2026-31002", "jakim/MY-JAKIM-MS2400-2026-0088", "jakim/MY-JAKIM-MS2400-2026-0102"])
+        XCTAssertEqual(byRule["R-SLAUGHTER"]?["certificates"] as? [String], ["bpjph/ID-BPJPH-RPH-2026-0117"])
+        XCTAssertEqual((byRule["R-LABTEST"]?["events"] as? [String])?.count, 1, "the porcine DNA result")
+        XCTAssertEqual((a["closure"] as? [String: Any])?["lots"] as? Int, 13)
+        // The export container holding it is judged through its contents.
+        hadic(["assess", "--data", dir, "https://id.gs1.org/00/389912340000000016", "--market", "MY"])
+    }
+
+    /// One case per rule (Fixtures/assessment/cases.json): the lot fails that rule, naming the
+    /// lot and an event of the case; no rule outside the case's known side effects fails.
+    func testEveryRuleHasACaseThatFailsIt() throws {
+        let base = makeFixtureLedger("base")
+        let data = try Data(contentsOf: URL(fileURLWithPath: Hadic.fixture("assessment/cases.json")))
+        let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        XCTAssertEqual(Set(cases.compactMap { $0["rule"] as? String }), Set(Self.allRules), "one case for every rule")
+        for (n, c) in cases.enumerated() {
+            let rule = try XCTUnwrap(c["rule"] as? String)
+            let lot = try XCTUnwrap(c["lot"] as? String)
+            let dir = try copyLedger(base, to: "case-\(n)")
+            var caseEvents = Set<String>()
+            if let file = c["file"] as? String {
+                let path = Hadic.fixture("assessment/\(file)")
+                let appended = hadic(["append", "--data", dir, "--signed", path])
+                XCTAssertTrue(appended.stderr.contains("refused 0"), "\(rule): \(appended.stderr)")
+                for line in Hadic.fixtureText("assessment/\(file)").split(separator: "\n") {
+                    if let id = Hadic.eventID(ofCanonicalEnvelope: String(line)) { caseEvents.insert(id) }
+                }
+            }
+            let a = try assessJSON(dir, lot, ["--market", try XCTUnwrap(c["market"] as? String)], exit: 1)
+            XCTAssertEqual(a["verdict"] as? String, "not supported", rule)
+            let byRule = rules(a)
+            let target = try XCTUnwrap(byRule[rule], rule)
+            XCTAssertEqual(target["outcome"] as? String, c["outcome"] as? String, "\(rule): \(target)")
+            let problems = (target["problems"] as? [[String: Any]]) ?? []
+            XCTAssertFalse(problems.isEmpty, rule)
+            if let expectedLot = c["problem_lot"] as? String {
+                XCTAssertTrue(problems.contains { $0["lot"] as? String == expectedLot }, "\(rule) names \(expectedLot): \(problems)")
+            }
+            if !caseEvents.isEmpty {
+                XCTAssertTrue(problems.contains { caseEvents.contains(($0["event"] as? String) ?? "") }, "\(rule) names an event of its case: \(problems)")
+            } else {
+                XCTAssertTrue(problems.allSatisfy { ($0["event"] as? String).map(Hadic.isEventID) == true }, "\(rule): \(problems)")
+            }
+            let notPassing = Set(byRule.filter { $0.value["outcome"] as? String != "pass" }.keys)
+            XCTAssertEqual(notPassing, Set([rule] + ((c["also_not_passing"] as? [String]) ?? [])), "\(rule): rules not passing")
+            // The text form names the rule and the same problem.
+            let text = hadic(["assess", "--data", dir, lot, "--market", c["market"] as? String ?? ""], exit: 1).stdout
+            XCTAssertTrue(text.contains("NOT SUPPORTED") && text.contains(rule), text)
+            XCTAssertTrue(text.contains((problems.first?["message"] as? String) ?? "-"), text)
+        }
+    }
+
+    func testTheVerdictIsAsTheLedgerStoodAtTheTimeAsked() throws {
+        let dir = makeFixtureLedger()
+        // Made at 04:00; the porcine DNA result came at 09:00.
+        let early = try assessJSON(dir, Self.rendang, ["--market", "MY", "--at", "2026-10-10T05:00:00Z"], exit: 1)
+        XCTAssertEqual(rules(early)["R-LABTEST"]?["outcome"] as? String, "unknown")
+        XCTAssertEqual(rules(early)["R-SIG"]?["outcome"] as? String, "pass")
+        let later = try assessJSON(dir, Self.rendang, ["--market", "MY", "--at", "2026-10-10T09:00:00Z"], exit: 0)
+        XCTAssertEqual(later["at"] as? String, "2026-10-10T09:00:00Z")
+        // The spice mix's label incident was open between 10-07T10:00 and its resolution at 10-08T08:00.
+        let spice = "https://id.gs1.org/01/08991234000015/10/SPX2610A"
+        let open = try assessJSON(dir, spice, ["--market", "ID", "--at", "2026-10-07T12:00:00Z"], exit: 1)
+        XCTAssertEqual(rules(open)["R-NONCONFORM"]?["outcome"] as? String, "fail")
+        try assessJSON(dir, spice, ["--market", "ID", "--at", "2026-10-08T09:00:00Z"], exit: 0)
+        // Before the first policy.set there is nothing to assess against.
+        let none = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--at", "2026-10-01T00:00:00Z"], exit: 2)
+        XCTAssertTrue(none.stderr.contains("no policy.set event in force at 2026-10-01T00:00:00Z"), none.stderr)
+    }
+
+    func testALocalPolicyNarrowsButNeverWidens() throws {
+        let dir = makeFixtureLedger()
+        let jakimOnly = try write(#"{"markets": {"MY": {"issuers": [{"party": "jakim"}]}}}"#, to: "jakim-only.json")
+        let narrowed = try assessJSON(dir, Self.rendang, ["--market", "MY", "--policy", jakimOnly], exit: 1)
+        XCTAssertEqual(rules(narrowed)["R-ISSUER"]?["outcome"] as? String, "fail")
+        XCTAssertTrue(((narrowed["policy"] as? [String: Any])?["summary"] as? String)?.contains("narrowed by \(jakimOnly)") == true, "\(narrowed)")
+        let shown = hadic(["policy", "--data", dir, "--policy", jakimOnly]).stdout
+        XCTAssertTrue(shown.contains("market MY: Malaysia") && !shown.contains("market ID") && !shown.contains("trusts bpjph from"), shown)
+
+        let stricter = try write(#"{"markets": {"MY": {"lab_tests": [{"test": "ethanol", "classes": ["ready-meal"]}]}}, "haram_names": ["daging"]}"#, to: "stricter.json")
+        let strict = try assessJSON(dir, Self.rendang, ["--market", "MY", "--policy", stricter], exit: 1)
+        XCTAssertEqual(rules(strict)["R-NAME"]?["outcome"] as? String, "unknown", "the added haram term matches 'rendang daging beku'")
+        XCTAssertEqual(rules(strict)["R-LABTEST"]?["outcome"] as? String, "pass", "the ethanol result is a pass")
+
+        for (name, text, field) in [
+            ("trust.json", #"{"markets": {"MY": {"issuers": [{"party": "lppom-mui"}]}}}"#, "markets.MY.issuers[0]"),
+            ("positive.json", #"{"non_critical": ["beef"]}"#, "non_critical"),
+            ("market.json", #"{"markets": {"SG": {}}}"#, "markets.SG"),
+            ("logistics.json", #"{"markets": {"MY": {"certified_logistics": false}}}"#, "markets.MY.certified_logistics"),
+            ("gain.json", #"{"mass_gain_percent": "5"}"#, "mass_gain_percent"),
+        ] {
+            let file = try write(text, to: name)
+            let r = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--policy", file], exit: 2)
+            XCTAssertTrue(r.stderr.contains(field) && r.stderr.contains("may only narrow"), "\(name): \(r.stderr)")
+        }
+        let malformed = try write(#"{"markets": {"MY": {"issuers": [{"party": "jakim", "until": "soon"}]}}}"#, to: "bad.json")
+        let bad = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--policy", malformed], exit: 2)
+        XCTAssertTrue(bad.stderr.contains("markets.MY.issuers[0].until"), bad.stderr)
+    }
+
+    func testUnknownLotsAndMarketsAreClearErrors() throws {
+        let dir = makeFixtureLedger()
+        let lot = hadic(["assess", "--data", dir, "rph-sidoarjo/nothing", "--market", "MY"], exit: 2)
+        XCTAssertTrue(lot.stderr.contains("no lot rph-sidoarjo/nothing"), lot.stderr)
+        let market = hadic(["assess", "--data", dir, Self.rendang, "--market", "SG"], exit: 2)
+        XCTAssertTrue(market.stderr.contains("market SG is not in the policy (markets: AE, ID, MY)"), market.stderr)
+        hadic(["assess", "--data", dir, Self.rendang, "--market", "my"], exit: 64)
+        hadic(["assess", "--data", dir, Self.rendang], exit: 64)
+    }
+
+    /// policy.set is an admin event; its version is its position; trust lists name certifiers.
+    func testPolicyEventsAreAdmittedAndVersioned() throws {
+        let dir = makeFixtureLedger()
+        let policy = #"{"type":"policy.set","time":"2026-10-20T00:00:00Z","body":{"markets":{"MY":{"name":"Malaysia","issuers":[{"party":"jakim"}]}},"non_critical":["coconut-milk"]}}"#
+        let byProducer = sign([policy], key: "rph-sidoarjo.key", actor: "rph-sidoarjo")
+        let refused = hadic(["append", "--data", dir, "--signed", try write(byProducer[0] + "\n", to: "p1.jsonl")], exit: 1)
+        XCTAssertTrue(refused.stdout.contains("refused rule role: a producer may not sign policy.set"), refused.summary)
+        let untrusted = policy.replacingOccurrences(of: #""party":"jakim""#, with: #""party":"rph-sidoarjo""#)
+        let badIssuer = sign([untrusted], key: "hcms-admin.key", actor: "hcms-admin")
+        let refused2 = hadic(["append", "--data", dir, "--signed", try write(badIssuer[0] + "\n", to: "p2.jsonl")], exit: 1)
+        XCTAssertTrue(refused2.stdout.contains("refused rule unknown-reference: market MY trusts rph-sidoarjo, which is not a registered certifier"), refused2.summary)
+
+        let v2 = sign([policy], key: "hcms-admin.key", actor: "hcms-admin")
+        hadic(["append", "--data", dir, "--signed", try write(v2[0] + "\n", to: "p3.jsonl")])
+        XCTAssertTrue(hadic(["policy", "--data", dir]).stdout.hasPrefix("ledger policy v2 "))
+        XCTAssertTrue(hadic(["policy", "--data", dir, "--at", "2026-10-19T00:00:00Z"]).stdout.hasPrefix("ledger policy v1 "))
+        // Under v2 only JAKIM is trusted for Malaysia, and only coconut milk is on the positive list.
+        let a = try assessJSON(dir, Self.rendang, ["--market", "MY"], exit: 1)
+        XCTAssertEqual((a["policy"] as? [String: Any])?["version"] as? Int, 2)
+        XCTAssertEqual(rules(a)["R-ISSUER"]?["outcome"] as? String, "fail")
+        XCTAssertEqual(rules(a)["R-BOM"]?["outcome"] as? String, "fail", "turmeric is no longer on the positive list")
+        let v1 = try assessJSON(dir, Self.rendang, ["--market", "MY", "--at", "2026-10-19T00:00:00Z"], exit: 0)
+        XCTAssertEqual((v1["policy"] as? [String: Any])?["version"] as? Int, 1)
+        hadic(["verify", "--data", dir, "--full"])
+    }
+}
