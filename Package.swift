@@ -33,6 +33,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "hadic-bench",
+            dependencies: [
+                "HADICStore", "HADICLedger", "HADICCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto"]),
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),

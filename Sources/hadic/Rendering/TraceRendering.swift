@@ -70,7 +70,11 @@ struct TraceRendering {
             if declared.insert(node.lot).inserted {
                 var label = node.lot.rawValue
                 if let r = node.record { label += "\n\(r.product)" }
-                if let s = node.step { label += "\n\(s.actor)" }
+                if let s = node.step {
+                    label += "\n\(s.actor), \(s.time.text.prefix(10))"
+                    let certs = inForce(s)
+                    label += "\n" + (certs.isEmpty ? "no certificate in force" : certs.map { "\($0.issue.number) (\($0.issuer))" }.joined(separator: "\n"))
+                }
                 nodes.append("  \(quote(node.lot.rawValue)) [label=\(quote(label))];")
             }
             for child in node.children {
@@ -81,7 +85,7 @@ struct TraceRendering {
             }
         }
         walk(root)
-        return (["digraph provenance {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"] + nodes + edges + ["}"])
+        return (["digraph provenance {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];", "  edge [fontname=\"Helvetica\"];"] + nodes + edges + ["}"])
             .joined(separator: "\n")
     }
 }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import HADICCore
+import HADICLedger
+import HADICStore
+
+/// `hadic-bench queries`: in-process latency of `trace back` and `assess` over many lots of a
+/// ledger (for example one made by `hadic synth --bom deep`), as p50/p99, beside the cost of
+/// one event read and parse measured in the same run (the machine is shared and noisy).
+@main
+struct QueryLatency: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hadic-bench",
+        abstract: "Measure provenance-query and assessment latency on a ledger (docs/PERFORMANCE.md).",
+        discussion: """
+            Picks --sample lots of material class --class (through the lots-by-class index, spread \
+            evenly), then for each: ProvenanceTrace.back, and Assessor.assess for --market, timing \
+            each call with a monotonic clock. The ledger evidence (policies, certificates, asset \
+            history) is loaded once, as a node would; its load time is reported separately.
+            """
+    )
+
+    @Option(help: "The data directory.")
+    var data: String
+
+    @Option(name: .customLong("class"), help: "Material class of the lots to measure (e.g. the top level's).")
+    var materialClass: String
+
+    @Option(help: "Market code for the assessment.")
+    var market: String
+
+    @Option(help: "How many lots.")
+    var sample: Int = 200
+
+    @Option(help: "Assess at this time (RFC 3339 UTC); default: the ledger head's time.")
+    var at: String?
+
+    @Flag(help: "Also print every lot's closure size and latencies.")
+    var verbose = false
+
+    func run() throws {
+        let dir = try DataDirectory(reading: data)
+        let store = dir.store
+        guard let head = try store.latestBlock() else { throw ValidationError("\(data) holds no ledger") }
+        let time = at.flatMap(Timestamp.init) ?? head.header.time
+        let all = try store.lots(ofClasses: [materialClass])
+        guard !all.isEmpty else { throw ValidationError("no lot of class \(materialClass)") }
+        let step = max(1, all.count / max(1, sample))
+        let lots = stride(from: 0, to: all.count, by: step).prefix(sample).map { all[$0] }
+
+        // Reference: one random event read + parse, in this run.
+        let count = try store.eventCount()
+        var g = SystemRandomNumberGenerator()
+        let refStart = DispatchTime.now().uptimeNanoseconds
+        let refReads = 2000
+        for _ in 0..<refReads {
+            guard let e = try store.event(at: UInt64.random(in: 0..<count, using: &g)) else { continue }
+            _ = try EventEnvelope.parse(e.leafBytes)
+        }
+        let refMicros = Double(DispatchTime.now().uptimeNanoseconds - refStart) / 1000 / Double(refReads)
+
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let evidence = try LedgerEvidence(source: store)
+        let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        let assessor = Assessor(evidence: evidence)
+        let trace = ProvenanceTrace(source: store)
+
+        var traceMillis: [Double] = [], assessMillis: [Double] = [], closureLots: [Int] = [], supported = 0
+        for lot in lots {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let tree = try trace.back(lot)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let a = try assessor.assess(lot, market: market, at: time)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            traceMillis.append(Double(t1 - t0) / 1e6)
+            assessMillis.append(Double(t2 - t1) / 1e6)
+            closureLots.append(a.closureLots)
+            if a.supported { supported += 1 }
+            if verbose {
+                print("\(lot)  tree \(Self.size(tree)) lots, closure \(a.closureLots) lots \(a.closureEvents) events  "
+                      + String(format: "trace %.2f ms  assess %.2f ms  %@", traceMillis.last ?? 0, assessMillis.last ?? 0, a.supported ? "supported" : "not supported"))
+            }
+        }
+        print("ledger: \(count) events, \(all.count) lots of class \(materialClass); \(lots.count) measured, assessed for \(market) at \(time)")
+        print(String(format: "reference: one event read + parse %.1f µs; evidence load (policies, %d certificate holders) %.1f ms",
+                     refMicros, evidence.certificates.count, loadMillis))
+        let sizes = closureLots.sorted()
+        print("closure lots: min \(sizes.first ?? 0), median \(Self.percentile(sizes.map(Double.init), 0.5)), max \(sizes.last ?? 0); \(supported) supported")
+        for (name, values) in [("trace back", traceMillis), ("assess", assessMillis)] {
+            let p50 = Self.percentile(values, 0.5), p99 = Self.percentile(values, 0.99)
+            print(String(format: "%-10@ p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (p99 = %.0f event reads)",
+                         name as NSString, p50, p99, values.max() ?? 0, p99 * 1000 / refMicros))
+        }
+    }
+
+    static func size(_ node: TraceNode) -> Int { 1 + node.children.reduce(0) { $0 + size($1) } }
+
+    /// Nearest-rank percentile.
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[max(0, min(sorted.count - 1, rank - 1))]
+    }
+}
