@@ -1,0 +1,163 @@
+import HADICCore
+
+/// One assessment's evaluation: the rules, sharing what they look up.
+struct RuleRun {
+    let closure: LotClosure
+    let policy: HalalPolicy
+    let market: MarketPolicy
+    let code: String
+    let evidence: LedgerEvidence
+    let verifySignatures: Bool
+
+    let book = ResultBook()
+    var evidenceMemo: [LotID: Bool] = [:]
+    var slaughterMemo: [LotID: Bool] = [:]
+
+    init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence, verifySignatures: Bool) {
+        self.closure = closure
+        self.policy = policy
+        self.market = market
+        self.code = code
+        self.evidence = evidence
+        self.verifySignatures = verifySignatures
+    }
+
+    mutating func evaluate() throws -> [RuleResult] {
+        try checkSignatures()
+        checkCustody()
+        checkMass()
+        try checkProducers()
+        checkInputs()
+        checkComposition()
+        checkSlaughter()
+        try checkHandling()
+        try checkSegregation()
+        try checkSertu()
+        checkEthanol()
+        checkNonconformity()
+        checkNames()
+        checkLabTests()
+        return AssessmentRule.allCases.map { book.results[$0] ?? RuleResult(rule: $0) }
+    }
+
+    // MARK: Shared lookups
+
+    func with(_ rule: AssessmentRule, _ body: (inout RuleResult) -> Void) {
+        body(&book.results[rule, default: RuleResult(rule: rule)])
+    }
+
+    func origin(_ lot: ClosureLot) -> ClosureEvent? { lot.origin.flatMap { closure.events[$0] } }
+
+    /// The facility an origin event names, if any.
+    func facility(_ e: ClosureEvent) -> String? {
+        switch e.envelope.body {
+        case .lotCreate(let c): return c.facility
+        case .lotTransform(let t): return t.facility
+        default: return nil
+        }
+    }
+
+    /// Inputs of a lot's making: a transformation's inputs, or everything packed into a container.
+    func inputs(_ lot: ClosureLot) -> [LotID] {
+        guard let o = origin(lot) else { return [] }
+        switch o.envelope.body {
+        case .lotTransform(let t): return t.inputs.map(\.lot)
+        case .lotAggregate:
+            return closure.events(of: lot.id, .container).flatMap { e -> [LotID] in
+                guard case .lotAggregate(let a) = e.envelope.body else { return [] }
+                return a.children.map(\.lot)
+            }
+        default: return []
+        }
+    }
+
+    static func certRef(_ c: CertificateTimeline) -> String { "\(c.issuer)/\(c.issue.number)" }
+
+    func scopeCovers(_ c: CertificateTimeline, _ lot: ClosureLot, facility: String?) -> Bool {
+        let s = c.issue.scope
+        let product = s.classes.contains(lot.record.materialClass) || s.products.contains(lot.record.product)
+            || (lot.id.gtin.map { s.gtins.contains($0) } ?? false)
+        let facilityOnly = s.classes.isEmpty && s.products.isEmpty && s.gtins.isEmpty && s.services.isEmpty
+        guard product || facilityOnly else { return false }
+        if let f = facility, !s.facilities.isEmpty { return s.facilities.contains(f) }
+        return true
+    }
+
+    func recognised(_ c: CertificateTimeline, at time: Timestamp) -> Bool {
+        market.issuers.contains { $0.party == c.issuer && $0.covers(time) }
+    }
+
+    enum Coverage {
+        case covered(CertificateTimeline)
+        case unrecognised(CertificateTimeline)
+        case inactive(CertificateTimeline, CertificateTimeline.Status)
+        case none
+    }
+
+    /// Whether the maker of `lot` held, when making it, a certificate whose scope covers it.
+    func coverage(_ lot: ClosureLot) -> Coverage {
+        guard let o = origin(lot) else { return .none }
+        let candidates = (evidence.certificates[o.actor] ?? []).filter { scopeCovers($0, lot, facility: facility(o)) }
+        let active = candidates.filter { $0.status(at: o.time) == .active }
+        if let c = active.first(where: { recognised($0, at: o.time) }) { return .covered(c) }
+        if let c = active.first { return .unrecognised(c) }
+        if let c = candidates.last { return .inactive(c, c.status(at: o.time)) }
+        return .none
+    }
+
+    /// An active, recognised certificate of `party` at `time`, optionally only logistics ones
+    /// (with services in scope); else the best reason there is none.
+    func anyCertificate(of party: PartyID, at time: Timestamp, logistics: Bool) -> Coverage {
+        let candidates = (evidence.certificates[party] ?? []).filter { !logistics || !$0.issue.scope.services.isEmpty }
+        let active = candidates.filter { $0.status(at: time) == .active }
+        if let c = active.first(where: { recognised($0, at: time) }) { return .covered(c) }
+        if let c = active.first { return .unrecognised(c) }
+        if let c = candidates.last { return .inactive(c, c.status(at: time)) }
+        return .none
+    }
+
+    func ethanolMeasurements(_ lot: LotID) -> [(ClosureEvent, Measurement)] {
+        closure.events(of: lot, .inspected).compactMap { e in
+            guard case .lotInspect(let i) = e.envelope.body, i.test == "ethanol", let m = i.measurement else { return nil }
+            return (e, m)
+        }
+    }
+
+    /// Critical classes, and anything with recorded ethanol, never pass by the positive list.
+    func isCritical(_ lot: ClosureLot) -> Bool {
+        policy.critical.contains(lot.record.materialClass)
+            || ethanolMeasurements(lot.id).contains { DecimalText.compare($0.1.value, "0") == 1 }
+    }
+
+    func onPositiveList(_ lot: ClosureLot) -> Bool {
+        policy.nonCritical.contains(lot.record.materialClass) && !isCritical(lot)
+    }
+
+    /// R-BOM's three ways: (a) positive list, (b) the supplier's recognised certificate covers
+    /// it, (c) itself supported, recursively.
+    mutating func hasEvidence(_ id: LotID) -> Bool {
+        if let known = evidenceMemo[id] { return known }
+        evidenceMemo[id] = false  // a cycle cannot support itself
+        guard let lot = closure.lots[id] else { return false }
+        var ok = false
+        if lot.record.kind == .container {
+            let contents = inputs(lot)
+            ok = !contents.isEmpty && contents.allSatisfy { hasEvidence($0) }
+        } else if onPositiveList(lot) {
+            ok = true
+        } else if case .covered = coverage(lot) {
+            ok = true
+        } else if let o = origin(lot), case .lotTransform = o.envelope.body {
+            let ins = inputs(lot)
+            ok = !ins.isEmpty && ins.allSatisfy { hasEvidence($0) }
+        }
+        evidenceMemo[id] = ok
+        return ok
+    }
+}
+
+/// The rules' results while an assessment runs (a reference, so rules can add to it while
+/// reading the rest of the run).
+final class ResultBook {
+    var results: [AssessmentRule: RuleResult] = [:]
+}

@@ -1,0 +1,167 @@
+import HADICCore
+
+/// R-LOGISTICS (and handlers under R-CERT-VALID), R-SEGREGATION, R-SERTU: how the goods were
+/// moved, stored and packed.
+extension RuleRun {
+    // MARK: R-LOGISTICS and handlers (R-CERT-VALID)
+
+    mutating func checkHandling() throws {
+        var shipments = 0
+        var seenShips = Set<UInt64>(), seenHandling = Set<UInt64>()
+        for lot in closure.upstreamLots {
+            for (ship, via) in closure.shipments(of: lot.id) where seenShips.insert(ship.index).inserted {
+                guard case .custodyShip(let s) = ship.envelope.body else { continue }
+                shipments += 1
+                let carrier = s.carrier ?? ship.actor
+                let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
+                let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
+                with(.logistics) { $0.used(event: ship.id) }
+                if case .covered(let c) = cov {
+                    with(.logistics) { $0.used(certificate: Self.certRef(c)) }
+                    with(.issuer) { $0.used(certificate: Self.certRef(c)) }
+                    continue
+                }
+                if market.certifiedLogistics {
+                    let why: String
+                    switch cov {
+                    case .unrecognised(let c): why = "its certificate \(c.issue.number) is from \(c.issuer), not recognised by \(code)"
+                    case .inactive(let c, let st): why = "its certificate \(c.issue.number) was \(st.rawValue)"
+                    default: why = "it holds no halal logistics certificate"
+                    }
+                    with(.logistics) {
+                        $0.fail("shipment \(ship.stored.id.short) of \(carried) at \(ship.time) by carrier \(carrier): \(why), and \(code) requires certified logistics",
+                                lot: lot.id.rawValue, event: ship.id)
+                    }
+                } else if s.segregated != true {
+                    with(.logistics) {
+                        $0.fail("shipment \(ship.stored.id.short) of \(carried) by uncertified carrier \(carrier) declares no dedicated, segregated transport",
+                                lot: lot.id.rawValue, event: ship.id)
+                    }
+                }
+            }
+            // Storing and packing: the handler works under a halal assurance system.
+            var handling = closure.events(of: lot.id, .received).map { ($0, "storing") }
+            handling += closure.events(of: lot.id, .packed).map { ($0, "packing") }
+            for (carrier, window) in closure.carriers(of: lot.id) {
+                handling += closure.events(of: carrier, .received).filter { window.contains($0.index) }.map { ($0, "storing") }
+            }
+            for (e, work) in handling where seenHandling.insert(e.index).inserted {
+                let role = try evidence.party(e.actor)?.0.role
+                let warehouse = role == .logistics || role == .exporter
+                let cov = anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics)
+                switch cov {
+                case .covered(let c):
+                    with(warehouse ? .logistics : .certificateValid) { $0.used(certificate: Self.certRef(c)) }
+                    with(.issuer) { $0.used(certificate: Self.certRef(c)) }
+                case .unrecognised(let c):
+                    with(.issuer) {
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)) relies on certificate \(c.issue.number) from \(c.issuer), which \(code) does not recognise at \(e.time)",
+                                lot: lot.id.rawValue, event: e.id)
+                    }
+                case .inactive(let c, let st):
+                    with(warehouse ? .logistics : .certificateValid) {
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)): its certificate \(c.issue.number) was \(st.rawValue) at \(e.time)",
+                                lot: lot.id.rawValue, event: e.id)
+                    }
+                case .none:
+                    with(warehouse ? .logistics : .certificateValid) {
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)) held no " + (warehouse && market.certifiedLogistics ? "halal warehousing " : "")
+                                + "certificate at \(e.time)", lot: lot.id.rawValue, event: e.id)
+                    }
+                }
+            }
+        }
+        with(.logistics) { $0.note = "\(shipments) shipments" + (market.certifiedLogistics ? " by certified carriers (\(code) requires it)" : " certified or declared segregated") }
+        with(.certificateValid) { $0.note = "producer and handlers certified at each step's time" }
+        with(.issuer) { $0.note = "every certificate relied on is recognised by \(code) (\(market.name)) at its time" }
+    }
+
+    // MARK: R-SEGREGATION
+
+    mutating func checkSegregation() throws {
+        let goods = try evidence.nonHalalGoods(classes: policy.nonHalal)
+        var checks = 0
+        for lot in closure.upstreamLots {
+            for (container, _) in closure.carriers(of: lot.id) {
+                checks += 1
+                for mark in goods.containers[container] ?? [] {
+                    with(.segregation) {
+                        $0.fail("\(lot.id) shared container \(container) with non-halal lot \(mark.lot) (event \(mark.event.short))",
+                                lot: lot.id.rawValue, event: mark.event.hex)
+                    }
+                }
+            }
+            for (ship, _) in closure.shipments(of: lot.id) {
+                checks += 1
+                guard case .custodyShip(let s) = ship.envelope.body else { continue }
+                if goods.shipments.contains(ship.stored.id) {
+                    with(.segregation) {
+                        $0.fail("shipment \(ship.stored.id.short) carried \(lot.id) together with non-halal goods", lot: lot.id.rawValue, event: ship.id)
+                    }
+                }
+                guard let vehicle = s.vehicle else { continue }
+                let arrived = closure.events.values.first {
+                    if case .custodyReceive(let b) = $0.envelope.body { return b.shipment == ship.stored.id }
+                    return false
+                }?.time ?? closure.time
+                for mark in goods.vehicles[vehicle] ?? [] where mark.event != ship.stored.id && ship.time <= mark.time && mark.time <= arrived {
+                    with(.segregation) {
+                        $0.fail("vehicle \(vehicle) carried non-halal lot \(mark.lot) (event \(mark.event.short)) while it carried \(lot.id) (shipment \(ship.stored.id.short))",
+                                lot: lot.id.rawValue, event: ship.id)
+                    }
+                }
+            }
+            for receive in closure.events(of: lot.id, .received) {
+                guard case .custodyReceive(let r) = receive.envelope.body, let place = r.storage else { continue }
+                checks += 1
+                for mark in goods.storage[place] ?? [] where mark.time <= closure.time {
+                    with(.segregation) {
+                        $0.fail("storage place \(place), where \(receive.actor) kept \(lot.id) (event \(receive.stored.id.short)), also received non-halal lot \(mark.lot) (event \(mark.event.short)); zone it under its own storage id",
+                                lot: lot.id.rawValue, event: receive.id)
+                    }
+                }
+            }
+        }
+        with(.segregation) { $0.note = "\(checks) containers, shipments and storage places free of non-halal goods (classes: \(policy.nonHalal.sorted().joined(separator: ", ")))" }
+    }
+
+    // MARK: R-SERTU
+
+    mutating func checkSertu() throws {
+        let severe = try evidence.nonHalalGoods(classes: policy.severeNajis)
+        var uses: [(asset: String, e: ClosureEvent, lot: LotID)] = []
+        var seen = Set<String>()
+        for lot in closure.upstreamLots {
+            for (ship, _) in closure.shipments(of: lot.id) {
+                if case .custodyShip(let s) = ship.envelope.body, let v = s.vehicle, seen.insert("\(v) \(ship.index)").inserted {
+                    uses.append((v, ship, lot.id))
+                }
+            }
+            if let o = origin(lot), let f = facility(o), seen.insert("\(f) \(o.index)").inserted { uses.append((f, o, lot.id)) }
+        }
+        for use in uses {
+            var contacts: [(time: Timestamp, event: EventID, what: String)] = []
+            for a in evidence.assets[use.asset] ?? [] {
+                if case .najis(let l) = a.kind, a.time <= use.e.time { contacts.append((a.time, a.event, "najis incident on \(l)")) }
+            }
+            for mark in severe.vehicles[use.asset] ?? [] where mark.time <= use.e.time && mark.event != use.e.stored.id {
+                contacts.append((mark.time, mark.event, "carried \(mark.lot)"))
+            }
+            guard let last = contacts.max(by: { $0.time < $1.time }) else { continue }
+            let sertu = (evidence.assets[use.asset] ?? []).first { a in
+                guard case .cleanse(let c) = a.kind, c.method == .sertu, last.time < a.time, a.time <= use.e.time else { return false }
+                return (c.washes ?? 0) >= 7 && c.clay == true && c.supervisor != nil
+            }
+            if let sertu {
+                with(.sertu) { $0.used(event: sertu.event.hex) }
+            } else {
+                with(.sertu) {
+                    $0.fail("\(use.asset) touched severe najis (\(last.what), event \(last.event.short), \(last.time)) and has no sertu (7 washes, one with clay, supervised) before its use for \(use.lot) in event \(use.e.stored.id.short) at \(use.e.time)",
+                            lot: use.lot.rawValue, event: use.e.id)
+                }
+            }
+        }
+        with(.sertu) { $0.note = "\(uses.count) uses of vehicles and facilities checked for najis contact" }
+    }
+
+}

@@ -1,0 +1,109 @@
+import HADICCore
+
+/// R-SIG, R-CUSTODY, R-MASS: that the recorded history is signed, continuous and balanced.
+extension RuleRun {
+    // MARK: R-SIG
+
+    mutating func checkSignatures() throws {
+        var r = RuleResult(rule: .signature)
+        for e in closure.events.values.sorted(by: { $0.index < $1.index }) {
+            r.used(event: e.id)
+            guard let (key, added, retired) = try evidence.key(e.envelope.keyID), key.party == e.actor else {
+                r.fail("key \(e.envelope.keyID.prefix(16))… of event \(e.stored.id.short) is not a key of \(e.actor)", event: e.id)
+                continue
+            }
+            if let added, e.time < added {
+                r.fail("event \(e.stored.id.short) at \(e.time) is signed with a key of \(e.actor) added only at \(added)", event: e.id)
+            }
+            if let retired, retired <= e.time {
+                r.fail("event \(e.stored.id.short) at \(e.time) is signed with a key of \(e.actor) retired at \(retired)", event: e.id)
+            }
+            if let (_, revoked) = try evidence.party(e.actor), let revoked, revoked <= e.time {
+                r.fail("event \(e.stored.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)", event: e.id)
+            }
+            if verifySignatures && !key.publicKey.isValidSignature(e.envelope.signature, for: e.envelope.signingInput) {
+                r.fail("the signature of event \(e.stored.id.short) does not verify under key \(e.envelope.keyID.prefix(16))…", event: e.id)
+            }
+        }
+        r.note = "\(closure.events.count) events, each by a key registered to its actor and live at its time"
+            + (verifySignatures ? "; signatures re-verified" : "; signatures verified at admission")
+        book.results[.signature] = r
+    }
+
+    // MARK: R-CUSTODY
+
+    mutating func checkCustody() {
+        var r = RuleResult(rule: .custody)
+        var checked = 0
+        for lot in closure.order.compactMap({ closure.lots[$0] }) {
+            let made = origin(lot)
+            let receives = closure.events(of: lot.id, .received)
+            for ship in closure.events(of: lot.id, .shipped) {
+                checked += 1
+                r.used(event: ship.id)
+                if let made, ship.time < made.time {
+                    r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.stored.id.short)), before it was made at \(made.time)",
+                           lot: lot.id.rawValue, event: ship.id)
+                }
+                guard let receive = receives.first(where: {
+                    if case .custodyReceive(let b) = $0.envelope.body { return b.shipment == ship.stored.id }
+                    return false
+                }) else { continue }  // in transit: the receiver cannot have used it yet
+                r.used(event: receive.id)
+                if receive.time < ship.time {
+                    r.fail("\(lot.id) is received at \(receive.time) (event \(receive.stored.id.short)), before its shipment at \(ship.time) (event \(ship.stored.id.short))",
+                           lot: lot.id.rawValue, event: receive.id)
+                }
+            }
+            // A holder uses what it received only after receiving it.
+            for use in closure.events(of: lot.id, .consumed) + closure.events(of: lot.id, .packed) {
+                if let made, use.time < made.time {
+                    r.fail("\(lot.id) is used at \(use.time) (event \(use.stored.id.short)), before it was made at \(made.time)",
+                           lot: lot.id.rawValue, event: use.id)
+                }
+                if let last = receives.last(where: { $0.index < use.index && $0.actor == use.actor }), use.time < last.time {
+                    r.fail("\(use.actor) uses \(lot.id) at \(use.time) (event \(use.stored.id.short)), before receiving it at \(last.time) (event \(last.stored.id.short))",
+                           lot: lot.id.rawValue, event: use.id)
+                }
+            }
+        }
+        r.note = "\(checked) shipments matched by their receives (same lots and quantities, enforced at admission)"
+        book.results[.custody] = r
+    }
+
+    // MARK: R-MASS
+
+    mutating func checkMass() {
+        var r = RuleResult(rule: .massBalance)
+        var compared = 0, incomparable = 0
+        let gain = Self.scaledPercent(policy.massGainPercent)
+        var seen = Set<UInt64>()
+        for lot in closure.upstreamLots {
+            guard let o = origin(lot), seen.insert(o.index).inserted, case .lotTransform(let t) = o.envelope.body else { continue }
+            let dims = Set((t.inputs.map(\.quantity) + t.outputs.map(\.quantity)).map(\.unit.dimension))
+            guard dims.count == 1, dims.first != .count else { incomparable += 1; continue }
+            compared += 1
+            let inMicro = t.inputs.reduce(Int128(0)) { $0 + Int128($1.quantity.micro) }
+            let outMicro = t.outputs.reduce(Int128(0)) { $0 + Int128($1.quantity.micro) }
+            // out <= in * (1 + gain/100), with gain scaled by 10^6.
+            if outMicro * 100_000_000 > inMicro * (100_000_000 + gain) {
+                r.fail("event \(o.stored.id.short) by \(o.actor) makes more than it consumes (over the policy's \(policy.massGainPercent)% gain): an undeclared input?",
+                       lot: lot.id.rawValue, event: o.id)
+            }
+            r.used(event: o.id)
+        }
+        r.note = "\(compared) transformations within \(policy.massGainPercent)% gain"
+            + (incomparable > 0 ? ", \(incomparable) mixing dimensions not compared" : "") + "; draws within holdings (enforced at admission)"
+        book.results[.massBalance] = r
+    }
+
+    /// A percent in decimal text, times 10^6 (so "2.5" is 2,500,000); beyond 6 decimals truncated.
+    static func scaledPercent(_ text: String) -> Int128 {
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let whole = Int128(parts.first.flatMap { Int64($0) } ?? 0)
+        var frac = parts.count > 1 ? String(parts[1].prefix(6)) : ""
+        frac += String(repeating: "0", count: 6 - frac.count)
+        return whole * 1_000_000 + Int128(Int64(frac) ?? 0)
+    }
+
+}

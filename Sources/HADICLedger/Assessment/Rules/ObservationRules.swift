@@ -1,0 +1,123 @@
+import HADICCore
+
+/// R-ETHANOL, R-NONCONFORM, R-NAME, R-LABTEST: what inspections, incidents and names say.
+extension RuleRun {
+    // MARK: R-ETHANOL
+
+    mutating func checkEthanol() {
+        var measured = 0
+        for lot in closure.upstreamLots {
+            let limits = market.ethanol.filter { $0.classes.contains(lot.record.materialClass) }
+            let measurements = ethanolMeasurements(lot.id)
+            measured += measurements.count
+            guard let limit = limits.min(by: { (DecimalText.compare($0.maxPercent, $1.maxPercent) ?? 0) < 0 }) else {
+                for (e, _) in measurements { with(.ethanol) { $0.used(event: e.id) } }
+                continue
+            }
+            guard let (e, m) = measurements.last else {
+                with(.ethanol) {
+                    $0.unknown("\(lot.id) (class \(lot.record.materialClass)) has no recorded ethanol result; \(code) requires under \(limit.maxPercent)%",
+                               lot: lot.id.rawValue)
+                }
+                continue
+            }
+            with(.ethanol) { $0.used(event: e.id) }
+            if (DecimalText.compare(m.value, limit.maxPercent) ?? 1) >= 0 {
+                with(.ethanol) {
+                    $0.fail("\(lot.id) has \(m.value) \(m.unit) ethanol (event \(e.stored.id.short)), not under \(code)'s \(limit.maxPercent)% for class \(lot.record.materialClass)",
+                            lot: lot.id.rawValue, event: e.id)
+                }
+            }
+        }
+        with(.ethanol) { $0.note = "\(measured) ethanol results; \(market.ethanol.count) limits for \(code)" }
+    }
+
+    // MARK: R-NONCONFORM
+
+    mutating func checkNonconformity() {
+        var resolved = Set<EventID>()
+        for e in closure.events.values {
+            if case .lotIncident(let i) = e.envelope.body, let r = i.resolves { resolved.insert(r) }
+        }
+        var incidents = 0
+        for lot in closure.order.compactMap({ closure.lots[$0] }) {
+            for e in closure.events(of: lot.id, .incident) {
+                guard case .lotIncident(let i) = e.envelope.body, i.kind != .resolution else { continue }
+                incidents += 1
+                with(.nonconformity) { $0.used(event: e.id) }
+                if !resolved.contains(e.stored.id) {
+                    with(.nonconformity) {
+                        $0.fail("open \(i.kind.rawValue) on \(lot.id) (event \(e.stored.id.short), \(e.time)): \(i.description)", lot: lot.id.rawValue, event: e.id)
+                    }
+                }
+            }
+            for e in closure.events(of: lot.id, .recalled) {
+                guard case .lotRecall(let rc) = e.envelope.body else { continue }
+                with(.nonconformity) {
+                    $0.fail("\(lot.id) was recalled (event \(e.stored.id.short), \(e.time)): \(rc.reason)", lot: lot.id.rawValue, event: e.id)
+                }
+            }
+        }
+        with(.nonconformity) { $0.note = "\(incidents) incidents upstream, all resolved; no recall" }
+    }
+
+    // MARK: R-NAME
+
+    mutating func checkNames() {
+        let terms = policy.haramNames.map { Self.words($0) }.filter { !$0.isEmpty }
+        for lot in closure.upstreamLots {
+            let words = Self.words(lot.record.product)
+            for term in terms where Self.contains(words, term) {
+                with(.name) {
+                    $0.unknown("product name \"\(lot.record.product)\" of \(lot.id) contains \"\(term.joined(separator: " "))\": flagged for human review",
+                               lot: lot.id.rawValue, event: lot.origin.flatMap { closure.events[$0]?.id })
+                }
+            }
+        }
+        with(.name) { $0.note = "\(closure.upstreamLots.count) product names checked against \(terms.count) haram terms" }
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    }
+
+    static func contains(_ words: [String], _ term: [String]) -> Bool {
+        guard !term.isEmpty, words.count >= term.count else { return false }
+        return (0...(words.count - term.count)).contains { Array(words[$0..<($0 + term.count)]) == term }
+    }
+
+    // MARK: R-LABTEST
+
+    mutating func checkLabTests() {
+        var required = 0
+        for req in market.labTests {
+            for lot in closure.upstreamLots where req.classes.contains(lot.record.materialClass) {
+                required += 1
+                let results = closure.events(of: lot.id, .inspected).compactMap { e -> (ClosureEvent, LotInspect)? in
+                    guard case .lotInspect(let i) = e.envelope.body, i.test == req.test else { return nil }
+                    return (e, i)
+                }
+                guard let (e, latest) = results.last else {
+                    with(.labTest) {
+                        $0.unknown("\(lot.id) (class \(lot.record.materialClass)) has no \(req.test) result; \(code) requires one", lot: lot.id.rawValue)
+                    }
+                    continue
+                }
+                with(.labTest) { $0.used(event: e.id) }
+                switch latest.result {
+                case .pass, .negative:
+                    continue
+                case .fail, .positive:
+                    with(.labTest) {
+                        $0.fail("\(req.test) on \(lot.id) is \(latest.result.rawValue) (event \(e.stored.id.short))", lot: lot.id.rawValue, event: e.id)
+                    }
+                case .inconclusive:
+                    with(.labTest) {
+                        $0.unknown("\(req.test) on \(lot.id) is inconclusive (event \(e.stored.id.short))", lot: lot.id.rawValue, event: e.id)
+                    }
+                }
+            }
+        }
+        with(.labTest) { $0.note = market.labTests.isEmpty ? "\(code) requires no lab test" : "\(required) required lab results recorded and clear" }
+    }
+}
