@@ -141,17 +141,8 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         }
     }
 
-    public func event(id: EventID) throws -> StoredEvent? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [Data(id.bytes)]).map(Self.storedEvent)
-        }
-    }
-
-    public func event(at index: UInt64) throws -> StoredEvent? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE leaf_index = ?", arguments: [Int64(clamping: index)]).map(Self.storedEvent)
-        }
-    }
+    public func event(id: EventID) throws -> StoredEvent? { try db.read { try LedgerReads(db: $0).event(id: id) } }
+    public func event(at index: UInt64) throws -> StoredEvent? { try db.read { try LedgerReads(db: $0).event(at: index) } }
 
     public func events(in range: Range<UInt64>) throws -> [StoredEvent] {
         try db.read { db in
@@ -271,60 +262,20 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         return LotLink(lot: lot, leafIndex: leafIndex, role: role)
     }
 
-    // MARK: Provenance reads (ProvenanceSource)
+    // MARK: Provenance and assessment reads (AssessmentSource), each in its own read
 
-    public func links(of lot: LotID) throws -> [LotLink] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT lot, leaf_index, role FROM lot_events WHERE lot = ? ORDER BY leaf_index, role",
-                             arguments: [lot.rawValue]).map(Self.lotLink)
-        }
-    }
+    public func links(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(of: lot) } }
+    public func links(at leafIndex: UInt64) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(at: leafIndex) } }
+    public func lot(_ id: LotID) throws -> LotRecord? { try db.read { try LedgerReads(db: $0).lot(id) } }
+    public func events(ofTypes types: [EventType]) throws -> [StoredEvent] { try db.read { try LedgerReads(db: $0).events(ofTypes: types) } }
+    public func lots(ofClasses classes: [String]) throws -> [LotID] { try db.read { try LedgerReads(db: $0).lots(ofClasses: classes) } }
+    public func party(_ id: PartyID) throws -> PartyRecord? { try db.read { try LedgerReads(db: $0).party(id) } }
+    public func key(_ keyID: String) throws -> KeyRecord? { try db.read { try LedgerReads(db: $0).key(keyID) } }
 
-    public func links(at leafIndex: UInt64) throws -> [LotLink] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT lot, leaf_index, role FROM lot_events WHERE leaf_index = ? ORDER BY lot, role",
-                             arguments: [Int64(clamping: leafIndex)]).map(Self.lotLink)
-        }
-    }
-
-    public func lot(_ id: LotID) throws -> LotRecord? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM lots WHERE id = ?", arguments: [id.rawValue]).map { try DerivedRows.lot($0).1 }
-        }
-    }
-
-    /// The stored events of the given types, in ledger order (through the `events_by_type` index).
-    public func events(ofTypes types: [EventType]) throws -> [StoredEvent] {
-        try db.read { db in
-            let marks = types.map { _ in "?" }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE type IN (\(marks)) ORDER BY leaf_index",
-                                    arguments: StatementArguments(types.map(\.rawValue))).map(Self.storedEvent)
-        }
-    }
-
-    /// Lots (not containers) of the given material classes (through the `lots_by_class` index).
-    public func lots(ofClasses classes: [String]) throws -> [LotID] {
-        guard !classes.isEmpty else { return [] }
-        return try db.read { db in
-            let marks = classes.map { _ in "?" }.joined(separator: ", ")
-            return try String.fetchAll(db, sql: "SELECT id FROM lots WHERE class IN (\(marks)) AND kind = 'lot' ORDER BY id",
-                                       arguments: StatementArguments(classes)).map { text in
-                guard let id = LotID(text) else { throw StoreError.corruptRow(table: "lots", key: text, problem: "bad id") }
-                return id
-            }
-        }
-    }
-
-    public func party(_ id: PartyID) throws -> PartyRecord? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM parties WHERE id = ?", arguments: [id.rawValue]).map { try DerivedRows.party($0).1 }
-        }
-    }
-
-    public func key(_ keyID: String) throws -> KeyRecord? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM party_keys WHERE key_id = ?", arguments: [keyID]).map { try DerivedRows.key($0).1 }
-        }
+    /// Runs `body` with reads that share one read transaction (one snapshot of the ledger) and
+    /// reuse prepared statements: what a provenance query or an assessment should use.
+    public func consistentReads<T>(_ body: (any AssessmentSource) throws -> T) throws -> T {
+        try db.read { try body(LedgerReads(db: $0)) }
     }
 
     /// Who holds how much of a lot now (derived holdings, micro base units), largest first.

@@ -63,12 +63,11 @@ struct QueryLatency: ParsableCommand {
         let evidence = try LedgerEvidence(source: store)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         let assessor = Assessor(evidence: evidence)
-        let trace = ProvenanceTrace(source: store)
 
         var traceMillis: [Double] = [], assessMillis: [Double] = [], closureLots: [Int] = [], supported = 0
         for lot in lots {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let tree = try trace.back(lot)
+            let tree = try store.consistentReads { try ProvenanceTrace(source: $0).back(lot) }
             let t1 = DispatchTime.now().uptimeNanoseconds
             let a = try assessor.assess(lot, market: market, at: time)
             let t2 = DispatchTime.now().uptimeNanoseconds

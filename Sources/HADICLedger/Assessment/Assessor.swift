@@ -42,7 +42,7 @@ public struct Assessor {
         guard let market = policy.markets[code] else {
             throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted()))
         }
-        let closure = try LotClosure(root: lot, at: time, from: evidence.source)
+        let closure = try evidence.source.consistentReads { try LotClosure(root: lot, at: time, from: $0) }
         var run = RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures)
         let results = try run.evaluate()
         return Assessment(lot: lot, market: code, marketName: market.name, time: time, policy: policy.summary,

@@ -38,6 +38,8 @@ public struct LotClosure: Sendable {
     public private(set) var events: [UInt64: ClosureEvent] = [:]
     /// Lots that shared a container with a closure lot without being in the closure.
     public private(set) var neighbours: [LotID: LotRecord] = [:]
+    /// The `custody.receive` of each shipment in the closure that was received.
+    public private(set) var receipts: [EventID: ClosureEvent] = [:]
 
     public static let maxLots = 100_000
 
@@ -89,6 +91,9 @@ public struct LotClosure: Sendable {
         }
         // Read but later than the time asked: not part of the ledger as it stood.
         events = events.filter { $0.value.time <= time }
+        for e in events.values {
+            if case .custodyReceive(let r) = e.envelope.body { receipts[r.shipment] = e }
+        }
     }
 
     private mutating func event(_ index: UInt64, _ source: any AssessmentSource) throws -> ClosureEvent {

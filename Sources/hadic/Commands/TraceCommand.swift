@@ -33,8 +33,10 @@ struct TraceCommand: ParsableCommand {
         func run(back: Bool) throws {
             try reportingFailures {
                 let (r, lotID) = try target.open()
-                let trace = ProvenanceTrace(source: r.dir.store)
-                let root = back ? try trace.back(lotID) : try trace.forward(lotID)
+                let root = try r.dir.store.consistentReads { source in
+                    let trace = ProvenanceTrace(source: source)
+                    return back ? try trace.back(lotID) : try trace.forward(lotID)
+                }
                 let rendering = TraceRendering(certificates: try CertsCommand.timelines(r.dir.store))
                 if json {
                     print(rendering.json(root).prettyPrinted())

@@ -100,10 +100,7 @@ extension RuleRun {
                     }
                 }
                 guard let vehicle = s.vehicle else { continue }
-                let arrived = closure.events.values.first {
-                    if case .custodyReceive(let b) = $0.envelope.body { return b.shipment == ship.stored.id }
-                    return false
-                }?.time ?? closure.time
+                let arrived = closure.receipts[ship.stored.id]?.time ?? closure.time
                 for mark in goods.vehicles[vehicle] ?? [] where mark.event != ship.stored.id && ship.time <= mark.time && mark.time <= arrived {
                     with(.segregation) {
                         $0.fail("vehicle \(vehicle) carried non-halal lot \(mark.lot) (event \(mark.event.short)) while it carried \(lot.id) (shipment \(ship.stored.id.short))",

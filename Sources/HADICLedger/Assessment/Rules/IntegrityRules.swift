@@ -45,10 +45,8 @@ extension RuleRun {
                     r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.stored.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: ship.id)
                 }
-                guard let receive = receives.first(where: {
-                    if case .custodyReceive(let b) = $0.envelope.body { return b.shipment == ship.stored.id }
-                    return false
-                }) else { continue }  // in transit: the receiver cannot have used it yet
+                // Unreceived: in transit, so the receiver cannot have used it yet.
+                guard let receive = closure.receipts[ship.stored.id] else { continue }
                 r.used(event: receive.id)
                 if receive.time < ship.time {
                     r.fail("\(lot.id) is received at \(receive.time) (event \(receive.stored.id.short)), before its shipment at \(ship.time) (event \(ship.stored.id.short))",
