@@ -63,20 +63,32 @@ struct QueryLatency: ParsableCommand {
         let evidence = try LedgerEvidence(source: store)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         let assessor = Assessor(evidence: evidence)
+        var assess = true
+        do {
+            _ = try evidence.policy(at: time)
+        } catch {
+            print("no assessment: \(error)")
+            assess = false
+        }
 
         var traceMillis: [Double] = [], assessMillis: [Double] = [], closureLots: [Int] = [], supported = 0
         for lot in lots {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let tree = try store.consistentReads { try ProvenanceTrace(source: $0).back(lot) }
             let t1 = DispatchTime.now().uptimeNanoseconds
+            traceMillis.append(Double(t1 - t0) / 1e6)
+            guard assess else {
+                closureLots.append(Self.distinct(tree))
+                if verbose { print("\(lot)  tree \(Self.size(tree)) nodes, \(Self.distinct(tree)) lots  " + String(format: "trace %.2f ms", traceMillis.last ?? 0)) }
+                continue
+            }
             let a = try assessor.assess(lot, market: market, at: time)
             let t2 = DispatchTime.now().uptimeNanoseconds
-            traceMillis.append(Double(t1 - t0) / 1e6)
             assessMillis.append(Double(t2 - t1) / 1e6)
             closureLots.append(a.closureLots)
             if a.supported { supported += 1 }
             if verbose {
-                print("\(lot)  tree \(Self.size(tree)) lots, closure \(a.closureLots) lots \(a.closureEvents) events  "
+                print("\(lot)  tree \(Self.size(tree)) nodes, closure \(a.closureLots) lots \(a.closureEvents) events  "
                       + String(format: "trace %.2f ms  assess %.2f ms  %@", traceMillis.last ?? 0, assessMillis.last ?? 0, a.supported ? "supported" : "not supported"))
             }
         }
@@ -85,7 +97,7 @@ struct QueryLatency: ParsableCommand {
                      refMicros, evidence.certificates.count, loadMillis))
         let sizes = closureLots.sorted()
         print("closure lots: min \(sizes.first ?? 0), median \(Self.percentile(sizes.map(Double.init), 0.5)), max \(sizes.last ?? 0); \(supported) supported")
-        for (name, values) in [("trace back", traceMillis), ("assess", assessMillis)] {
+        for (name, values) in [("trace back", traceMillis), ("assess", assessMillis)] where !values.isEmpty {
             let p50 = Self.percentile(values, 0.5), p99 = Self.percentile(values, 0.99)
             print(String(format: "%-10@ p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (p99 = %.0f event reads)",
                          name as NSString, p50, p99, values.max() ?? 0, p99 * 1000 / refMicros))
@@ -93,6 +105,9 @@ struct QueryLatency: ParsableCommand {
     }
 
     static func size(_ node: TraceNode) -> Int { 1 + node.children.reduce(0) { $0 + size($1) } }
+
+    /// Distinct lots in a trace tree (a lot reached twice is shown once, then marked repeated).
+    static func distinct(_ node: TraceNode) -> Int { 1 + node.children.filter { !$0.repeated }.reduce(0) { $0 + distinct($1) } }
 
     /// Nearest-rank percentile.
     static func percentile(_ values: [Double], _ p: Double) -> Double {
