@@ -14,6 +14,21 @@ struct LedgerReads: AssessmentSource {
         return try Row.fetchAll(s, arguments: [lot.rawValue]).map(SQLiteLedgerStore.lotLink)
     }
 
+    /// Rows of a lot in some roles, without re-validating the lot id of each row.
+    func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
+        let marks = roles.map { _ in "?" }.joined(separator: ", ")
+        let s = try db.cachedStatement(sql: "SELECT leaf_index, role FROM lot_events WHERE lot = ? AND role IN (\(marks)) ORDER BY leaf_index, role")
+        let args = StatementArguments([lot.rawValue] + roles.map(\.rawValue).sorted())
+        return try Row.fetchAll(s, arguments: args).map { row in
+            let index: Int64 = try row.decode(forColumn: "leaf_index")
+            let roleText: String = try row.decode(forColumn: "role")
+            guard let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
+                throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
+            }
+            return LotLink(lot: lot, leafIndex: leafIndex, role: role)
+        }
+    }
+
     func links(at leafIndex: UInt64) throws -> [LotLink] {
         let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role FROM lot_events WHERE leaf_index = ? ORDER BY lot, role")
         return try Row.fetchAll(s, arguments: [Int64(clamping: leafIndex)]).map(SQLiteLedgerStore.lotLink)

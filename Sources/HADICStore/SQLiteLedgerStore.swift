@@ -69,6 +69,12 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
             // REPLACE deletes the row it replaces; with recursive triggers that delete fires the
             // append-only triggers too, so REPLACE cannot rewrite a ledger row.
             try db.execute(sql: "PRAGMA recursive_triggers = ON")
+            if readOnly {
+                // Queries hop between index and table pages all over the file: map it (no read
+                // syscall per page; SQLite caps the size at its build limit) and cache 64 MiB.
+                try db.execute(sql: "PRAGMA mmap_size = 17179869184")
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+            }
         }
         return config
     }
@@ -266,6 +272,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
 
     public func links(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(of: lot) } }
     public func links(at leafIndex: UInt64) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(at: leafIndex) } }
+    public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
+        try db.read { try LedgerReads(db: $0).links(of: lot, roles: roles) }
+    }
     public func lot(_ id: LotID) throws -> LotRecord? { try db.read { try LedgerReads(db: $0).lot(id) } }
     public func events(ofTypes types: [EventType]) throws -> [StoredEvent] { try db.read { try LedgerReads(db: $0).events(ofTypes: types) } }
     public func lots(ofClasses classes: [String]) throws -> [LotID] { try db.read { try LedgerReads(db: $0).lots(ofClasses: classes) } }

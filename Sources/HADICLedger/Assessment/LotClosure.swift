@@ -1,9 +1,10 @@
 import HADICCore
 
-/// A stored event of a closure, parsed once.
+/// A stored event of a closure, read once (``AdmittedEvent``: its body and key id).
 public struct ClosureEvent: Sendable {
     public let stored: StoredEvent
-    public let envelope: EventEnvelope
+    public let keyID: String
+    public let body: EventBody
     public var index: UInt64 { stored.index }
     public var time: Timestamp { stored.time }
     public var actor: PartyID { stored.actor }
@@ -62,6 +63,9 @@ public struct LotClosure: Sendable {
             guard let record = try source.lot(id) else { throw AssessmentError.corrupt("lot \(id) is named by an event but not stored") }
             var links: [LotLink] = []
             for link in try source.links(of: id) {
+                // A use of the lot is read only as the making of a closure lot (its origin):
+                // other products made from it are not this lot's story.
+                if link.role == .consumed { links.append(link); continue }
                 let e = try event(link.leafIndex, source)
                 if e.time <= time { links.append(link) }
             }
@@ -71,7 +75,7 @@ public struct LotClosure: Sendable {
 
             for link in links {
                 guard let e = events[link.leafIndex] else { continue }
-                switch (link.role, e.envelope.body) {
+                switch (link.role, e.body) {
                 case (.produced, .lotTransform(let t)) where upstream && link.leafIndex == origin:
                     for input in t.inputs { queue.append((input.lot, true, depth + 1)) }
                 case (.container, .lotAggregate(let a)):
@@ -92,20 +96,20 @@ public struct LotClosure: Sendable {
         // Read but later than the time asked: not part of the ledger as it stood.
         events = events.filter { $0.value.time <= time }
         for e in events.values {
-            if case .custodyReceive(let r) = e.envelope.body { receipts[r.shipment] = e }
+            if case .custodyReceive(let r) = e.body { receipts[r.shipment] = e }
         }
     }
 
     private mutating func event(_ index: UInt64, _ source: any AssessmentSource) throws -> ClosureEvent {
         if let e = events[index] { return e }
         guard let stored = try source.event(at: index) else { throw AssessmentError.corrupt("the index names event \(index), which is not stored") }
-        let envelope: EventEnvelope
+        let admitted: AdmittedEvent
         do {
-            envelope = try EventEnvelope.parse(stored.leafBytes)
+            admitted = try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type)
         } catch {
             throw AssessmentError.corrupt("event \(stored.id) does not parse: \(error)")
         }
-        let e = ClosureEvent(stored: stored, envelope: envelope)
+        let e = ClosureEvent(stored: stored, keyID: admitted.keyID, body: admitted.body)
         events[index] = e
         return e
     }
@@ -122,11 +126,11 @@ public struct LotClosure: Sendable {
     public func carriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
         var out: [(LotID, Range<UInt64>)] = []
         for pack in events(of: lot, .packed) {
-            guard case .lotAggregate(let a) = pack.envelope.body else { continue }
+            guard case .lotAggregate(let a) = pack.body else { continue }
             var inside = a.children.first { $0.lot == lot }?.quantity.micro ?? 0
             var end = UInt64.max
             for unpack in events(of: lot, .unpacked) where unpack.index > pack.index {
-                guard case .lotDisaggregate(let d) = unpack.envelope.body, d.parent == a.parent,
+                guard case .lotDisaggregate(let d) = unpack.body, d.parent == a.parent,
                       let line = d.children.first(where: { $0.lot == lot }) else { continue }
                 inside -= line.quantity.micro
                 if inside <= 0 { end = unpack.index; break }

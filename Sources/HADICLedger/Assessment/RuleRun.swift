@@ -50,7 +50,7 @@ struct RuleRun {
 
     /// The facility an origin event names, if any.
     func facility(_ e: ClosureEvent) -> String? {
-        switch e.envelope.body {
+        switch e.body {
         case .lotCreate(let c): return c.facility
         case .lotTransform(let t): return t.facility
         default: return nil
@@ -60,11 +60,11 @@ struct RuleRun {
     /// Inputs of a lot's making: a transformation's inputs, or everything packed into a container.
     func inputs(_ lot: ClosureLot) -> [LotID] {
         guard let o = origin(lot) else { return [] }
-        switch o.envelope.body {
+        switch o.body {
         case .lotTransform(let t): return t.inputs.map(\.lot)
         case .lotAggregate:
             return closure.events(of: lot.id, .container).flatMap { e -> [LotID] in
-                guard case .lotAggregate(let a) = e.envelope.body else { return [] }
+                guard case .lotAggregate(let a) = e.body else { return [] }
                 return a.children.map(\.lot)
             }
         default: return []
@@ -118,7 +118,7 @@ struct RuleRun {
 
     func ethanolMeasurements(_ lot: LotID) -> [(ClosureEvent, Measurement)] {
         closure.events(of: lot, .inspected).compactMap { e in
-            guard case .lotInspect(let i) = e.envelope.body, i.test == "ethanol", let m = i.measurement else { return nil }
+            guard case .lotInspect(let i) = e.body, i.test == "ethanol", let m = i.measurement else { return nil }
             return (e, m)
         }
     }
@@ -147,7 +147,7 @@ struct RuleRun {
             ok = true
         } else if case .covered = coverage(lot) {
             ok = true
-        } else if let o = origin(lot), case .lotTransform = o.envelope.body {
+        } else if let o = origin(lot), case .lotTransform = o.body {
             let ins = inputs(lot)
             ok = !ins.isEmpty && ins.allSatisfy { hasEvidence($0) }
         }

@@ -5,8 +5,16 @@ import HADICCore
 public protocol ProvenanceSource {
     /// The index rows of one lot, in ledger order.
     func links(of lot: LotID) throws -> [LotLink]
+    /// The index rows of one lot with one of these roles, in ledger order.
+    func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink]
     /// The index rows of one event.
     func links(at leafIndex: UInt64) throws -> [LotLink]
     func event(at index: UInt64) throws -> StoredEvent?
     func lot(_ id: LotID) throws -> LotRecord?
+}
+
+extension ProvenanceSource {
+    public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
+        try links(of: lot).filter { roles.contains($0.role) }
+    }
 }

@@ -41,7 +41,8 @@ public struct ProvenanceTrace {
 
     public func back(_ lot: LotID) throws -> TraceNode {
         var seen = Set<LotID>()
-        return try back(lot, quantity: nil, depth: 0, seen: &seen)
+        var records: [LotID: LotRecord?] = [:]
+        return try back(lot, quantity: nil, depth: 0, seen: &seen, records: &records)
     }
 
     public func forward(_ lot: LotID) throws -> TraceNode {
@@ -49,42 +50,34 @@ public struct ProvenanceTrace {
         return try forward(lot, quantity: nil, step: nil, depth: 0, seen: &seen)
     }
 
-    private func envelope(at index: UInt64) throws -> (StoredEvent, EventEnvelope) {
-        guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("index names event \(index), which is not stored") }
-        do {
-            return (stored, try EventEnvelope.parse(stored.leafBytes))
-        } catch {
-            throw LedgerError.corrupt("event \(stored.id) (index \(index)) does not parse: \(error)")
-        }
-    }
-
     private func step(_ e: StoredEvent) -> TraceStep {
         TraceStep(eventID: e.id, index: e.index, type: e.type, actor: e.actor, time: e.time)
     }
 
-    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>) throws -> TraceNode {
-        let record = try source.lot(lot)
+    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>,
+                      records: inout [LotID: LotRecord?]) throws -> TraceNode {
+        let record: LotRecord?
+        if let known = records[lot] { record = known } else { record = try source.lot(lot); records[lot] = record }
         guard seen.insert(lot).inserted, depth < maxDepth else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
         }
-        let links = try source.links(of: lot)
-        guard let origin = links.first(where: { [.created, .produced, .container].contains($0.role) }) else {
+        let links = try source.links(of: lot, roles: [.created, .produced, .container])
+        guard let origin = links.first else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
         }
-        let (stored, event) = try envelope(at: origin.leafIndex)
+        let (stored, body) = try admitted(at: origin.leafIndex)
         var children: [TraceNode] = []
-        switch event.body {
+        switch body {
         case .lotTransform(let b):
             for input in b.inputs {
-                children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen))
+                children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen, records: &records))
             }
         case .lotAggregate:
             // Everything ever packed into this container.
             for link in links where link.role == .container {
-                let (_, packing) = try envelope(at: link.leafIndex)
-                guard case .lotAggregate(let a) = packing.body else { continue }
+                guard case .lotAggregate(let a) = try admitted(at: link.leafIndex).1 else { continue }
                 for child in a.children {
-                    children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen))
+                    children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen, records: &records))
                 }
             }
         default:
@@ -93,15 +86,25 @@ public struct ProvenanceTrace {
         return TraceNode(lot: lot, record: record, quantity: quantity, step: step(stored), children: children, repeated: false)
     }
 
+    /// A stored event and its body, read without re-canonicalising (``AdmittedEvent``).
+    private func admitted(at index: UInt64) throws -> (StoredEvent, EventBody) {
+        guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("index names event \(index), which is not stored") }
+        do {
+            return (stored, try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type).body)
+        } catch {
+            throw LedgerError.corrupt("event \(stored.id) (index \(index)) does not parse: \(error)")
+        }
+    }
+
     private func forward(_ lot: LotID, quantity: Quantity?, step edge: TraceStep?, depth: Int, seen: inout Set<LotID>) throws -> TraceNode {
         let record = try source.lot(lot)
         guard seen.insert(lot).inserted, depth < maxDepth else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: edge, children: [], repeated: true)
         }
         var children: [TraceNode] = []
-        for link in try source.links(of: lot) where link.role == .consumed || link.role == .packed {
-            let (stored, event) = try envelope(at: link.leafIndex)
-            switch event.body {
+        for link in try source.links(of: lot, roles: [.consumed, .packed]) {
+            let (stored, body) = try admitted(at: link.leafIndex)
+            switch body {
             case .lotTransform(let b):
                 for output in b.outputs {
                     children.append(try forward(output.lot, quantity: output.quantity, step: step(stored), depth: depth + 1, seen: &seen))

@@ -57,7 +57,7 @@ extension RuleRun {
         var inputsChecked = 0, criticalChecked = 0
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), case .lotTransform = o.envelope.body, seen.insert(o.index).inserted else { continue }
+            guard let o = origin(lot), case .lotTransform = o.body, seen.insert(o.index).inserted else { continue }
             for id in inputs(lot) {
                 guard let input = closure.lots[id] else { continue }
                 inputsChecked += 1
@@ -121,7 +121,7 @@ extension RuleRun {
         var count = 0
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), case .lotTransform = o.envelope.body, case .covered(let c) = coverage(lot),
+            guard let o = origin(lot), case .lotTransform = o.body, case .covered(let c) = coverage(lot),
                   seen.insert(o.index).inserted else { continue }
             count += 1
             with(.composition) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.id) }
@@ -161,7 +161,7 @@ extension RuleRun {
         slaughterMemo[id] = false
         guard let lot = closure.lots[id], let o = origin(lot) else { return false }
         var ok = false
-        switch o.envelope.body {
+        switch o.body {
         case .lotTransform(let t):
             let ins = t.inputs.compactMap { closure.lots[$0.lot] }
             if ins.contains(where: { policy.liveAnimals.contains($0.record.materialClass) }) {

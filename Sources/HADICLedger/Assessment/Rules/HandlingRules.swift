@@ -10,7 +10,7 @@ extension RuleRun {
         var seenShips = Set<UInt64>(), seenHandling = Set<UInt64>()
         for lot in closure.upstreamLots {
             for (ship, via) in closure.shipments(of: lot.id) where seenShips.insert(ship.index).inserted {
-                guard case .custodyShip(let s) = ship.envelope.body else { continue }
+                guard case .custodyShip(let s) = ship.body else { continue }
                 shipments += 1
                 let carrier = s.carrier ?? ship.actor
                 let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
@@ -93,7 +93,7 @@ extension RuleRun {
             }
             for (ship, _) in closure.shipments(of: lot.id) {
                 checks += 1
-                guard case .custodyShip(let s) = ship.envelope.body else { continue }
+                guard case .custodyShip(let s) = ship.body else { continue }
                 if goods.shipments.contains(ship.stored.id) {
                     with(.segregation) {
                         $0.fail("shipment \(ship.stored.id.short) carried \(lot.id) together with non-halal goods", lot: lot.id.rawValue, event: ship.id)
@@ -109,7 +109,7 @@ extension RuleRun {
                 }
             }
             for receive in closure.events(of: lot.id, .received) {
-                guard case .custodyReceive(let r) = receive.envelope.body, let place = r.storage else { continue }
+                guard case .custodyReceive(let r) = receive.body, let place = r.storage else { continue }
                 checks += 1
                 for mark in goods.storage[place] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
@@ -130,7 +130,7 @@ extension RuleRun {
         var seen = Set<String>()
         for lot in closure.upstreamLots {
             for (ship, _) in closure.shipments(of: lot.id) {
-                if case .custodyShip(let s) = ship.envelope.body, let v = s.vehicle, seen.insert("\(v) \(ship.index)").inserted {
+                if case .custodyShip(let s) = ship.body, let v = s.vehicle, seen.insert("\(v) \(ship.index)").inserted {
                     uses.append((v, ship, lot.id))
                 }
             }

@@ -8,8 +8,8 @@ extension RuleRun {
         var r = RuleResult(rule: .signature)
         for e in closure.events.values.sorted(by: { $0.index < $1.index }) {
             r.used(event: e.id)
-            guard let (key, added, retired) = try evidence.key(e.envelope.keyID), key.party == e.actor else {
-                r.fail("key \(e.envelope.keyID.prefix(16))… of event \(e.stored.id.short) is not a key of \(e.actor)", event: e.id)
+            guard let (key, added, retired) = try evidence.key(e.keyID), key.party == e.actor else {
+                r.fail("key \(e.keyID.prefix(16))… of event \(e.stored.id.short) is not a key of \(e.actor)", event: e.id)
                 continue
             }
             if let added, e.time < added {
@@ -21,8 +21,8 @@ extension RuleRun {
             if let (_, revoked) = try evidence.party(e.actor), let revoked, revoked <= e.time {
                 r.fail("event \(e.stored.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)", event: e.id)
             }
-            if verifySignatures && !key.publicKey.isValidSignature(e.envelope.signature, for: e.envelope.signingInput) {
-                r.fail("the signature of event \(e.stored.id.short) does not verify under key \(e.envelope.keyID.prefix(16))…", event: e.id)
+            if verifySignatures, !((try? EventEnvelope.parse(e.stored.leafBytes)).map { key.publicKey.isValidSignature($0.signature, for: $0.signingInput) } ?? false) {
+                r.fail("the signature of event \(e.stored.id.short) does not verify under key \(e.keyID.prefix(16))…", event: e.id)
             }
         }
         r.note = "\(closure.events.count) events, each by a key registered to its actor and live at its time"
@@ -77,7 +77,7 @@ extension RuleRun {
         let gain = Self.scaledPercent(policy.massGainPercent)
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), seen.insert(o.index).inserted, case .lotTransform(let t) = o.envelope.body else { continue }
+            guard let o = origin(lot), seen.insert(o.index).inserted, case .lotTransform(let t) = o.body else { continue }
             let dims = Set((t.inputs.map(\.quantity) + t.outputs.map(\.quantity)).map(\.unit.dimension))
             guard dims.count == 1, dims.first != .count else { incomparable += 1; continue }
             compared += 1

@@ -37,12 +37,12 @@ extension RuleRun {
     mutating func checkNonconformity() {
         var resolved = Set<EventID>()
         for e in closure.events.values {
-            if case .lotIncident(let i) = e.envelope.body, let r = i.resolves { resolved.insert(r) }
+            if case .lotIncident(let i) = e.body, let r = i.resolves { resolved.insert(r) }
         }
         var incidents = 0
         for lot in closure.order.compactMap({ closure.lots[$0] }) {
             for e in closure.events(of: lot.id, .incident) {
-                guard case .lotIncident(let i) = e.envelope.body, i.kind != .resolution else { continue }
+                guard case .lotIncident(let i) = e.body, i.kind != .resolution else { continue }
                 incidents += 1
                 with(.nonconformity) { $0.used(event: e.id) }
                 if !resolved.contains(e.stored.id) {
@@ -52,7 +52,7 @@ extension RuleRun {
                 }
             }
             for e in closure.events(of: lot.id, .recalled) {
-                guard case .lotRecall(let rc) = e.envelope.body else { continue }
+                guard case .lotRecall(let rc) = e.body else { continue }
                 with(.nonconformity) {
                     $0.fail("\(lot.id) was recalled (event \(e.stored.id.short), \(e.time)): \(rc.reason)", lot: lot.id.rawValue, event: e.id)
                 }
@@ -94,7 +94,7 @@ extension RuleRun {
             for lot in closure.upstreamLots where req.classes.contains(lot.record.materialClass) {
                 required += 1
                 let results = closure.events(of: lot.id, .inspected).compactMap { e -> (ClosureEvent, LotInspect)? in
-                    guard case .lotInspect(let i) = e.envelope.body, i.test == req.test else { return nil }
+                    guard case .lotInspect(let i) = e.body, i.test == req.test else { return nil }
                     return (e, i)
                 }
                 guard let (e, latest) = results.last else {
