@@ -24,11 +24,16 @@ public struct Assessor {
     public let localPolicy: (policy: LocalPolicy, path: String, sha256: String)?
     /// Re-verify every closure event's signature (admission already did, and `verify --full` does).
     public let verifySignatures: Bool
+    /// Keep the events read in ``LedgerEvidence/eventCache`` for later assessments (false: every
+    /// assessment reads its events afresh, as a one-shot command does).
+    public let reuseEvents: Bool
 
-    public init(evidence: LedgerEvidence, localPolicy: (policy: LocalPolicy, path: String, sha256: String)? = nil, verifySignatures: Bool = false) {
+    public init(evidence: LedgerEvidence, localPolicy: (policy: LocalPolicy, path: String, sha256: String)? = nil,
+                verifySignatures: Bool = false, reuseEvents: Bool = true) {
         self.evidence = evidence
         self.localPolicy = localPolicy
         self.verifySignatures = verifySignatures
+        self.reuseEvents = reuseEvents
     }
 
     public func assess(_ lot: LotID, market code: String, at time: Timestamp) throws -> Assessment {
@@ -42,7 +47,9 @@ public struct Assessor {
         guard let market = policy.markets[code] else {
             throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted()))
         }
-        let closure = try evidence.source.consistentReads { try LotClosure(root: lot, at: time, from: $0) }
+        let closure = try evidence.source.consistentReads { 
+            try LotClosure(root: lot, at: time, from: $0, cache: reuseEvents ? evidence.eventCache : AdmittedEventCache())
+        }
         var run = RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures)
         let results = try run.evaluate()
         return Assessment(lot: lot, market: code, marketName: market.name, time: time, policy: policy.summary,

@@ -23,6 +23,8 @@ public final class LedgerEvidence {
     public let policies: [PolicyVersion]
     public let certificates: [PartyID: [CertificateTimeline]]
     public let assets: [String: [AssetEvent]]
+    /// Events the assessments of this process have read (they never change).
+    public let eventCache = AdmittedEventCache()
     let source: any AssessmentSource
     private var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
     private var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]

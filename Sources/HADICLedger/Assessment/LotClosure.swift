@@ -44,7 +44,8 @@ public struct LotClosure: Sendable {
 
     public static let maxLots = 100_000
 
-    public init(root: LotID, at time: Timestamp, from source: any AssessmentSource) throws {
+    /// - Parameter cache: events read by earlier queries (a fresh one reads everything).
+    public init(root: LotID, at time: Timestamp, from source: any AssessmentSource, cache: AdmittedEventCache = AdmittedEventCache()) throws {
         self.root = root
         self.time = time
         guard try source.lot(root) != nil else { throw AssessmentError.unknownLot(root) }
@@ -66,7 +67,7 @@ public struct LotClosure: Sendable {
                 // A use of the lot is read only as the making of a closure lot (its origin):
                 // other products made from it are not this lot's story.
                 if link.role == .consumed { links.append(link); continue }
-                let e = try event(link.leafIndex, source)
+                let e = try event(link.leafIndex, source, cache)
                 if e.time <= time { links.append(link) }
             }
             let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }?.leafIndex
@@ -100,16 +101,9 @@ public struct LotClosure: Sendable {
         }
     }
 
-    private mutating func event(_ index: UInt64, _ source: any AssessmentSource) throws -> ClosureEvent {
+    private mutating func event(_ index: UInt64, _ source: any AssessmentSource, _ cache: AdmittedEventCache) throws -> ClosureEvent {
         if let e = events[index] { return e }
-        guard let stored = try source.event(at: index) else { throw AssessmentError.corrupt("the index names event \(index), which is not stored") }
-        let admitted: AdmittedEvent
-        do {
-            admitted = try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type)
-        } catch {
-            throw AssessmentError.corrupt("event \(stored.id) does not parse: \(error)")
-        }
-        let e = ClosureEvent(stored: stored, keyID: admitted.keyID, body: admitted.body)
+        let e = try cache.event(at: index, from: source)
         events[index] = e
         return e
     }

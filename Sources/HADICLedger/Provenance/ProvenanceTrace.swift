@@ -33,10 +33,13 @@ public struct TraceNode: Sendable {
 public struct ProvenanceTrace {
     public let source: any ProvenanceSource
     public let maxDepth: Int
+    /// Events read by earlier queries of this process, if it keeps them.
+    public let cache: AdmittedEventCache?
 
-    public init(source: any ProvenanceSource, maxDepth: Int = 64) {
+    public init(source: any ProvenanceSource, maxDepth: Int = 64, cache: AdmittedEventCache? = nil) {
         self.source = source
         self.maxDepth = maxDepth
+        self.cache = cache
     }
 
     public func back(_ lot: LotID) throws -> TraceNode {
@@ -88,6 +91,10 @@ public struct ProvenanceTrace {
 
     /// A stored event and its body, read without re-canonicalising (``AdmittedEvent``).
     private func admitted(at index: UInt64) throws -> (StoredEvent, EventBody) {
+        if let cache {
+            let e = try cache.event(at: index, from: source)
+            return (e.stored, e.body)
+        }
         guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("index names event \(index), which is not stored") }
         do {
             return (stored, try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type).body)

@@ -21,7 +21,7 @@ extension RuleRun {
             if let (_, revoked) = try evidence.party(e.actor), let revoked, revoked <= e.time {
                 r.fail("event \(e.stored.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)", event: e.id)
             }
-            if verifySignatures, !((try? EventEnvelope.parse(e.stored.leafBytes)).map { key.publicKey.isValidSignature($0.signature, for: $0.signingInput) } ?? false) {
+            if verifySignatures, try !signatureVerifies(e, under: key) {
                 r.fail("the signature of event \(e.stored.id.short) does not verify under key \(e.keyID.prefix(16))…", event: e.id)
             }
         }
@@ -104,4 +104,10 @@ extension RuleRun {
         return whole * 1_000_000 + Int128(Int64(frac) ?? 0)
     }
 
+
+    /// Re-reads the event's stored bytes (the closure keeps only its body) and checks its signature.
+    func signatureVerifies(_ e: ClosureEvent, under key: KeyRecord) throws -> Bool {
+        guard let stored = try evidence.source.event(at: e.index), let envelope = try? EventEnvelope.parse(stored.leafBytes) else { return false }
+        return key.publicKey.isValidSignature(envelope.signature, for: envelope.signingInput)
+    }
 }
