@@ -77,5 +77,9 @@ struct LedgerReads: AssessmentSource {
         return try Row.fetchOne(s, arguments: [keyID]).map { try DerivedRows.key($0).1 }
     }
 
+    func treeSize() throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0)
+    }
+
     func consistentReads<T>(_ body: (any AssessmentSource) throws -> T) throws -> T { try body(self) }
 }

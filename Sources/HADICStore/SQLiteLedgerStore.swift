@@ -280,6 +280,7 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func lots(ofClasses classes: [String]) throws -> [LotID] { try db.read { try LedgerReads(db: $0).lots(ofClasses: classes) } }
     public func party(_ id: PartyID) throws -> PartyRecord? { try db.read { try LedgerReads(db: $0).party(id) } }
     public func key(_ keyID: String) throws -> KeyRecord? { try db.read { try LedgerReads(db: $0).key(keyID) } }
+    public func treeSize() throws -> UInt64 { try eventCount() }
 
     /// Runs `body` with reads that share one read transaction (one snapshot of the ledger) and
     /// reuse prepared statements: what a provenance query or an assessment should use.

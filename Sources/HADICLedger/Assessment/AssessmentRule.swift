@@ -19,6 +19,10 @@ public enum AssessmentRule: String, CaseIterable, Sendable {
     case name = "R-NAME"
     case labTest = "R-LABTEST"
 
+    /// Its place in ``allCases`` (the report's order).
+    var position: Int { AssessmentRule.positions[self] ?? 0 }
+    private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
     /// One line saying what the rule asks.
     public var summary: String {
         switch self {

@@ -11,6 +11,8 @@ public protocol AssessmentSource: ProvenanceSource {
     func lots(ofClasses classes: [String]) throws -> [LotID]
     func party(_ id: PartyID) throws -> PartyRecord?
     func key(_ keyID: String) throws -> KeyRecord?
+    /// How many events the ledger holds.
+    func treeSize() throws -> UInt64
     /// Runs `body` with reads that all see one state of the ledger (a store runs them in one
     /// read transaction); an in-memory source may pass itself.
     func consistentReads<T>(_ body: (any AssessmentSource) throws -> T) throws -> T

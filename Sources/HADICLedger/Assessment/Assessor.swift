@@ -24,8 +24,8 @@ public struct Assessor {
     public let localPolicy: (policy: LocalPolicy, path: String, sha256: String)?
     /// Re-verify every closure event's signature (admission already did, and `verify --full` does).
     public let verifySignatures: Bool
-    /// Keep the events read in ``LedgerEvidence/eventCache`` for later assessments (false: every
-    /// assessment reads its events afresh, as a one-shot command does).
+    /// Keep what is read in ``LedgerEvidence/cache`` for later assessments (false: every
+    /// assessment reads the ledger afresh, as a one-shot command does).
     public let reuseEvents: Bool
 
     public init(evidence: LedgerEvidence, localPolicy: (policy: LocalPolicy, path: String, sha256: String)? = nil,
@@ -48,7 +48,8 @@ public struct Assessor {
             throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted()))
         }
         let closure = try evidence.source.consistentReads { 
-            try LotClosure(root: lot, at: time, from: $0, cache: reuseEvents ? evidence.eventCache : AdmittedEventCache())
+            try LotClosure(root: lot, at: time, from: $0,
+                           cache: reuseEvents ? evidence.cache : ProvenanceCache(treeSize: evidence.treeSize))
         }
         var run = RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures)
         let results = try run.evaluate()

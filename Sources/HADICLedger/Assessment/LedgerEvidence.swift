@@ -23,8 +23,10 @@ public final class LedgerEvidence {
     public let policies: [PolicyVersion]
     public let certificates: [PartyID: [CertificateTimeline]]
     public let assets: [String: [AssetEvent]]
-    /// Events the assessments of this process have read (they never change).
-    public let eventCache = AdmittedEventCache()
+    /// The ledger's size when the evidence was read: assessments see nothing later.
+    public let treeSize: UInt64
+    /// What the assessments of this process have read, below ``treeSize`` (it never changes).
+    public let cache: ProvenanceCache
     let source: any AssessmentSource
     private var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
     private var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]
@@ -32,10 +34,13 @@ public final class LedgerEvidence {
 
     public init(source: any AssessmentSource) throws {
         self.source = source
+        treeSize = try source.treeSize()
+        cache = ProvenanceCache(treeSize: treeSize)
         var policies: [PolicyVersion] = []
         var certEvents: [EventEnvelope] = []
         var assets: [String: [AssetEvent]] = [:]
-        for stored in try source.events(ofTypes: [.policySet, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .lotIncident]) {
+        for stored in try source.events(ofTypes: [.policySet, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .lotIncident])
+        where stored.index < treeSize {
             let e: EventEnvelope
             do { e = try EventEnvelope.parse(stored.leafBytes) } catch {
                 throw AssessmentError.corrupt("event \(stored.id) does not parse: \(error)")

@@ -1,16 +1,5 @@
 import HADICCore
 
-/// A stored event of a closure, read once (``AdmittedEvent``: its body and key id).
-public struct ClosureEvent: Sendable {
-    public let stored: StoredEvent
-    public let keyID: String
-    public let body: EventBody
-    public var index: UInt64 { stored.index }
-    public var time: Timestamp { stored.time }
-    public var actor: PartyID { stored.actor }
-    public var id: String { stored.id.hex }
-}
-
 /// One lot of a closure: what it is, the events that touched it (up to the assessment time),
 /// and how it entered the closure.
 public struct ClosureLot: Sendable {
@@ -41,14 +30,20 @@ public struct LotClosure: Sendable {
     public private(set) var neighbours: [LotID: LotRecord] = [:]
     /// The `custody.receive` of each shipment in the closure that was received.
     public private(set) var receipts: [EventID: ClosureEvent] = [:]
+    /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
+    public private(set) var upstreamLots: [ClosureLot] = []
+    /// Each lot's events by role, in ledger order (what ``events(of:_:)`` answers from).
+    private var byRole: [LotID: [LotLink.Role: [ClosureEvent]]] = [:]
+    private var shipmentsByLot: [LotID: [(ship: ClosureEvent, via: LotID?)]] = [:]
+    private var carriersByLot: [LotID: [(container: LotID, window: Range<UInt64>)]] = [:]
 
     public static let maxLots = 100_000
 
-    /// - Parameter cache: events read by earlier queries (a fresh one reads everything).
-    public init(root: LotID, at time: Timestamp, from source: any AssessmentSource, cache: AdmittedEventCache = AdmittedEventCache()) throws {
+    /// - Parameter cache: what earlier queries of this process read (a fresh one reads everything).
+    public init(root: LotID, at time: Timestamp, from source: any AssessmentSource, cache: ProvenanceCache = ProvenanceCache()) throws {
         self.root = root
         self.time = time
-        guard try source.lot(root) != nil else { throw AssessmentError.unknownLot(root) }
+        guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
         var queue: [(LotID, Bool, Int)] = [(root, true, 0)]
         var head = 0
         while head < queue.count {
@@ -61,9 +56,11 @@ public struct LotClosure: Sendable {
                 order.removeAll { $0 == id }
             }
             guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
-            guard let record = try source.lot(id) else { throw AssessmentError.corrupt("lot \(id) is named by an event but not stored") }
+            guard let (record, allLinks) = try cache.lot(id, from: source) else {
+                throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
+            }
             var links: [LotLink] = []
-            for link in try source.links(of: id) {
+            for link in allLinks {
                 // A use of the lot is read only as the making of a closure lot (its origin):
                 // other products made from it are not this lot's story.
                 if link.role == .consumed { links.append(link); continue }
@@ -83,7 +80,7 @@ public struct LotClosure: Sendable {
                     for child in a.children {
                         if upstream {
                             queue.append((child.lot, true, depth + 1))
-                        } else if neighbours[child.lot] == nil, let r = try source.lot(child.lot) {
+                        } else if neighbours[child.lot] == nil, let (r, _) = try cache.lot(child.lot, from: source) {
                             neighbours[child.lot] = r
                         }
                     }
@@ -99,25 +96,37 @@ public struct LotClosure: Sendable {
         for e in events.values {
             if case .custodyReceive(let r) = e.body { receipts[r.shipment] = e }
         }
+        // Rules ask these many times: answer from tables built once.
+        for (id, lot) in lots {
+            var roles: [LotLink.Role: [ClosureEvent]] = [:]
+            for link in lot.links { if let e = events[link.leafIndex] { roles[link.role, default: []].append(e) } }
+            byRole[id] = roles
+        }
+        upstreamLots = order.compactMap { lots[$0] }.filter(\.upstream)
+        for lot in upstreamLots {
+            carriersByLot[lot.id] = computeCarriers(of: lot.id)
+            shipmentsByLot[lot.id] = computeShipments(of: lot.id)
+        }
     }
 
-    private mutating func event(_ index: UInt64, _ source: any AssessmentSource, _ cache: AdmittedEventCache) throws -> ClosureEvent {
+    private mutating func event(_ index: UInt64, _ source: any AssessmentSource, _ cache: ProvenanceCache) throws -> ClosureEvent {
         if let e = events[index] { return e }
         let e = try cache.event(at: index, from: source)
         events[index] = e
         return e
     }
 
-    /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
-    public var upstreamLots: [ClosureLot] { order.compactMap { lots[$0] }.filter(\.upstream) }
-
     /// The events that touched `lot` in `role`, in ledger order.
     public func events(of lot: LotID, _ role: LotLink.Role) -> [ClosureEvent] {
-        (lots[lot]?.links ?? []).filter { $0.role == role }.compactMap { events[$0.leafIndex] }
+        byRole[lot]?[role] ?? []
     }
 
     /// The containers `lot` was inside, each with the leaf-index window while it was.
     public func carriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
+        carriersByLot[lot] ?? computeCarriers(of: lot)
+    }
+
+    private func computeCarriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
         var out: [(LotID, Range<UInt64>)] = []
         for pack in events(of: lot, .packed) {
             guard case .lotAggregate(let a) = pack.body else { continue }
@@ -141,6 +150,10 @@ public struct LotClosure: Sendable {
 
     /// The shipments that moved `lot`, directly or in a container while it was inside.
     public func shipments(of lot: LotID) -> [(ship: ClosureEvent, via: LotID?)] {
+        shipmentsByLot[lot] ?? computeShipments(of: lot)
+    }
+
+    private func computeShipments(of lot: LotID) -> [(ship: ClosureEvent, via: LotID?)] {
         var out = events(of: lot, .shipped).map { ($0, LotID?.none) }
         for (container, window) in carriers(of: lot) {
             for ship in events(of: container, .shipped) where window.contains(ship.index) { out.append((ship, container)) }

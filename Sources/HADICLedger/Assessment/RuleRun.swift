@@ -11,6 +11,8 @@ struct RuleRun {
 
     let book = ResultBook()
     var evidenceMemo: [LotID: Bool] = [:]
+    /// Coverage of each lot by its maker's certificates (asked by several rules).
+    let coverageMemo = CoverageMemo()
     var slaughterMemo: [LotID: Bool] = [:]
 
     init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence, verifySignatures: Bool) {
@@ -37,13 +39,13 @@ struct RuleRun {
         checkNonconformity()
         checkNames()
         checkLabTests()
-        return AssessmentRule.allCases.map { book.results[$0] ?? RuleResult(rule: $0) }
+        return book.results
     }
 
     // MARK: Shared lookups
 
     func with(_ rule: AssessmentRule, _ body: (inout RuleResult) -> Void) {
-        body(&book.results[rule, default: RuleResult(rule: rule)])
+        body(&book.results[rule.position])
     }
 
     func origin(_ lot: ClosureLot) -> ClosureEvent? { lot.origin.flatMap { closure.events[$0] } }
@@ -96,24 +98,36 @@ struct RuleRun {
 
     /// Whether the maker of `lot` held, when making it, a certificate whose scope covers it.
     func coverage(_ lot: ClosureLot) -> Coverage {
+        if let known = coverageMemo.byLot[lot.id] { return known }
+        let result = computeCoverage(lot)
+        coverageMemo.byLot[lot.id] = result
+        return result
+    }
+
+    private func computeCoverage(_ lot: ClosureLot) -> Coverage {
         guard let o = origin(lot) else { return .none }
         let candidates = (evidence.certificates[o.actor] ?? []).filter { scopeCovers($0, lot, facility: facility(o)) }
-        let active = candidates.filter { $0.status(at: o.time) == .active }
-        if let c = active.first(where: { recognised($0, at: o.time) }) { return .covered(c) }
-        if let c = active.first { return .unrecognised(c) }
-        if let c = candidates.last { return .inactive(c, c.status(at: o.time)) }
+        return best(of: candidates, at: o.time)
+    }
+
+    /// The first usable certificate; else an active one the market does not trust; else the
+    /// latest one, with its status then.
+    private func best(of candidates: [CertificateTimeline], at time: Timestamp) -> Coverage {
+        var unrecognised: CertificateTimeline?
+        for c in candidates where c.status(at: time) == .active {
+            if recognised(c, at: time) { return .covered(c) }
+            if unrecognised == nil { unrecognised = c }
+        }
+        if let c = unrecognised { return .unrecognised(c) }
+        if let c = candidates.last { return .inactive(c, c.status(at: time)) }
         return .none
     }
 
     /// An active, recognised certificate of `party` at `time`, optionally only logistics ones
     /// (with services in scope); else the best reason there is none.
     func anyCertificate(of party: PartyID, at time: Timestamp, logistics: Bool) -> Coverage {
-        let candidates = (evidence.certificates[party] ?? []).filter { !logistics || !$0.issue.scope.services.isEmpty }
-        let active = candidates.filter { $0.status(at: time) == .active }
-        if let c = active.first(where: { recognised($0, at: time) }) { return .covered(c) }
-        if let c = active.first { return .unrecognised(c) }
-        if let c = candidates.last { return .inactive(c, c.status(at: time)) }
-        return .none
+        let all = evidence.certificates[party] ?? []
+        return best(of: logistics ? all.filter { !$0.issue.scope.services.isEmpty } : all, at: time)
     }
 
     func ethanolMeasurements(_ lot: LotID) -> [(ClosureEvent, Measurement)] {
@@ -158,6 +172,11 @@ struct RuleRun {
 
 /// The rules' results while an assessment runs (a reference, so rules can add to it while
 /// reading the rest of the run).
+final class CoverageMemo {
+    var byLot: [LotID: RuleRun.Coverage] = [:]
+}
+
 final class ResultBook {
-    var results: [AssessmentRule: RuleResult] = [:]
+    /// One per rule, in ``AssessmentRule/allCases`` order.
+    var results: [RuleResult] = AssessmentRule.allCases.map { RuleResult(rule: $0) }
 }

@@ -33,10 +33,10 @@ public struct TraceNode: Sendable {
 public struct ProvenanceTrace {
     public let source: any ProvenanceSource
     public let maxDepth: Int
-    /// Events read by earlier queries of this process, if it keeps them.
-    public let cache: AdmittedEventCache?
+    /// What earlier queries of this process read, if it keeps it.
+    public let cache: ProvenanceCache?
 
-    public init(source: any ProvenanceSource, maxDepth: Int = 64, cache: AdmittedEventCache? = nil) {
+    public init(source: any ProvenanceSource, maxDepth: Int = 64, cache: ProvenanceCache? = nil) {
         self.source = source
         self.maxDepth = maxDepth
         self.cache = cache
@@ -60,11 +60,21 @@ public struct ProvenanceTrace {
     private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>,
                       records: inout [LotID: LotRecord?]) throws -> TraceNode {
         let record: LotRecord?
-        if let known = records[lot] { record = known } else { record = try source.lot(lot); records[lot] = record }
+        var cached: [LotLink]?
+        if let cache {
+            let entry = try cache.lot(lot, from: source)
+            record = entry?.record
+            cached = entry?.links.filter { $0.role == .created || $0.role == .produced || $0.role == .container } ?? []
+        } else if let known = records[lot] {
+            record = known
+        } else {
+            record = try source.lot(lot)
+            records[lot] = record
+        }
         guard seen.insert(lot).inserted, depth < maxDepth else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
         }
-        let links = try source.links(of: lot, roles: [.created, .produced, .container])
+        let links = try cached ?? source.links(of: lot, roles: [.created, .produced, .container])
         guard let origin = links.first else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
         }

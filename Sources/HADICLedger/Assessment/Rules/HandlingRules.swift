@@ -15,7 +15,6 @@ extension RuleRun {
                 let carrier = s.carrier ?? ship.actor
                 let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
                 let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
-                with(.logistics) { $0.used(event: ship.id) }
                 if case .covered(let c) = cov {
                     with(.logistics) { $0.used(certificate: Self.certRef(c)) }
                     with(.issuer) { $0.used(certificate: Self.certRef(c)) }

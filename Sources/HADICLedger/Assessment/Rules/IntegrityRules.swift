@@ -6,8 +6,8 @@ extension RuleRun {
 
     mutating func checkSignatures() throws {
         var r = RuleResult(rule: .signature)
+        // Every closure event is checked; only those with a problem are listed.
         for e in closure.events.values.sorted(by: { $0.index < $1.index }) {
-            r.used(event: e.id)
             guard let (key, added, retired) = try evidence.key(e.keyID), key.party == e.actor else {
                 r.fail("key \(e.keyID.prefix(16))… of event \(e.stored.id.short) is not a key of \(e.actor)", event: e.id)
                 continue
@@ -27,7 +27,7 @@ extension RuleRun {
         }
         r.note = "\(closure.events.count) events, each by a key registered to its actor and live at its time"
             + (verifySignatures ? "; signatures re-verified" : "; signatures verified at admission")
-        book.results[.signature] = r
+        book.results[AssessmentRule.signature.position] = r
     }
 
     // MARK: R-CUSTODY
@@ -40,14 +40,12 @@ extension RuleRun {
             let receives = closure.events(of: lot.id, .received)
             for ship in closure.events(of: lot.id, .shipped) {
                 checked += 1
-                r.used(event: ship.id)
                 if let made, ship.time < made.time {
                     r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.stored.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: ship.id)
                 }
                 // Unreceived: in transit, so the receiver cannot have used it yet.
                 guard let receive = closure.receipts[ship.stored.id] else { continue }
-                r.used(event: receive.id)
                 if receive.time < ship.time {
                     r.fail("\(lot.id) is received at \(receive.time) (event \(receive.stored.id.short)), before its shipment at \(ship.time) (event \(ship.stored.id.short))",
                            lot: lot.id.rawValue, event: receive.id)
@@ -66,7 +64,7 @@ extension RuleRun {
             }
         }
         r.note = "\(checked) shipments matched by their receives (same lots and quantities, enforced at admission)"
-        book.results[.custody] = r
+        book.results[AssessmentRule.custody.position] = r
     }
 
     // MARK: R-MASS
@@ -88,11 +86,10 @@ extension RuleRun {
                 r.fail("event \(o.stored.id.short) by \(o.actor) makes more than it consumes (over the policy's \(policy.massGainPercent)% gain): an undeclared input?",
                        lot: lot.id.rawValue, event: o.id)
             }
-            r.used(event: o.id)
         }
         r.note = "\(compared) transformations within \(policy.massGainPercent)% gain"
             + (incomparable > 0 ? ", \(incomparable) mixing dimensions not compared" : "") + "; draws within holdings (enforced at admission)"
-        book.results[.massBalance] = r
+        book.results[AssessmentRule.massBalance.position] = r
     }
 
     /// A percent in decimal text, times 10^6 (so "2.5" is 2,500,000); beyond 6 decimals truncated.

@@ -1,0 +1,72 @@
+import HADICCore
+
+/// A stored event as queries use it: its stored columns and, read once, its body and key id
+/// (``AdmittedEvent``). The leaf bytes are not kept. A class: queries pass thousands of these
+/// around, and sharing one is a single reference count.
+public final class ClosureEvent: Sendable {
+    public let stored: StoredEvent
+    public let keyID: String
+    public let body: EventBody
+    /// The event id in hex, as results name it (computed once).
+    public let id: String
+
+    init(stored: StoredEvent, keyID: String, body: EventBody) {
+        self.stored = stored
+        self.keyID = keyID
+        self.body = body
+        id = stored.id.hex
+    }
+    public var index: UInt64 { stored.index }
+    public var time: Timestamp { stored.time }
+    public var actor: PartyID { stored.actor }
+}
+
+/// What the queries of one process have read of the ledger below a fixed tree size: lots (what
+/// they are, and their index rows) and events (their bodies).
+///
+/// Below that size the ledger never changes: events are append-only, a lot's record is fixed at
+/// its creation (its recall is read from its rows, not the record), and rows for later events
+/// are left out. So nothing here goes stale; a view of a newer ledger needs a new cache. It is
+/// what lets a node answer many traces and assessments from memory. Bounded: when a part is
+/// full it is emptied and refills with what queries touch next.
+public final class ProvenanceCache {
+    /// Rows and events at this leaf index or later are ignored.
+    public let treeSize: UInt64
+    public let capacity: Int
+    private var lots: [LotID: (record: LotRecord, links: [LotLink])] = [:]
+    private var events: [UInt64: ClosureEvent] = [:]
+    public private(set) var eventReads = 0
+
+    public init(treeSize: UInt64 = .max, capacity: Int = 500_000) {
+        self.treeSize = treeSize
+        self.capacity = capacity
+    }
+
+    /// A lot's record and its index rows below the tree size, in ledger order; nil if unknown.
+    public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> (record: LotRecord, links: [LotLink])? {
+        if let known = lots[id] { return known }
+        guard let record = try source.lot(id) else { return nil }
+        let entry = (record, try source.links(of: id).filter { $0.leafIndex < treeSize })
+        if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
+        lots[id] = entry
+        return entry
+    }
+
+    public func event(at index: UInt64, from source: any ProvenanceSource) throws -> ClosureEvent {
+        if let e = events[index] { return e }
+        eventReads += 1
+        guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("the index names event \(index), which is not stored") }
+        let admitted: AdmittedEvent
+        do {
+            admitted = try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type)
+        } catch {
+            throw LedgerError.corrupt("event \(stored.id) does not parse: \(error)")
+        }
+        let e = ClosureEvent(stored: StoredEvent(index: stored.index, id: stored.id, block: stored.block, type: stored.type,
+                                                 actor: stored.actor, time: stored.time, leafBytes: []),
+                             keyID: admitted.keyID, body: admitted.body)
+        if events.count >= capacity { events.removeAll(keepingCapacity: true) }
+        events[index] = e
+        return e
+    }
+}
