@@ -71,10 +71,10 @@ final class AdmissionRuleCLITests: HadicTestCase {
         XCTAssertTrue(r.lines[0].hasPrefix("refused rule signature: "), r.lines[0])
         XCTAssertEqual(r.lines[1], goodID, "line 2 is the good event's id")
         XCTAssertTrue(r.lines[2].hasPrefix("refused rule mass-balance: "), r.lines[2])
-        XCTAssertTrue(r.stderr.contains("admitted 1, refused 2; height 2, tree size 52"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("admitted 1, refused 2; height 2, tree size 54"), r.stderr)
 
         let s = status(dir)
-        XCTAssertEqual(s["tree_size"] as? Int, 52)
+        XCTAssertEqual(s["tree_size"] as? Int, 54)
         XCTAssertEqual(s["height"] as? Int, 2)
         XCTAssertEqual(export(dir), before.export + goodLine + "\n", "exactly the good envelope was stored, canonical")
         let e = Hadic.json(hadic(["event", "--data", dir, goodID]).stdout)
@@ -91,7 +91,7 @@ final class AdmissionRuleCLITests: HadicTestCase {
         let again = hadic(["append", "--data", dir, "--signed", batch], exit: 1)
         XCTAssertEqual(again.lines.count, 3)
         XCTAssertTrue(again.lines.dropFirst().first?.hasPrefix("refused rule duplicate: ") ?? false, again.stdout)
-        XCTAssertEqual(treeSize(dir), 52)
+        XCTAssertEqual(treeSize(dir), 54)
     }
 
     func testTemplatesThroughAppendKeyActor() throws {
@@ -114,7 +114,7 @@ final class AdmissionRuleCLITests: HadicTestCase {
         XCTAssertTrue(Hadic.isEventID(r.lines[2]), r.lines[2])
         XCTAssertTrue(r.lines[3].hasPrefix("refused rule already-exists: "), r.lines[3])
         XCTAssertTrue(r.lines[4].hasPrefix("refused rule schema: "), r.lines[4])
-        XCTAssertTrue(r.stderr.contains("admitted 2, refused 3; height 2, tree size 53"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("admitted 2, refused 3; height 2, tree size 55"), r.stderr)
 
         let keyID = try PublicKey(contentsOf: Hadic.key("rempah-madura-2.key.pub")).keyID
         let first = Hadic.json(hadic(["event", "--data", dir, r.lines[0]]).stdout)
@@ -129,7 +129,7 @@ final class AdmissionRuleCLITests: HadicTestCase {
         XCTAssertEqual((third?["event"] as? [String: Any])?["time"] as? String, "2030-01-01T00:00:00Z",
                        "a template without time gets the clock's now")
         let exported = export(dir).split(separator: "\n").map(String.init)
-        XCTAssertEqual(exported.count, 53)
+        XCTAssertEqual(exported.count, 55)
         XCTAssertEqual(exported.suffix(2).map { Hadic.eventID(ofCanonicalEnvelope: $0) }, [r.lines[0], r.lines[2]])
         let block = Hadic.json(hadic(["block", "--data", dir, "2"]).stdout)
         XCTAssertEqual((block?["header"] as? [String: Any])?["time"] as? String, "2030-01-01T00:00:00Z")
@@ -143,7 +143,7 @@ final class AdmissionRuleCLITests: HadicTestCase {
         let foreign = hadic(["append", "--data", dir, "--key", Hadic.key("jakim.key"), "--actor", "rempah-madura"],
                             stdin: Self.lotCreateTemplate("rempah-madura/tpl-9") + "\n", exit: 1)
         XCTAssertTrue(foreign.stdout.hasPrefix("refused rule key-not-authorized: "), foreign.summary)
-        XCTAssertEqual(treeSize(dir), 53)
+        XCTAssertEqual(treeSize(dir), 55)
     }
 
     func testSignReportsBadTemplatesByLine() throws {

@@ -17,6 +17,7 @@ final class CertsTests: HadicTestCase {
         XCTAssertEqual(try statuses(dir, ["--at", "2026-11-01T00:00:00Z"]), [
             "ID-BPJPH-RPH-2026-0117": "active", "ID-BPJPH-2026-30451": "active", "ID-BPJPH-2026-30877": "active",
             "ID-BPJPH-2026-31002": "active", "MY-JAKIM-MS2400-2026-0088": "active", "ID-BPJPH-SD-2026-77120": "revoked",
+            "MY-JAKIM-MS2400-2026-0102": "active",
         ])
         // The self-declaration was revoked on 2026-10-03: active the day before.
         XCTAssertEqual(try statuses(dir, ["umkm-kerupuk", "--at", "2026-10-02T12:00:00Z"]), ["ID-BPJPH-SD-2026-77120": "active"])

@@ -82,7 +82,7 @@ final class CrashDurabilityTests: HadicTestCase {
         print("CrashDurabilityTests: " + log.joined(separator: "; "))
 
         // The same input again: the rest is admitted, the stored ones refused as duplicates only.
-        let storedBefore = storedIDs(dir).count - 51
+        let storedBefore = storedIDs(dir).count - 53
         let rest = Hadic.run(appendArgs, timeout: 120)
         expect(rest, exit: storedBefore > 0 ? 1 : 0, "\(log)")
         XCTAssertEqual(rest.lines.count, Self.eventCount)
@@ -93,10 +93,10 @@ final class CrashDurabilityTests: HadicTestCase {
         XCTAssertEqual(admitted.count, Self.eventCount - storedBefore)
         XCTAssertEqual(Array(newIDs.suffix(admitted.count)), admitted, "the rest is admitted in input order")
 
-        XCTAssertEqual(treeSize(dir), 51 + Self.eventCount)
+        XCTAssertEqual(treeSize(dir), 53 + Self.eventCount)
         XCTAssertEqual(storedIDs(dir), fixtureIDs.union(newIDs))
         let v = hadic(["verify", "--data", dir, "--full"])
-        XCTAssertTrue(v.stdout.hasPrefix("intact:") && v.stdout.contains("\(51 + Self.eventCount) events"), v.stdout)
+        XCTAssertTrue(v.stdout.hasPrefix("intact:") && v.stdout.contains("\(53 + Self.eventCount) events"), v.stdout)
     }
 
     func storedIDs(_ dir: String, file: StaticString = #filePath, line: UInt = #line) -> Set<String> {

@@ -14,16 +14,16 @@ final class ReindexTests: HadicTestCase {
             let dir = makeFixtureLedger("ledger-\(blockSize)", blockSize: blockSize)
             let before = SQL.dumpDerived(db(dir))
             XCTAssertEqual(before.count, SQL.derivedTableQueries.count)
-            XCTAssertEqual(before["merkle_nodes"]?.count, 98, "51 leaves: 51 + 25 + 12 + 6 + 3 + 1 complete subtrees")
+            XCTAssertEqual(before["merkle_nodes"]?.count, 102, "53 leaves: 53 + 26 + 13 + 6 + 3 + 1 complete subtrees")
             XCTAssertEqual(before["parties"]?.count, 11)
             XCTAssertEqual(before["lots"]?.count, 14)
-            XCTAssertEqual(before["certificates"]?.count, 6)
+            XCTAssertEqual(before["certificates"]?.count, 7)
             XCTAssertFalse(before["holdings"]?.isEmpty ?? true)
             XCTAssertFalse(before["shipments"]?.isEmpty ?? true)
             let ledgerBefore = SQL.dumpLedger(db(dir))
 
             let r = hadic(["reindex", "--data", dir])
-            XCTAssertEqual(r.stdout, "rebuilt: 11 parties, 14 lots, 6 certificates, 98 Merkle nodes, 47 provenance links\n")
+            XCTAssertEqual(r.stdout, "rebuilt: 11 parties, 14 lots, 7 certificates, 102 Merkle nodes, 47 provenance links\n")
             let after = SQL.dumpDerived(db(dir))
             for (table, _) in SQL.derivedTableQueries {
                 XCTAssertEqual(after[table], before[table], "block size \(blockSize): reindex changed derived table \(table)")
@@ -33,7 +33,7 @@ final class ReindexTests: HadicTestCase {
             dumps.append(before)
         }
         // The derived state depends on the events, not on how they were cut into blocks.
-        XCTAssertEqual(dumps.first, dumps.last, "blocks of 7 and one block of 51 must derive the same tables")
+        XCTAssertEqual(dumps.first, dumps.last, "blocks of 7 and one block of 53 must derive the same tables")
     }
 
     func testReindexRepairsACorruptedHolding() throws {
@@ -64,7 +64,7 @@ final class ReindexTests: HadicTestCase {
         let input = try write(envelope.joined(separator: "\n") + "\n", to: "one.jsonl")
         let stopped = hadic(["append", "--data", dir, "--signed", input], exit: 2)
         XCTAssertTrue(stopped.stderr.contains("Merkle node"), stopped.stderr)
-        XCTAssertEqual(treeSize(dir), 51)
+        XCTAssertEqual(treeSize(dir), 53)
 
         hadic(["reindex", "--data", dir])
         XCTAssertEqual(SQL.dumpDerived(db(dir)), original)
