@@ -10,14 +10,14 @@ struct LedgerReads: AssessmentSource {
     let db: Database
 
     func links(of lot: LotID) throws -> [LotLink] {
-        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role FROM lot_events WHERE lot = ? ORDER BY leaf_index, role")
+        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events WHERE lot = ? ORDER BY leaf_index, role")
         return try Row.fetchAll(s, arguments: [lot.rawValue]).map(SQLiteLedgerStore.lotLink)
     }
 
     /// Rows of a lot in some roles, without re-validating the lot id of each row.
     func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
         let marks = roles.map { _ in "?" }.joined(separator: ", ")
-        let s = try db.cachedStatement(sql: "SELECT leaf_index, role FROM lot_events WHERE lot = ? AND role IN (\(marks)) ORDER BY leaf_index, role")
+        let s = try db.cachedStatement(sql: "SELECT leaf_index, role, amount, unit FROM lot_events WHERE lot = ? AND role IN (\(marks)) ORDER BY leaf_index, role")
         let args = StatementArguments([lot.rawValue] + roles.map(\.rawValue).sorted())
         return try Row.fetchAll(s, arguments: args).map { row in
             let index: Int64 = try row.decode(forColumn: "leaf_index")
@@ -25,12 +25,19 @@ struct LedgerReads: AssessmentSource {
             guard let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
                 throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
             }
-            return LotLink(lot: lot, leafIndex: leafIndex, role: role)
+            return LotLink(lot: lot, leafIndex: leafIndex, role: role,
+                           quantity: try SQLiteLedgerStore.linkQuantity(row, key: "\(lot) @\(index)"))
         }
     }
 
+    /// An event's stored columns without its leaf bytes (what a trace step shows).
+    func eventHeader(at index: UInt64) throws -> StoredEvent? {
+        let s = try db.cachedStatement(sql: "SELECT leaf_index, id, block, type, actor, time, X'' AS leaf FROM events WHERE leaf_index = ?")
+        return try Row.fetchOne(s, arguments: [Int64(clamping: index)]).map(SQLiteLedgerStore.storedEvent)
+    }
+
     func links(at leafIndex: UInt64) throws -> [LotLink] {
-        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role FROM lot_events WHERE leaf_index = ? ORDER BY lot, role")
+        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events WHERE leaf_index = ? ORDER BY lot, role")
         return try Row.fetchAll(s, arguments: [Int64(clamping: leafIndex)]).map(SQLiteLedgerStore.lotLink)
     }
 

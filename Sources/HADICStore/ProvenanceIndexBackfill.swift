@@ -2,10 +2,10 @@ import Foundation
 import GRDB
 import HADICCore
 
-/// Fills `lot_events` from the stored events, for a ledger created before the index existed.
+/// Fills `lot_events` from the stored events, for a ledger created before the index (or its
+/// quantity columns) existed.
 enum ProvenanceIndexBackfill {
     static func run(_ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (lot, leaf_index, role) VALUES (?, ?, ?)")
         let cursor = try Row.fetchCursor(db, sql: "SELECT leaf_index, leaf FROM events ORDER BY leaf_index")
         while let row = try cursor.next() {
             let index: Int64 = try row.decode(forColumn: "leaf_index")
@@ -13,9 +13,7 @@ enum ProvenanceIndexBackfill {
             guard let leafIndex = UInt64(exactly: index) else { continue }
             // An event that no longer parses is left for `hadic verify` to name.
             guard let envelope = try? EventEnvelope.parse([UInt8](leaf)) else { continue }
-            for link in LotLink.links(of: envelope.body, at: leafIndex) {
-                try insert.execute(arguments: [link.lot.rawValue, index, link.role.rawValue])
-            }
+            try SQLiteLedgerStore.insertLinks(LotLink.links(of: envelope.body, at: leafIndex), db)
         }
     }
 }

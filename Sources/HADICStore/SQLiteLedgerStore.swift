@@ -243,15 +243,16 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     }
 
     static func insertLinks(_ links: [LotLink], _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (lot, leaf_index, role) VALUES (?, ?, ?)")
+        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (lot, leaf_index, role, amount, unit) VALUES (?, ?, ?, ?, ?)")
         for l in links {
-            try insert.execute(arguments: [l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue])
+            try insert.execute(arguments: [l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue,
+                                           l.quantity?.amount, l.quantity?.unit.rawValue])
         }
     }
 
     public func forEachLotLink(_ body: (LotLink) throws -> Void) throws {
         try db.read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT lot, leaf_index, role FROM lot_events ORDER BY lot, leaf_index, role")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events ORDER BY lot, leaf_index, role")
             while let row = try cursor.next() {
                 try body(try Self.lotLink(row))
             }
@@ -265,7 +266,21 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         guard let lot = LotID(lotText), let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lotText) @\(index)", problem: "bad lot, index or role")
         }
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role)
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try linkQuantity(row, key: "\(lotText) @\(index)"))
+    }
+
+    /// The `amount` and `unit` columns of a `lot_events` row: both null, or a valid quantity.
+    static func linkQuantity(_ row: Row, key: String) throws -> Quantity? {
+        let amount: String? = try row.decode(forColumn: "amount")
+        let unitText: String? = try row.decode(forColumn: "unit")
+        guard let amount, let unitText else {
+            guard amount == nil && unitText == nil else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "amount without unit") }
+            return nil
+        }
+        guard let unit = QuantityUnit(rawValue: unitText), let q = Quantity(amount: amount, unit: unit) else {
+            throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad quantity \(amount) \(unitText)")
+        }
+        return q
     }
 
     // MARK: Provenance and assessment reads (AssessmentSource), each in its own read

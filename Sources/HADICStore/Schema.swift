@@ -97,8 +97,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 CREATE INDEX lot_events_by_event ON lot_events(leaf_index);
                 """)
-            // A ledger made before this migration gets its index from its events.
-            try ProvenanceIndexBackfill.run(db)
+            // A ledger made before this migration gets its index from its events in v5.
         }
         m.registerMigration("v3-events-by-type") { db in
             // Certificate and policy questions read the few events of their types, not the table.
@@ -107,6 +106,15 @@ enum Schema {
         m.registerMigration("v4-lots-by-class") { db in
             // The assessment finds non-halal goods by their material class.
             try db.execute(sql: "CREATE INDEX lots_by_class ON lots(class)")
+        }
+        m.registerMigration("v5-provenance-quantities") { db in
+            // A trace reads each edge's quantity from the index instead of parsing the event.
+            try db.execute(sql: """
+                ALTER TABLE lot_events ADD COLUMN amount TEXT;
+                ALTER TABLE lot_events ADD COLUMN unit TEXT;
+                DELETE FROM lot_events;
+                """)
+            try ProvenanceIndexBackfill.run(db)
         }
         return m
     }

@@ -21,14 +21,19 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let lot: LotID
     public let leafIndex: UInt64
     public let role: Role
+    /// How much of the lot the event created, made, consumed, packed, unpacked, shipped or
+    /// received, as the event wrote it; nil for containers, inspections, incidents and recalls.
+    /// Kept in the index so that a trace never has to parse the events it walks.
+    public let quantity: Quantity?
 
-    public init(lot: LotID, leafIndex: UInt64, role: Role) {
+    public init(lot: LotID, leafIndex: UInt64, role: Role, quantity: Quantity? = nil) {
         self.lot = lot
         self.leafIndex = leafIndex
         self.role = role
+        self.quantity = quantity
     }
 
-    public var description: String { "\(lot) @\(leafIndex) \(role.rawValue)" }
+    public var description: String { "\(lot) @\(leafIndex) \(role.rawValue)" + (quantity.map { " \($0)" } ?? "") }
 
     /// The order of the stored index: lot, then leaf index, then role (byte order, as SQLite).
     public static func < (a: LotLink, b: LotLink) -> Bool {
@@ -39,20 +44,23 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Every lot an event touches, and how. Party, certificate, cleansing and policy events touch none.
     public static func links(of body: EventBody, at leafIndex: UInt64) -> [LotLink] {
-        func link(_ lot: LotID, _ role: Role) -> LotLink { LotLink(lot: lot, leafIndex: leafIndex, role: role) }
+        func link(_ lot: LotID, _ role: Role, _ quantity: Quantity? = nil) -> LotLink {
+            LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: quantity)
+        }
+        func lines(_ lines: [LotQuantity], _ role: Role) -> [LotLink] { lines.map { link($0.lot, role, $0.quantity) } }
         switch body {
         case .lotCreate(let b):
-            return [link(b.lot, .created)]
+            return [link(b.lot, .created, b.quantity)]
         case .lotTransform(let b):
-            return b.inputs.map { link($0.lot, .consumed) } + b.outputs.map { link($0.lot, .produced) }
+            return lines(b.inputs, .consumed) + b.outputs.map { link($0.lot, .produced, $0.quantity) }
         case .lotAggregate(let b):
-            return [link(b.parent, .container)] + b.children.map { link($0.lot, .packed) }
+            return [link(b.parent, .container)] + lines(b.children, .packed)
         case .lotDisaggregate(let b):
-            return [link(b.parent, .container)] + b.children.map { link($0.lot, .unpacked) }
+            return [link(b.parent, .container)] + lines(b.children, .unpacked)
         case .custodyShip(let b):
-            return b.lots.map { link($0.lot, .shipped) }
+            return lines(b.lots, .shipped)
         case .custodyReceive(let b):
-            return b.lots.map { link($0.lot, .received) }
+            return lines(b.lots, .received)
         case .lotInspect(let b):
             return [link(b.lot, .inspected)]
         case .lotIncident(let b):

@@ -10,10 +10,14 @@ public protocol ProvenanceSource {
     /// The index rows of one event.
     func links(at leafIndex: UInt64) throws -> [LotLink]
     func event(at index: UInt64) throws -> StoredEvent?
+    /// An event's stored columns; its leaf bytes may be left out (a trace step needs no more).
+    func eventHeader(at index: UInt64) throws -> StoredEvent?
     func lot(_ id: LotID) throws -> LotRecord?
 }
 
 extension ProvenanceSource {
+    public func eventHeader(at index: UInt64) throws -> StoredEvent? { try event(at: index) }
+
     public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
         try links(of: lot).filter { roles.contains($0.role) }
     }

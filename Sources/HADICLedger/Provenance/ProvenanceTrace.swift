@@ -78,18 +78,21 @@ public struct ProvenanceTrace {
         guard let origin = links.first else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
         }
-        let (stored, body) = try admitted(at: origin.leafIndex)
+        guard let stored = try source.eventHeader(at: origin.leafIndex) else {
+            throw LedgerError.corrupt("index names event \(origin.leafIndex), which is not stored")
+        }
+        // The ingredients and their quantities are index rows of the making event: no event
+        // is parsed. Children come in lot id order.
         var children: [TraceNode] = []
-        switch body {
-        case .lotTransform(let b):
-            for input in b.inputs {
+        switch origin.role {
+        case .produced:
+            for input in try source.links(at: origin.leafIndex) where input.role == .consumed {
                 children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen, records: &records))
             }
-        case .lotAggregate:
+        case .container:
             // Everything ever packed into this container.
-            for link in links where link.role == .container {
-                guard case .lotAggregate(let a) = try admitted(at: link.leafIndex).1 else { continue }
-                for child in a.children {
+            for packing in links where packing.role == .container {
+                for child in try source.links(at: packing.leafIndex) where child.role == .packed {
                     children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen, records: &records))
                 }
             }
