@@ -1,4 +1,5 @@
 import Foundation
+import HADICCrypto
 import XCTest
 
 /// `hadic assess` and `hadic policy` over the fixture chain and the per-rule cases of
@@ -169,5 +170,80 @@ final class AssessTests: HadicTestCase {
         let v1 = try assessJSON(dir, Self.rendang, ["--market", "MY", "--at", "2026-10-19T00:00:00Z"], exit: 0)
         XCTAssertEqual((v1["policy"] as? [String: Any])?["version"] as? Int, 1)
         hadic(["verify", "--data", dir, "--full"])
+    }
+
+    // MARK: Regressions from review
+
+    private func append(_ dir: String, _ templates: [String], key: String, actor: String, name: String) throws {
+        let signed = sign(templates, key: key, actor: actor)
+        let r = hadic(["append", "--data", dir, "--signed", try write(signed.joined(separator: "\n") + "\n", to: name)])
+        XCTAssertTrue(r.stderr.contains("refused 0"), r.summary)
+    }
+
+    /// Packing part of a lot twice and unpacking one part leaves the rest inside: the
+    /// container's later shipment by an uncertified carrier is still the lot's.
+    func testAPartlyUnpackedLotStillTravelsWithItsContainer() throws {
+        let dir = makeFixtureLedger()
+        let templates = [
+            #"{"type":"lot.aggregate","time":"2026-10-20T01:00:00Z","body":{"parent":"jatim-export/box-1","children":[{"lot":"\#(Self.rendang)","quantity":{"amount":"12","unit":"pcs"}}]}}"#,
+            #"{"type":"lot.aggregate","time":"2026-10-20T02:00:00Z","body":{"parent":"jatim-export/box-1","children":[{"lot":"\#(Self.rendang)","quantity":{"amount":"12","unit":"pcs"}}]}}"#,
+            #"{"type":"lot.disaggregate","time":"2026-10-20T03:00:00Z","body":{"parent":"jatim-export/box-1","children":[{"lot":"\#(Self.rendang)","quantity":{"amount":"12","unit":"pcs"}}]}}"#,
+            #"{"type":"custody.ship","time":"2026-10-20T04:00:00Z","body":{"to":"pesantren-sidogiri","lots":[{"lot":"jatim-export/box-1","quantity":{"amount":"1","unit":"pcs"}}],"carrier":"rempah-madura"}}"#,
+        ]
+        try append(dir, templates, key: "jatim-export.key", actor: "jatim-export", name: "box.jsonl")
+        let a = try assessJSON(dir, Self.rendang, ["--market", "MY"], exit: 1)
+        let logistics = rules(a)["R-LOGISTICS"]
+        XCTAssertEqual(logistics?["outcome"] as? String, "fail")
+        XCTAssertTrue("\(logistics?["problems"] ?? "")".contains("in jatim-export/box-1"), "\(logistics ?? [:])")
+    }
+
+    /// Containers packed into each other (in two steps) do not make the assessment loop.
+    func testContainersPackedInACycleDoNotHang() throws {
+        let dir = makeFixtureLedger()
+        let templates = [
+            #"{"type":"lot.disaggregate","time":"2026-10-20T01:00:00Z","body":{"parent":"https://id.gs1.org/00/389912340000000016","children":[{"lot":"urn:epc:id:sscc:8991234.0000000001","quantity":{"amount":"1","unit":"pcs"}}]}}"#,
+            #"{"type":"lot.aggregate","time":"2026-10-20T02:00:00Z","body":{"parent":"urn:epc:id:sscc:8991234.0000000001","children":[{"lot":"https://id.gs1.org/00/389912340000000016","quantity":{"amount":"1","unit":"pcs"}}]}}"#,
+        ]
+        try append(dir, templates, key: "jatim-export.key", actor: "jatim-export", name: "cycle.jsonl")
+        let r = Hadic.run(["assess", "--data", dir, Self.rendang, "--market", "MY"], timeout: 60)
+        XCTAssertFalse(r.signaled || r.timedOut, r.summary)
+        XCTAssertTrue(r.status == 0 || r.status == 1, r.summary)
+        hadic(["assess", "--data", dir, "urn:epc:id:sscc:8991234.0000000001", "--market", "MY"], exit: r.status)
+    }
+
+    /// An intermediate made by an uncertified processor from listed inputs is not evidence:
+    /// "itself supported" includes its maker's certificate.
+    func testAnUncertifiedIntermediateIsNotSupported() throws {
+        let dir = makeFixtureLedger()
+        try append(dir, [#"{"type":"party.register","time":"2026-10-20T00:00:00Z","body":{"party":"ghost","name":"Uncertified processor","role":"processor","public_key":"\#(Base64.encode(try pub("ghost")))"}}"#],
+                   key: "hcms-admin.key", actor: "hcms-admin", name: "reg.jsonl")
+        let made = sign([
+            #"{"type":"lot.create","time":"2026-10-20T01:00:00Z","body":{"lot":"ghost/kunyit-1","product":"kunyit","class":"turmeric","quantity":{"amount":"10","unit":"kg"}}}"#,
+            #"{"type":"lot.transform","time":"2026-10-20T02:00:00Z","body":{"inputs":[{"lot":"ghost/kunyit-1","quantity":{"amount":"10","unit":"kg"}}],"outputs":[{"lot":"ghost/bumbu-1","product":"bumbu rendang","class":"spice-mix","quantity":{"amount":"10","unit":"kg"}}]}}"#,
+            #"{"type":"custody.ship","time":"2026-10-20T03:00:00Z","body":{"to":"pesantren-sidogiri","lots":[{"lot":"ghost/bumbu-1","quantity":{"amount":"10","unit":"kg"}}],"carrier":"dingin-logistik","segregated":true}}"#,
+        ], key: "ghost.key", actor: "ghost")
+        hadic(["append", "--data", dir, "--signed", try write(made.joined(separator: "\n") + "\n", to: "ghost.jsonl")])
+        let ship = try XCTUnwrap(Hadic.eventID(ofCanonicalEnvelope: made[2]))
+        try append(dir, [
+            #"{"type":"custody.receive","time":"2026-10-20T04:00:00Z","body":{"shipment":"\#(ship)","lots":[{"lot":"ghost/bumbu-1","quantity":{"amount":"10","unit":"kg"}}]}}"#,
+            #"{"type":"lot.create","time":"2026-10-20T04:00:00Z","body":{"lot":"pesantren-sidogiri/santan-x","product":"santan","class":"coconut-milk","quantity":{"amount":"5","unit":"l"},"facility":"pesantren-sidogiri/dapur-1"}}"#,
+            #"{"type":"lot.transform","time":"2026-10-20T05:00:00Z","body":{"inputs":[{"lot":"ghost/bumbu-1","quantity":{"amount":"10","unit":"kg"}},{"lot":"pesantren-sidogiri/santan-x","quantity":{"amount":"5","unit":"l"}}],"outputs":[{"lot":"pesantren-sidogiri/rendang-2","product":"rendang daging beku","class":"ready-meal","quantity":{"amount":"20","unit":"pcs"}}],"facility":"pesantren-sidogiri/dapur-1"}}"#,
+        ], key: "pesantren-sidogiri.key", actor: "pesantren-sidogiri", name: "rendang2.jsonl")
+        let a = try assessJSON(dir, "pesantren-sidogiri/rendang-2", ["--market", "ID"], exit: 1)
+        XCTAssertEqual(rules(a)["R-BOM"]?["outcome"] as? String, "fail")
+        XCTAssertTrue("\(rules(a)["R-BOM"]?["problems"] ?? "")".contains("ghost/bumbu-1"))
+    }
+
+    func testALocalPolicyCannotAddLiveAnimals() throws {
+        let dir = makeFixtureLedger()
+        let file = try write(#"{"live_animals": ["meat-import"]}"#, to: "live.json")
+        let r = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--policy", file], exit: 2)
+        XCTAssertTrue(r.stderr.contains("live_animals") && r.stderr.contains("may only narrow"), r.stderr)
+    }
+
+    private func pub(_ name: String) throws -> [UInt8] {
+        let pem = try String(contentsOfFile: Hadic.key("\(name).key.pub"), encoding: .utf8)
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return try XCTUnwrap(Base64.decode(body))
     }
 }

@@ -68,7 +68,10 @@ public struct HalalPolicy: Sendable {
         critical.formUnion(local.critical)
         nonCritical.subtract(critical)
         animal.formUnion(local.animal)
-        liveAnimals.formUnion(local.liveAnimals)
+        // More live-animal classes would make more transformations count as slaughters.
+        if let extra = local.liveAnimals.first(where: { !liveAnimals.contains($0) }) {
+            throw PolicyError.widens("live_animals", "adding \(extra) would let more transformations count as a slaughter")
+        }
         nonHalal.formUnion(local.nonHalal)
         severeNajis.formUnion(local.severeNajis)
         haramNames += local.haramNames.filter { !haramNames.contains($0) }

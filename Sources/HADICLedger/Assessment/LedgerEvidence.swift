@@ -82,20 +82,45 @@ public final class LedgerEvidence {
         return entry
     }
 
-    /// Where non-halal goods have been: the vehicles that shipped them, the storage places that
-    /// received them and the containers they were packed in, with times and events.
+    /// Where non-halal goods have been: the vehicle trips that carried them (directly or in a
+    /// container), the storage places that received them and the containers they were packed
+    /// in, with times and events. Read through the lots-by-class index, once per class set.
     func nonHalalGoods(classes: Set<String>) throws -> NonHalalGoods {
         if let cached = nonHalalCache[classes] { return cached }
         var goods = NonHalalGoods()
+        func parsed(_ index: UInt64) throws -> EventEnvelope? {
+            guard index < treeSize, let stored = try source.event(at: index) else { return nil }
+            return try? EventEnvelope.parse(stored.leafBytes)
+        }
+        /// The trips of `moved` (a non-halal lot, or a container holding one), ended by their receipts.
+        func trips(of moved: LotID, carrying lot: LotID) throws {
+            var arrivals: [EventID: Timestamp] = [:]
+            var ships: [(EventEnvelope, CustodyShip)] = []
+            for link in try source.links(of: moved, roles: [.shipped, .received]) {
+                guard let e = try parsed(link.leafIndex) else { continue }
+                switch e.body {
+                case .custodyShip(let s): ships.append((e, s))
+                case .custodyReceive(let r): arrivals[r.shipment] = e.time
+                default: continue
+                }
+            }
+            for (e, s) in ships {
+                goods.shipments.insert(e.id)
+                if let v = s.vehicle {
+                    goods.vehicles[v, default: []].append(NonHalalGoods.Trip(lot: lot, ship: e.id, start: e.time, end: arrivals[e.id]))
+                }
+            }
+        }
         for lot in try source.lots(ofClasses: classes.sorted()) {
-            for link in try source.links(of: lot) where [.shipped, .received, .packed].contains(link.role) {
-                guard let stored = try source.event(at: link.leafIndex),
-                      let e = try? EventEnvelope.parse(stored.leafBytes) else { continue }
+            try trips(of: lot, carrying: lot)
+            for link in try source.links(of: lot, roles: [.received, .packed]) {
+                guard let e = try parsed(link.leafIndex) else { continue }
                 let mark = NonHalalGoods.Mark(lot: lot, time: e.time, event: e.id)
                 switch e.body {
-                case .custodyShip(let s): if let v = s.vehicle { goods.vehicles[v, default: []].append(mark) }; goods.shipments.insert(e.id)
                 case .custodyReceive(let r): if let place = r.storage { goods.storage[place, default: []].append(mark) }
-                case .lotAggregate(let a): goods.containers[a.parent, default: []].append(mark)
+                case .lotAggregate(let a):
+                    goods.containers[a.parent, default: []].append(mark)
+                    try trips(of: a.parent, carrying: lot)
                 default: continue
                 }
             }
@@ -108,7 +133,9 @@ public final class LedgerEvidence {
 /// Where non-halal goods have been (see ``LedgerEvidence/nonHalalGoods(classes:)``).
 struct NonHalalGoods: Sendable {
     struct Mark: Sendable { let lot: LotID; let time: Timestamp; let event: EventID }
-    var vehicles: [String: [Mark]] = [:]
+    /// A vehicle carrying non-halal goods from its shipment until its receipt (nil: not yet received).
+    struct Trip: Sendable { let lot: LotID; let ship: EventID; let start: Timestamp; let end: Timestamp? }
+    var vehicles: [String: [Trip]] = [:]
     var storage: [String: [Mark]] = [:]
     var containers: [LotID: [Mark]] = [:]
     var shipments: Set<EventID> = []

@@ -38,6 +38,10 @@ public struct LotClosure: Sendable {
     private var carriersByLot: [LotID: [(container: LotID, window: Range<UInt64>)]] = [:]
 
     public static let maxLots = 100_000
+    /// Levels below the assessed lot that are followed; deeper ingredients are left out and
+    /// ``truncated`` says so (which keeps every recursion over the closure bounded).
+    public static let maxDepth = 200
+    public private(set) var truncated = false
 
     /// - Parameter cache: what earlier queries of this process read (a fresh one reads everything).
     public init(root: LotID, at time: Timestamp, from source: any AssessmentSource, cache: ProvenanceCache = ProvenanceCache()) throws {
@@ -75,10 +79,12 @@ public struct LotClosure: Sendable {
                 guard let e = events[link.leafIndex] else { continue }
                 switch (link.role, e.body) {
                 case (.produced, .lotTransform(let t)) where upstream && link.leafIndex == origin:
+                    guard depth < LotClosure.maxDepth else { truncated = true; continue }
                     for input in t.inputs { queue.append((input.lot, true, depth + 1)) }
                 case (.container, .lotAggregate(let a)):
                     for child in a.children {
                         if upstream {
+                            guard depth < LotClosure.maxDepth else { truncated = true; continue }
                             queue.append((child.lot, true, depth + 1))
                         } else if neighbours[child.lot] == nil, let (r, _) = try cache.lot(child.lot, from: source) {
                             neighbours[child.lot] = r
@@ -127,25 +133,44 @@ public struct LotClosure: Sendable {
     }
 
     private func computeCarriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
-        var out: [(LotID, Range<UInt64>)] = []
+        var visiting: Set<LotID> = [lot]
+        return computeCarriers(of: lot, visiting: &visiting)
+    }
+
+    /// For each container, the spans of ledger positions while some of `lot` was inside it: a
+    /// running balance over every packing into and unpacking from that container, in ledger
+    /// order. Containers packed into each other in a cycle are followed once.
+    private func computeCarriers(of lot: LotID, visiting: inout Set<LotID>) -> [(container: LotID, window: Range<UInt64>)] {
+        var moves: [(index: UInt64, container: LotID, micro: Int64)] = []
         for pack in events(of: lot, .packed) {
-            guard case .lotAggregate(let a) = pack.body else { continue }
-            var inside = a.children.first { $0.lot == lot }?.quantity.micro ?? 0
-            var end = UInt64.max
-            for unpack in events(of: lot, .unpacked) where unpack.index > pack.index {
-                guard case .lotDisaggregate(let d) = unpack.body, d.parent == a.parent,
-                      let line = d.children.first(where: { $0.lot == lot }) else { continue }
-                inside -= line.quantity.micro
-                if inside <= 0 { end = unpack.index; break }
-            }
-            out.append((a.parent, (pack.index + 1)..<max(pack.index + 1, end)))
-            // A container inside a container travels with it too.
-            for (outer, window) in carriers(of: a.parent) {
-                let lower = max(window.lowerBound, pack.index + 1), upper = min(window.upperBound, end)
-                if lower < upper { out.append((outer, lower..<upper)) }
+            guard case .lotAggregate(let a) = pack.body, let line = a.children.first(where: { $0.lot == lot }) else { continue }
+            moves.append((pack.index, a.parent, line.quantity.micro))
+        }
+        for unpack in events(of: lot, .unpacked) {
+            guard case .lotDisaggregate(let d) = unpack.body, let line = d.children.first(where: { $0.lot == lot }) else { continue }
+            moves.append((unpack.index, d.parent, -line.quantity.micro))
+        }
+        var out: [(LotID, Range<UInt64>)] = []
+        var balance: [LotID: Int64] = [:], openedAt: [LotID: UInt64] = [:]
+        for move in moves.sorted(by: { $0.index < $1.index }) {
+            let before = balance[move.container] ?? 0
+            let after = before + move.micro
+            balance[move.container] = after
+            if before <= 0 && after > 0 { openedAt[move.container] = move.index + 1 }
+            if before > 0 && after <= 0, let start = openedAt.removeValue(forKey: move.container) {
+                out.append((move.container, start..<max(start, move.index)))
             }
         }
-        return out
+        for (container, start) in openedAt { out.append((container, start..<UInt64.max)) }
+        // A container inside a container travels with it too, for the overlap of the spans.
+        for (container, window) in out where visiting.insert(container).inserted {
+            for (outer, outerWindow) in computeCarriers(of: container, visiting: &visiting) {
+                let lower = max(window.lowerBound, outerWindow.lowerBound), upper = min(window.upperBound, outerWindow.upperBound)
+                if lower < upper { out.append((outer, lower..<upper)) }
+            }
+            visiting.remove(container)
+        }
+        return out.sorted { ($0.1.lowerBound, $0.0.rawValue) < ($1.1.lowerBound, $1.0.rawValue) }
     }
 
     /// The shipments that moved `lot`, directly or in a container while it was inside.

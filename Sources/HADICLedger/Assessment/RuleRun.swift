@@ -113,11 +113,17 @@ struct RuleRun {
     /// The first usable certificate; else an active one the market does not trust; else the
     /// latest one, with its status then.
     private func best(of candidates: [CertificateTimeline], at time: Timestamp) -> Coverage {
-        var unrecognised: CertificateTimeline?
+        var unrecognised: CertificateTimeline?, selfDeclared: CertificateTimeline?
         for c in candidates where c.status(at: time) == .active {
-            if recognised(c, at: time) { return .covered(c) }
-            if unrecognised == nil { unrecognised = c }
+            if recognised(c, at: time) {
+                // A full certificate is relied on before a self-declaration.
+                if !c.issue.selfDeclared { return .covered(c) }
+                if selfDeclared == nil { selfDeclared = c }
+            } else if unrecognised == nil {
+                unrecognised = c
+            }
         }
+        if let c = selfDeclared { return .covered(c) }
         if let c = unrecognised { return .unrecognised(c) }
         if let c = candidates.last { return .inactive(c, c.status(at: time)) }
         return .none
@@ -147,23 +153,23 @@ struct RuleRun {
         policy.nonCritical.contains(lot.record.materialClass) && !isCritical(lot)
     }
 
-    /// R-BOM's three ways: (a) positive list, (b) the supplier's recognised certificate covers
-    /// it, (c) itself supported, recursively.
+    /// R-BOM's three ways: (a) the positive list, (b) its maker's recognised certificate covers
+    /// it, (c) itself supported. (c) needs its maker certified too (a supported lot passes
+    /// R-CERT-VALID), and every transformation's inputs are checked anyway, wherever it sits
+    /// in the closure; so a lot has evidence when (a) or (b) holds, and the closure-wide check
+    /// of inputs makes it recursive.
     mutating func hasEvidence(_ id: LotID) -> Bool {
         if let known = evidenceMemo[id] { return known }
-        evidenceMemo[id] = false  // a cycle cannot support itself
         guard let lot = closure.lots[id] else { return false }
         var ok = false
         if lot.record.kind == .container {
             let contents = inputs(lot)
+            evidenceMemo[id] = false  // containers packed in a cycle cannot support themselves
             ok = !contents.isEmpty && contents.allSatisfy { hasEvidence($0) }
         } else if onPositiveList(lot) {
             ok = true
         } else if case .covered = coverage(lot) {
             ok = true
-        } else if let o = origin(lot), case .lotTransform = o.body {
-            let ins = inputs(lot)
-            ok = !ins.isEmpty && ins.allSatisfy { hasEvidence($0) }
         }
         evidenceMemo[id] = ok
         return ok

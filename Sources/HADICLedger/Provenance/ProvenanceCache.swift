@@ -46,7 +46,9 @@ public final class ProvenanceCache {
     public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> (record: LotRecord, links: [LotLink])? {
         if let known = lots[id] { return known }
         guard let record = try source.lot(id) else { return nil }
-        let entry = (record, try source.links(of: id).filter { $0.leafIndex < treeSize })
+        let links = try source.links(of: id).filter { $0.leafIndex < treeSize }
+        guard !links.isEmpty else { return nil }  // made after this view of the ledger
+        let entry = (record, links)
         if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
         lots[id] = entry
         return entry

@@ -111,7 +111,7 @@ enum AssessmentRendering {
             "rules": .array(a.results.map { r in
                 .object([
                     "rule": .string(r.rule.rawValue), "outcome": .string(r.outcome.rawValue), "summary": .string(r.rule.summary),
-                    "note": .string(r.note),
+                    "note": .string(r.outcome == .pass ? r.note : ""),
                     "problems": .array(r.problems.map { p in
                         .object(["outcome": .string(p.outcome.rawValue), "message": .string(p.message),
                                  "lot": p.lot.map { .string($0) } ?? .null, "event": p.event.map { .string($0) } ?? .null])

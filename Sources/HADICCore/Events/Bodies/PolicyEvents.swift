@@ -153,6 +153,9 @@ public struct PolicySet: Sendable {
         severeNajis = try r.stringList("severe_najis")
         haramNames = try r.stringList("haram_names").map { $0.lowercased() }
         massGainPercent = try r.optionalDecimal("mass_gain_percent") ?? "0"
+        guard (DecimalText.compare(massGainPercent, "1000") ?? 1) <= 0 else {
+            throw SchemaError(path: r.childPath("mass_gain_percent"), problem: "must be at most 1000 (percent)")
+        }
         note = try r.optionalString("note")
         let critical = Set(critical)
         if let both = nonCritical.first(where: critical.contains) {

@@ -82,7 +82,12 @@ extension RuleRun {
                 }
             }
         }
-        with(.billOfMaterials) { $0.note = "\(inputsChecked) inputs, each listed, certified or supported" }
+        if closure.truncated {
+            with(.billOfMaterials) {
+                $0.unknown("the closure is deeper than \(LotClosure.maxDepth) levels; ingredients below that were not followed")
+            }
+        }
+        with(.billOfMaterials) { $0.note = "\(inputsChecked) inputs, each listed or covered by its maker's recognised certificate" }
         with(.critical) { $0.note = "\(criticalChecked) critical inputs, each certified or supported (never by the positive list)" }
         checkSelfDeclared()
     }

@@ -83,7 +83,7 @@ extension RuleRun {
         for lot in closure.upstreamLots {
             for (container, _) in closure.carriers(of: lot.id) {
                 checks += 1
-                for mark in goods.containers[container] ?? [] {
+                for mark in goods.containers[container] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
                         $0.fail("\(lot.id) shared container \(container) with non-halal lot \(mark.lot) (event \(mark.event.short))",
                                 lot: lot.id.rawValue, event: mark.event.hex)
@@ -100,9 +100,11 @@ extension RuleRun {
                 }
                 guard let vehicle = s.vehicle else { continue }
                 let arrived = closure.receipts[ship.stored.id]?.time ?? closure.time
-                for mark in goods.vehicles[vehicle] ?? [] where mark.event != ship.stored.id && ship.time <= mark.time && mark.time <= arrived {
+                // The two trips overlap: the vehicle held both at once.
+                for trip in goods.vehicles[vehicle] ?? [] where trip.ship != ship.stored.id && trip.start <= closure.time
+                    && trip.start <= arrived && ship.time <= (trip.end ?? closure.time) {
                     with(.segregation) {
-                        $0.fail("vehicle \(vehicle) carried non-halal lot \(mark.lot) (event \(mark.event.short)) while it carried \(lot.id) (shipment \(ship.stored.id.short))",
+                        $0.fail("vehicle \(vehicle) carried non-halal lot \(trip.lot) (shipment \(trip.ship.short), \(trip.start)) while it carried \(lot.id) (shipment \(ship.stored.id.short))",
                                 lot: lot.id.rawValue, event: ship.id)
                     }
                 }
@@ -140,8 +142,9 @@ extension RuleRun {
             for a in evidence.assets[use.asset] ?? [] {
                 if case .najis(let l) = a.kind, a.time <= use.e.time { contacts.append((a.time, a.event, "najis incident on \(l)")) }
             }
-            for mark in severe.vehicles[use.asset] ?? [] where mark.time <= use.e.time && mark.event != use.e.stored.id {
-                contacts.append((mark.time, mark.event, "carried \(mark.lot)"))
+            // The vehicle is in contact until the goods are unloaded (or still, if they are not).
+            for trip in severe.vehicles[use.asset] ?? [] where trip.start <= use.e.time && trip.ship != use.e.stored.id {
+                contacts.append((min(trip.end ?? use.e.time, use.e.time), trip.ship, "carried \(trip.lot)"))
             }
             guard let last = contacts.max(by: { $0.time < $1.time }) else { continue }
             let sertu = (evidence.assets[use.asset] ?? []).first { a in

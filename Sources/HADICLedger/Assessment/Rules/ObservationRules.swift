@@ -14,7 +14,8 @@ extension RuleRun {
                 for (e, _) in measurements { with(.ethanol) { $0.used(event: e.id) } }
                 continue
             }
-            guard let (e, m) = measurements.last else {
+            // The latest by its time (a retest recorded later in the ledger may be dated earlier).
+            guard let (e, m) = measurements.max(by: { ($0.0.time, $0.0.index) < ($1.0.time, $1.0.index) }) else {
                 with(.ethanol) {
                     $0.unknown("\(lot.id) (class \(lot.record.materialClass)) has no recorded ethanol result; \(code) requires under \(limit.maxPercent)%",
                                lot: lot.id.rawValue)
@@ -22,7 +23,18 @@ extension RuleRun {
                 continue
             }
             with(.ethanol) { $0.used(event: e.id) }
-            if (DecimalText.compare(m.value, limit.maxPercent) ?? 1) >= 0 {
+            guard m.unit.hasPrefix("%") else {
+                with(.ethanol) {
+                    $0.unknown("the ethanol result on \(lot.id) (event \(e.stored.id.short)) is in \(m.unit), not a percentage to compare with \(code)'s limit",
+                               lot: lot.id.rawValue, event: e.id)
+                }
+                continue
+            }
+            if case .lotInspect(let i) = e.body, i.result == .fail || i.result == .positive {
+                with(.ethanol) {
+                    $0.fail("the ethanol test on \(lot.id) (event \(e.stored.id.short)) is recorded as \(i.result.rawValue)", lot: lot.id.rawValue, event: e.id)
+                }
+            } else if (DecimalText.compare(m.value, limit.maxPercent) ?? 1) >= 0 {
                 with(.ethanol) {
                     $0.fail("\(lot.id) has \(m.value) \(m.unit) ethanol (event \(e.stored.id.short)), not under \(code)'s \(limit.maxPercent)% for class \(lot.record.materialClass)",
                             lot: lot.id.rawValue, event: e.id)
@@ -97,7 +109,7 @@ extension RuleRun {
                     guard case .lotInspect(let i) = e.body, i.test == req.test else { return nil }
                     return (e, i)
                 }
-                guard let (e, latest) = results.last else {
+                guard let (e, latest) = results.max(by: { ($0.0.time, $0.0.index) < ($1.0.time, $1.0.index) }) else {
                     with(.labTest) {
                         $0.unknown("\(lot.id) (class \(lot.record.materialClass)) has no \(req.test) result; \(code) requires one", lot: lot.id.rawValue)
                     }
