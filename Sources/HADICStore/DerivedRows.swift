@@ -53,20 +53,21 @@ enum DerivedRows {
         }
     }
 
-    /// One `lots` row.
+    /// One `lots` row, from `SELECT *` (columns by position, in table order: GRDB's lookup by
+    /// name folds case on every call, which queries over hundreds of lots feel).
     static func lot(_ row: Row) throws -> (LotID, LotRecord) {
-        let key: String = try row.decode(forColumn: "id")
-        func event(_ column: String) throws -> EventID? {
-            guard let text: String = try row.decode(forColumn: column) else { return nil }
-            guard let id = EventID(hex: text) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad \(column)") }
+        let key: String = try row.decode(atIndex: 0)
+        func event(_ column: Int) throws -> EventID? {
+            guard let text: String = try row.decode(atIndex: column) else { return nil }
+            guard let id = EventID(hex: text) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad event id in column \(column)") }
             return id
         }
-        guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(forColumn: "kind")),
-              let dim = QuantityUnit.Dimension(rawValue: try row.decode(forColumn: "dimension")),
-              let creator = PartyID(try row.decode(forColumn: "creator")), let created = try event("created_by")
+        guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(atIndex: 1)),
+              let dim = QuantityUnit.Dimension(rawValue: try row.decode(atIndex: 4)),
+              let creator = PartyID(try row.decode(atIndex: 5)), let created = try event(6)
         else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad column") }
-        return (id, LotRecord(kind: kind, product: try row.decode(forColumn: "product"), materialClass: try row.decode(forColumn: "class"),
-                              dimension: dim, creator: creator, createdBy: created, recalledBy: try event("recalled_by")))
+        return (id, LotRecord(kind: kind, product: try row.decode(atIndex: 2), materialClass: try row.decode(atIndex: 3),
+                              dimension: dim, creator: creator, createdBy: created, recalledBy: try event(7)))
     }
 
     static func party(_ row: Row) throws -> (PartyID, PartyRecord) {

@@ -10,8 +10,7 @@ struct LedgerReads: AssessmentSource {
     let db: Database
 
     func links(of lot: LotID) throws -> [LotLink] {
-        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events WHERE lot = ? ORDER BY leaf_index, role")
-        return try Row.fetchAll(s, arguments: [lot.rawValue]).map(SQLiteLedgerStore.lotLink)
+        try links(of: lot, roles: Set(LotLink.Role.allCases))
     }
 
     /// Rows of a lot in some roles, without re-validating the lot id of each row.
@@ -20,14 +19,72 @@ struct LedgerReads: AssessmentSource {
         let s = try db.cachedStatement(sql: "SELECT leaf_index, role, amount, unit FROM lot_events WHERE lot = ? AND role IN (\(marks)) ORDER BY leaf_index, role")
         let args = StatementArguments([lot.rawValue] + roles.map(\.rawValue).sorted())
         return try Row.fetchAll(s, arguments: args).map { row in
-            let index: Int64 = try row.decode(forColumn: "leaf_index")
-            let roleText: String = try row.decode(forColumn: "role")
+            let index: Int64 = try row.decode(atIndex: 0)
+            let roleText: String = try row.decode(atIndex: 1)
             guard let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
                 throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
             }
             return LotLink(lot: lot, leafIndex: leafIndex, role: role,
-                           quantity: try SQLiteLedgerStore.linkQuantity(row, key: "\(lot) @\(index)"))
+                           quantity: try SQLiteLedgerStore.linkQuantity(row, at: 2, key: "\(lot) @\(index)"))
         }
+    }
+
+    /// The ingredient graph behind `lot`: one recursive query walks the provenance index inside
+    /// SQLite (a lot's making rows, then the consumed or packed rows of the same events), then
+    /// two reads fetch the lots' records and the making events' columns.
+    func ingredientGraph(of lot: LotID) throws -> IngredientGraph? {
+        let rows = try Row.fetchAll(db, sql: """
+            WITH RECURSIVE walk(lot) AS (
+                SELECT ?
+                UNION
+                SELECT c.lot FROM walk w
+                JOIN lot_events o ON o.lot = w.lot AND o.role IN ('created', 'produced', 'container')
+                JOIN lot_events c ON c.leaf_index = o.leaf_index AND c.role IN ('consumed', 'packed')
+            )
+            SELECT o.lot, o.leaf_index, c.lot, c.amount, c.unit
+            FROM walk w
+            JOIN lot_events o ON o.lot = w.lot AND o.role IN ('created', 'produced', 'container')
+            LEFT JOIN lot_events c ON c.leaf_index = o.leaf_index AND c.role IN ('consumed', 'packed')
+            ORDER BY o.lot, o.leaf_index, c.lot
+            """, arguments: [lot.rawValue])
+        var graph = IngredientGraph()
+        var lotsByText: [String: LotID] = [:]
+        func lotID(_ text: String) throws -> LotID {
+            if let id = lotsByText[text] { return id }
+            guard let id = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: text, problem: "bad lot") }
+            lotsByText[text] = id
+            return id
+        }
+        var originIndex: [LotID: Int64] = [:]
+        for row in rows {
+            let parent = try lotID(try row.decode(atIndex: 0))
+            let index: Int64 = try row.decode(atIndex: 1)
+            if originIndex[parent] == nil { originIndex[parent] = index }
+            guard let childText: String = try row.decode(atIndex: 2) else { continue }
+            let edge = IngredientGraph.Edge(lot: try lotID(childText),
+                                            quantity: try SQLiteLedgerStore.linkQuantity(row, at: 3, key: "\(childText) @\(index)"))
+            graph.ingredients[parent, default: []].append(edge)
+        }
+        let ids = Array(Set(lotsByText.values).union([lot]))
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM lots WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue))) {
+                let (id, record) = try DerivedRows.lot(row)
+                graph.records[id] = record
+            }
+        }
+        var owners: [Int64: [LotID]] = [:]  // outputs of one transformation share its event
+        for (owner, index) in originIndex { owners[index, default: []].append(owner) }
+        let indexes = Array(owners.keys)
+        for chunk in stride(from: 0, to: indexes.count, by: 500).map({ Array(indexes[$0..<min($0 + 500, indexes.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+            for row in try Row.fetchAll(db, sql: "SELECT leaf_index, id, block, type, actor, time, X'' AS leaf FROM events WHERE leaf_index IN (\(marks))",
+                                        arguments: StatementArguments(chunk)) {
+                let e = try SQLiteLedgerStore.storedEvent(row)
+                for owner in owners[Int64(e.index)] ?? [] { graph.origins[owner] = e }
+            }
+        }
+        return graph
     }
 
     /// An event's stored columns without its leaf bytes (what a trace step shows).

@@ -168,19 +168,21 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         try db.read { UInt64(try Int64.fetchOne($0, sql: "SELECT COUNT(*) FROM events") ?? 0) }
     }
 
+    /// An `events` row from `SELECT *` (or the same columns in table order: leaf_index, id,
+    /// block, type, actor, time, leaf), read by position.
     static func storedEvent(_ row: Row) throws -> StoredEvent {
-        let index: Int64 = try row.decode(forColumn: "leaf_index")
-        let idData: Data = try row.decode(forColumn: "id")
-        let typeText: String = try row.decode(forColumn: "type")
-        let actorText: String = try row.decode(forColumn: "actor")
-        let timeText: String = try row.decode(forColumn: "time")
+        let index: Int64 = try row.decode(atIndex: 0)
+        let idData: Data = try row.decode(atIndex: 1)
+        let typeText: String = try row.decode(atIndex: 3)
+        let actorText: String = try row.decode(atIndex: 4)
+        let timeText: String = try row.decode(atIndex: 5)
         let key = "\(index)"
         guard let id = EventID(bytes: [UInt8](idData)) else { throw StoreError.corruptRow(table: "events", key: key, problem: "id is not 32 bytes") }
         guard let type = EventType(rawValue: typeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "unknown type \(typeText)") }
         guard let actor = PartyID(actorText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad actor") }
         guard let time = Timestamp(timeText) else { throw StoreError.corruptRow(table: "events", key: key, problem: "bad time") }
-        let leaf: Data = try row.decode(forColumn: "leaf")
-        let block: Int64 = try row.decode(forColumn: "block")
+        let leaf: Data = try row.decode(atIndex: 6)
+        let block: Int64 = try row.decode(atIndex: 2)
         return StoredEvent(index: UInt64(clamping: index), id: id, block: UInt64(block), type: type, actor: actor, time: time, leafBytes: [UInt8](leaf))
     }
 
@@ -259,20 +261,23 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         }
     }
 
+    /// A row of `SELECT lot, leaf_index, role, amount, unit FROM lot_events` (by position: GRDB's
+    /// lookup by name folds case on every call, which a trace over thousands of rows feels).
     static func lotLink(_ row: Row) throws -> LotLink {
-        let lotText: String = try row.decode(forColumn: "lot")
-        let index: Int64 = try row.decode(forColumn: "leaf_index")
-        let roleText: String = try row.decode(forColumn: "role")
+        let lotText: String = try row.decode(atIndex: 0)
+        let index: Int64 = try row.decode(atIndex: 1)
+        let roleText: String = try row.decode(atIndex: 2)
         guard let lot = LotID(lotText), let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lotText) @\(index)", problem: "bad lot, index or role")
         }
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try linkQuantity(row, key: "\(lotText) @\(index)"))
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try linkQuantity(row, at: 3, key: "\(lotText) @\(index)"))
     }
 
-    /// The `amount` and `unit` columns of a `lot_events` row: both null, or a valid quantity.
-    static func linkQuantity(_ row: Row, key: String) throws -> Quantity? {
-        let amount: String? = try row.decode(forColumn: "amount")
-        let unitText: String? = try row.decode(forColumn: "unit")
+    /// The `amount` and `unit` columns (at `column` and the next) of a `lot_events` row: both
+    /// null, or a valid quantity.
+    static func linkQuantity(_ row: Row, at column: Int, key: String) throws -> Quantity? {
+        let amount: String? = try row.decode(atIndex: column)
+        let unitText: String? = try row.decode(atIndex: column + 1)
         guard let amount, let unitText else {
             guard amount == nil && unitText == nil else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "amount without unit") }
             return nil

@@ -116,6 +116,14 @@ enum Schema {
                 """)
             try ProvenanceIndexBackfill.run(db)
         }
+        m.registerMigration("v6-ingredient-indexes") { db in
+            // The recursive walk of a backward trace: each lot's making rows, then the inputs of
+            // that event, each from a small covering index of just those rows.
+            try db.execute(sql: """
+                CREATE INDEX IF NOT EXISTS lot_events_making ON lot_events(lot, leaf_index) WHERE role IN ('created', 'produced', 'container');
+                CREATE INDEX IF NOT EXISTS lot_events_inputs ON lot_events(leaf_index, lot, amount, unit) WHERE role IN ('consumed', 'packed');
+                """)
+        }
         return m
     }
 

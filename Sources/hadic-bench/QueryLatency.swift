@@ -38,6 +38,9 @@ struct QueryLatency: ParsableCommand {
     @Flag(help: "Also print every lot's closure size and latencies.")
     var verbose = false
 
+    @Flag(help: "Measure trace back only.")
+    var traceOnly = false
+
     func run() throws {
         let dir = try DataDirectory(reading: data)
         let store = dir.store
@@ -75,13 +78,13 @@ struct QueryLatency: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let evidence = try LedgerEvidence(source: store)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        var assess = true
-        do {
+        var assess = !traceOnly
+        if assess { do {
             _ = try evidence.policy(at: time)
         } catch {
             print("no assessment: \(error)")
             assess = false
-        }
+        } }
         print("ledger: \(count) events, \(all.count) lots of class \(materialClass); \(lots.count) measured, assessed for \(market) at \(time)")
         print(String(format: "reference: one event read + full parse %.1f µs; evidence load (policies, %d certificate holders) %.1f ms",
                      refMicros, evidence.certificates.count, loadMillis))

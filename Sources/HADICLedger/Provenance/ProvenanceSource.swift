@@ -12,11 +12,15 @@ public protocol ProvenanceSource {
     func event(at index: UInt64) throws -> StoredEvent?
     /// An event's stored columns; its leaf bytes may be left out (a trace step needs no more).
     func eventHeader(at index: UInt64) throws -> StoredEvent?
+    /// The whole ingredient graph behind `lot` in a few bulk reads, if the source can (a store
+    /// walks it inside SQLite); nil makes a trace walk lot by lot.
+    func ingredientGraph(of lot: LotID) throws -> IngredientGraph?
     func lot(_ id: LotID) throws -> LotRecord?
 }
 
 extension ProvenanceSource {
     public func eventHeader(at index: UInt64) throws -> StoredEvent? { try event(at: index) }
+    public func ingredientGraph(of lot: LotID) throws -> IngredientGraph? { nil }
 
     public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
         try links(of: lot).filter { roles.contains($0.role) }

@@ -44,8 +44,23 @@ public struct ProvenanceTrace {
 
     public func back(_ lot: LotID) throws -> TraceNode {
         var seen = Set<LotID>()
+        if let graph = try source.ingredientGraph(of: lot) {
+            return back(lot, quantity: nil, depth: 0, seen: &seen, graph: graph)
+        }
         var records: [LotID: LotRecord?] = [:]
         return try back(lot, quantity: nil, depth: 0, seen: &seen, records: &records)
+    }
+
+    /// The same walk as below, over a graph read in bulk.
+    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>, graph: IngredientGraph) -> TraceNode {
+        let record = graph.records[lot]
+        guard seen.insert(lot).inserted, depth < maxDepth else {
+            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
+        }
+        let children = (graph.ingredients[lot] ?? []).map { edge in
+            back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, graph: graph)
+        }
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot].map(step), children: children, repeated: false)
     }
 
     public func forward(_ lot: LotID) throws -> TraceNode {
