@@ -101,6 +101,9 @@ final class AssessTests: HadicTestCase {
         let open = try assessJSON(dir, spice, ["--market", "ID", "--at", "2026-10-07T12:00:00Z"], exit: 1)
         XCTAssertEqual(rules(open)["R-NONCONFORM"]?["outcome"] as? String, "fail")
         try assessJSON(dir, spice, ["--market", "ID", "--at", "2026-10-08T09:00:00Z"], exit: 0)
+        // Before the lot was made there is nothing to assess.
+        let unmade = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--at", "2026-10-09T00:00:00Z"], exit: 2)
+        XCTAssertTrue(unmade.stderr.contains("was made after 2026-10-09T00:00:00Z"), unmade.stderr)
         // Before the first policy.set there is nothing to assess against.
         let none = hadic(["assess", "--data", dir, Self.rendang, "--market", "MY", "--at", "2026-10-01T00:00:00Z"], exit: 2)
         XCTAssertTrue(none.stderr.contains("no policy.set event in force at 2026-10-01T00:00:00Z"), none.stderr)

@@ -21,12 +21,15 @@ public protocol AssessmentSource: ProvenanceSource {
 /// Why an assessment could not be made (as opposed to a rule failing).
 public enum AssessmentError: Error, CustomStringConvertible {
     case unknownLot(LotID)
+    /// The lot exists, but was made after the time asked.
+    case madeAfter(LotID, Timestamp)
     case policy(PolicyError)
     case corrupt(String)
 
     public var description: String {
         switch self {
         case .unknownLot(let l): return "lot \(l) is not in the ledger"
+        case .madeAfter(let l, let t): return "lot \(l) was made after \(t); nothing to assess at that time"
         case .policy(let p): return p.description
         case .corrupt(let s): return "the ledger's stored data is inconsistent: \(s); run `hadic verify --full`"
         }

@@ -72,6 +72,7 @@ public struct LotClosure: Sendable {
                 if e.time <= time { links.append(link) }
             }
             let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }?.leafIndex
+            if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
             lots[id] = ClosureLot(id: id, record: record, links: links, origin: origin, upstream: upstream, depth: depth)
             order.append(id)
 
