@@ -88,7 +88,7 @@ extension RuleRun {
             }
         }
         with(.billOfMaterials) { $0.note = "\(inputsChecked) inputs, each listed or covered by its maker's recognised certificate" }
-        with(.critical) { $0.note = "\(criticalChecked) critical inputs, each certified or supported (never by the positive list)" }
+        with(.critical) { $0.note = "\(criticalChecked) critical inputs, each covered by its maker's recognised certificate (never by the positive list)" }
         checkSelfDeclared()
     }
 
