@@ -47,7 +47,7 @@ public struct Assessor {
         guard let market = policy.markets[code] else {
             throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted()))
         }
-        let closure = try evidence.source.consistentReads { 
+        let closure = try evidence.source.consistentReads {
             try LotClosure(root: lot, at: time, from: $0,
                            cache: reuseEvents ? evidence.cache : ProvenanceCache(treeSize: evidence.treeSize))
         }
