@@ -88,14 +88,13 @@ public final class LedgerEvidence {
     func nonHalalGoods(classes: Set<String>) throws -> NonHalalGoods {
         if let cached = nonHalalCache[classes] { return cached }
         var goods = NonHalalGoods()
-        func parsed(_ index: UInt64) throws -> EventEnvelope? {
-            guard index < treeSize, let stored = try source.event(at: index) else { return nil }
-            return try? EventEnvelope.parse(stored.leafBytes)
+        func parsed(_ index: UInt64) throws -> ClosureEvent? {
+            index < treeSize ? try cache.event(at: index, from: source) : nil
         }
         /// The trips of `moved` (a non-halal lot, or a container holding one), ended by their receipts.
         func trips(of moved: LotID, carrying lot: LotID) throws {
             var arrivals: [EventID: Timestamp] = [:]
-            var ships: [(EventEnvelope, CustodyShip)] = []
+            var ships: [(ClosureEvent, CustodyShip)] = []
             for link in try source.links(of: moved, roles: [.shipped, .received]) {
                 guard let e = try parsed(link.leafIndex) else { continue }
                 switch e.body {
@@ -105,9 +104,9 @@ public final class LedgerEvidence {
                 }
             }
             for (e, s) in ships {
-                goods.shipments.insert(e.id)
+                goods.shipments.insert(e.stored.id)
                 if let v = s.vehicle {
-                    goods.vehicles[v, default: []].append(NonHalalGoods.Trip(lot: lot, ship: e.id, start: e.time, end: arrivals[e.id]))
+                    goods.vehicles[v, default: []].append(NonHalalGoods.Trip(lot: lot, ship: e.stored.id, start: e.time, end: arrivals[e.stored.id]))
                 }
             }
         }
@@ -115,7 +114,7 @@ public final class LedgerEvidence {
             try trips(of: lot, carrying: lot)
             for link in try source.links(of: lot, roles: [.received, .packed]) {
                 guard let e = try parsed(link.leafIndex) else { continue }
-                let mark = NonHalalGoods.Mark(lot: lot, time: e.time, event: e.id)
+                let mark = NonHalalGoods.Mark(lot: lot, time: e.time, event: e.stored.id)
                 switch e.body {
                 case .custodyReceive(let r): if let place = r.storage { goods.storage[place, default: []].append(mark) }
                 case .lotAggregate(let a):

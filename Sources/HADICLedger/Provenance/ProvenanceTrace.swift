@@ -117,18 +117,10 @@ public struct ProvenanceTrace {
         return TraceNode(lot: lot, record: record, quantity: quantity, step: step(stored), children: children, repeated: false)
     }
 
-    /// A stored event and its body, read without re-canonicalising (``AdmittedEvent``).
+    /// A stored event and its body, read once through the cache (this process's, or a fresh one).
     private func admitted(at index: UInt64) throws -> (StoredEvent, EventBody) {
-        if let cache {
-            let e = try cache.event(at: index, from: source)
-            return (e.stored, e.body)
-        }
-        guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("index names event \(index), which is not stored") }
-        do {
-            return (stored, try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type).body)
-        } catch {
-            throw LedgerError.corrupt("event \(stored.id) (index \(index)) does not parse: \(error)")
-        }
+        let e = try (cache ?? ProvenanceCache()).event(at: index, from: source)
+        return (e.stored, e.body)
     }
 
     private func forward(_ lot: LotID, quantity: Quantity?, step edge: TraceStep?, depth: Int, seen: inout Set<LotID>) throws -> TraceNode {
