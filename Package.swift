@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto"]),
         .target(
             name: "HADICStore",
-            dependencies: ["HADICLedger", "HADICCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HADICLedger", "HADICCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "hadic",

@@ -57,17 +57,27 @@ enum DerivedRows {
     /// name folds case on every call, which queries over hundreds of lots feel).
     static func lot(_ row: Row) throws -> (LotID, LotRecord) {
         let key: String = try row.decode(atIndex: 0)
+        guard let id = LotID(key) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad id") }
+        return (id, try lot(id: id, key: key, text: { try row.decode(atIndex: $0) }))
+    }
+
+    /// One `lots` row of a known lot, from `SELECT *` through a ``RawQuery``.
+    static func lot(_ row: RawRow, id: LotID) throws -> LotRecord {
+        try lot(id: id, key: id.rawValue, text: { row.text(Int32($0)) })
+    }
+
+    private static func lot(id: LotID, key: String, text: (Int) throws -> String?) throws -> LotRecord {
         func event(_ column: Int) throws -> EventID? {
-            guard let text: String = try row.decode(atIndex: column) else { return nil }
-            guard let id = EventID(hex: text) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad event id in column \(column)") }
+            guard let hex = try text(column) else { return nil }
+            guard let id = EventID(hex: hex) else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad event id in column \(column)") }
             return id
         }
-        guard let id = LotID(key), let kind = LotRecord.Kind(rawValue: try row.decode(atIndex: 1)),
-              let dim = QuantityUnit.Dimension(rawValue: try row.decode(atIndex: 4)),
-              let creator = PartyID(try row.decode(atIndex: 5)), let created = try event(6)
+        guard let kind = try text(1).flatMap(LotRecord.Kind.init(rawValue:)), let product = try text(2), let materialClass = try text(3),
+              let dim = try text(4).flatMap(QuantityUnit.Dimension.init(rawValue:)),
+              let creator = try text(5).flatMap(PartyID.init), let created = try event(6)
         else { throw StoreError.corruptRow(table: "lots", key: key, problem: "bad column") }
-        return (id, LotRecord(kind: kind, product: try row.decode(atIndex: 2), materialClass: try row.decode(atIndex: 3),
-                              dimension: dim, creator: creator, createdBy: created, recalledBy: try event(7)))
+        return LotRecord(kind: kind, product: product, materialClass: materialClass,
+                         dimension: dim, creator: creator, createdBy: created, recalledBy: try event(7))
     }
 
     static func party(_ row: Row) throws -> (PartyID, PartyRecord) {

@@ -9,93 +9,110 @@ import HADICLedger
 struct LedgerReads: AssessmentSource {
     let db: Database
 
+    // Fixed SQL (built once: the statement cache is keyed by the text).
+    private static let storySQL = "SELECT \(LotEventRows.storyColumns) FROM lot_events WHERE lot = ? AND \(LotEventRows.storyRoles) ORDER BY leaf_index, role"
+    // Named: without statistics SQLite would rather scan the lot's rows.
+    private static let receiptsSQL = """
+        SELECT \(LotEventRows.columns) FROM lot_events INDEXED BY lot_events_receipts
+        WHERE lot = ? AND actor = ? AND role = 'received' ORDER BY leaf_index
+        """
+    private static let shipmentSQL = """
+        SELECT \(LotEventRows.columns) FROM lot_events
+        WHERE lot = ? AND leaf_index = (SELECT leaf_index FROM events WHERE id = ?) AND role = 'shipped'
+        """
+    private static let atSQL = "SELECT \(LotEventRows.columns) FROM lot_events WHERE leaf_index = ? ORDER BY lot, role"
+    private static let linesSQL: [LotLink.Role: String] = Dictionary(uniqueKeysWithValues: [LotLink.Role.consumed, .packed, .produced].map {
+        ($0, "SELECT lot, amount, unit FROM lot_events WHERE leaf_index = ? AND \(LotEventRows.stepRoles) AND role = '\($0.rawValue)' ORDER BY lot")
+    })
+
     func links(of lot: LotID) throws -> [LotLink] {
         try links(of: lot, roles: Set(LotLink.Role.allCases))
     }
 
     /// Rows of a lot in some roles, without re-validating the lot id of each row.
+    ///
+    /// Roles are written into the SQL, never bound: compared with the partial indexes' roles, a
+    /// bound role would make SQLite recompile the statement at every new binding.
     func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
-        let marks = roles.map { _ in "?" }.joined(separator: ", ")
-        let s = try db.cachedStatement(sql: "SELECT leaf_index, role, amount, unit FROM lot_events WHERE lot = ? AND role IN (\(marks)) ORDER BY leaf_index, role")
-        let args = StatementArguments([lot.rawValue] + roles.map(\.rawValue).sorted())
-        return try Row.fetchAll(s, arguments: args).map { row in
-            let index: Int64 = try row.decode(atIndex: 0)
-            let roleText: String = try row.decode(atIndex: 1)
-            guard let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
-                throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
-            }
-            return LotLink(lot: lot, leafIndex: leafIndex, role: role,
-                           quantity: try SQLiteLedgerStore.linkQuantity(row, at: 2, key: "\(lot) @\(index)"))
-        }
+        let query = try RawQuery(db, sql: "SELECT \(LotEventRows.columns) FROM lot_events WHERE lot = ? AND role IN (\(LotEventRows.literal(roles))) ORDER BY leaf_index, role")
+        var out: [LotLink] = []
+        try query.forEach([.text(lot.rawValue)]) { out.append(try LotEventRows.link($0, lot: lot)) }
+        return out
     }
 
-    /// The ingredient graph behind `lot`: one recursive query walks the provenance index inside
-    /// SQLite (a lot's making rows, then the consumed or packed rows of the same events), then
-    /// two reads fetch the lots' records and the making events' columns.
-    func ingredientGraph(of lot: LotID) throws -> IngredientGraph? {
-        let rows = try Row.fetchAll(db, sql: """
-            WITH RECURSIVE walk(lot) AS (
-                SELECT ?
-                UNION
-                SELECT c.lot FROM walk w
-                JOIN lot_events o ON o.lot = w.lot AND o.role IN ('created', 'produced', 'container')
-                JOIN lot_events c ON c.leaf_index = o.leaf_index AND c.role IN ('consumed', 'packed')
-            )
-            SELECT o.lot, o.leaf_index, c.lot, c.amount, c.unit
-            FROM walk w
-            JOIN lot_events o ON o.lot = w.lot AND o.role IN ('created', 'produced', 'container')
-            LEFT JOIN lot_events c ON c.leaf_index = o.leaf_index AND c.role IN ('consumed', 'packed')
-            ORDER BY o.lot, o.leaf_index, c.lot
-            """, arguments: [lot.rawValue])
+    /// Through the `lot_events_story` covering index.
+    func story(of lot: LotID) throws -> [LotLink] {
+        var out: [LotLink] = []
+        try RawQuery(db, sql: Self.storySQL).forEach([.text(lot.rawValue)]) { out.append(try LotEventRows.storyLink($0, lot: lot)) }
+        return out
+    }
+
+    /// Through the `lot_events_receipts` index (named: without statistics SQLite would scan the lot's rows).
+    func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
+        var out: [LotLink] = []
+        try RawQuery(db, sql: Self.receiptsSQL).forEach([.text(lot.rawValue), .text(party.rawValue)]) { out.append(try LotEventRows.link($0, lot: lot)) }
+        return out
+    }
+
+    /// The shipment's leaf index from the events' id index, then the row by its key.
+    func shipment(_ id: EventID, of lot: LotID) throws -> LotLink? {
+        var found: LotLink?
+        try RawQuery(db, sql: Self.shipmentSQL).forEach([.text(lot.rawValue), .blob(id.bytes)]) { found = try LotEventRows.link($0, lot: lot) }
+        return found
+    }
+
+    /// The lot lines of one event in one role, in lot order, through the `lot_events_steps`
+    /// covering index (consumed, packed and produced rows only).
+    func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine] {
+        guard let sql = Self.linesSQL[role] else {
+            return try links(at: leafIndex).filter { $0.role == role }.map { EventLine(lot: $0.lot, role: role, quantity: $0.quantity) }
+        }
+        var out: [EventLine] = []
+        try RawQuery(db, sql: sql).forEach([.integer(Int64(clamping: leafIndex))]) { row in
+            let text = row.text(0) ?? ""
+            guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
+            out.append(EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)")))
+        }
+        return out
+    }
+
+    /// The ingredient graph behind `lot`, walked breadth first with three prepared statements
+    /// per lot: its record, its story rows (with their events' facts), and its making event's
+    /// inputs (or, for a container, what each packing put in it), each one index search.
+    func ingredientGraph(of root: LotID) throws -> IngredientGraph? {
         var graph = IngredientGraph()
-        var lotsByText: [String: LotID] = [:]
-        func lotID(_ text: String) throws -> LotID {
-            if let id = lotsByText[text] { return id }
-            guard let id = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: text, problem: "bad lot") }
-            lotsByText[text] = id
-            return id
-        }
-        var originIndex: [LotID: Int64] = [:]
-        for row in rows {
-            let parent = try lotID(try row.decode(atIndex: 0))
-            let index: Int64 = try row.decode(atIndex: 1)
-            if originIndex[parent] == nil { originIndex[parent] = index }
-            guard let childText: String = try row.decode(atIndex: 2) else { continue }
-            let edge = IngredientGraph.Edge(lot: try lotID(childText),
-                                            quantity: try SQLiteLedgerStore.linkQuantity(row, at: 3, key: "\(childText) @\(index)"))
-            graph.ingredients[parent, default: []].append(edge)
-        }
-        let ids = Array(Set(lotsByText.values).union([lot]))
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ", ")
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM lots WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue))) {
-                let (id, record) = try DerivedRows.lot(row)
-                graph.records[id] = record
+        var queue = [root]
+        var seen: Set<LotID> = [root]
+        var head = 0
+        while head < queue.count {
+            let lot = queue[head]
+            head += 1
+            if let record = try self.lot(lot) { graph.records[lot] = record }
+            let rows = try story(of: lot).filter { $0.role == .created || $0.role == .produced || $0.role == .container }
+            guard let origin = rows.first else { continue }
+            graph.origins[lot] = origin
+            var edges: [IngredientGraph.Edge] = []
+            switch origin.role {
+            case .produced:
+                edges = try lines(at: origin.leafIndex, role: .consumed).map { .init(lot: $0.lot, quantity: $0.quantity) }
+            case .container:
+                for packing in rows where packing.role == .container {
+                    edges += try lines(at: packing.leafIndex, role: .packed).map { .init(lot: $0.lot, quantity: $0.quantity) }
+                }
+            default:
+                break
             }
-        }
-        var owners: [Int64: [LotID]] = [:]  // outputs of one transformation share its event
-        for (owner, index) in originIndex { owners[index, default: []].append(owner) }
-        let indexes = Array(owners.keys)
-        for chunk in stride(from: 0, to: indexes.count, by: 500).map({ Array(indexes[$0..<min($0 + 500, indexes.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ", ")
-            for row in try Row.fetchAll(db, sql: "SELECT leaf_index, id, block, type, actor, time, X'' AS leaf FROM events WHERE leaf_index IN (\(marks))",
-                                        arguments: StatementArguments(chunk)) {
-                let e = try SQLiteLedgerStore.storedEvent(row)
-                for owner in owners[Int64(e.index)] ?? [] { graph.origins[owner] = e }
-            }
+            guard !edges.isEmpty else { continue }
+            graph.ingredients[lot] = edges
+            for edge in edges where seen.insert(edge.lot).inserted { queue.append(edge.lot) }
         }
         return graph
     }
 
-    /// An event's stored columns without its leaf bytes (what a trace step shows).
-    func eventHeader(at index: UInt64) throws -> StoredEvent? {
-        let s = try db.cachedStatement(sql: "SELECT leaf_index, id, block, type, actor, time, X'' AS leaf FROM events WHERE leaf_index = ?")
-        return try Row.fetchOne(s, arguments: [Int64(clamping: index)]).map(SQLiteLedgerStore.storedEvent)
-    }
-
     func links(at leafIndex: UInt64) throws -> [LotLink] {
-        let s = try db.cachedStatement(sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events WHERE leaf_index = ? ORDER BY lot, role")
-        return try Row.fetchAll(s, arguments: [Int64(clamping: leafIndex)]).map(SQLiteLedgerStore.lotLink)
+        var out: [LotLink] = []
+        try RawQuery(db, sql: Self.atSQL).forEach([.integer(Int64(clamping: leafIndex))]) { out.append(try LotEventRows.link($0)) }
+        return out
     }
 
     func event(at index: UInt64) throws -> StoredEvent? {
@@ -109,8 +126,9 @@ struct LedgerReads: AssessmentSource {
     }
 
     func lot(_ id: LotID) throws -> LotRecord? {
-        let s = try db.cachedStatement(sql: "SELECT * FROM lots WHERE id = ?")
-        return try Row.fetchOne(s, arguments: [id.rawValue]).map { try DerivedRows.lot($0).1 }
+        var found: LotRecord?
+        try RawQuery(db, sql: "SELECT * FROM lots WHERE id = ?").forEach([.text(id.rawValue)]) { found = try DerivedRows.lot($0, id: id) }
+        return found
     }
 
     /// Through the `events_by_type` index.

@@ -13,7 +13,7 @@ enum ProvenanceIndexBackfill {
             guard let leafIndex = UInt64(exactly: index) else { continue }
             // An event that no longer parses is left for `hadic verify` to name.
             guard let envelope = try? EventEnvelope.parse([UInt8](leaf)) else { continue }
-            try SQLiteLedgerStore.insertLinks(LotLink.links(of: envelope.body, at: leafIndex), db)
+            try LotEventRows.insert(LotLink.links(of: envelope, at: leafIndex), db)
         }
     }
 }

@@ -230,7 +230,7 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
                 try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
             }
             try Self.insertNodes(nodes, db)
-            try Self.insertLinks(events.flatMap(\.links), db)
+            try LotEventRows.insert(events.flatMap(\.links), db)
             try DerivedRows.write(state, touchedOnly: true, db)
         }
     }
@@ -239,53 +239,17 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         try writable().write { db in
             for table in Schema.derivedTables { try db.execute(sql: "DELETE FROM \(table)") }
             try Self.insertNodes(nodes, db)
-            try Self.insertLinks(links, db)
+            try LotEventRows.insert(links, db)
             try DerivedRows.write(state, touchedOnly: false, db)
-        }
-    }
-
-    static func insertLinks(_ links: [LotLink], _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (lot, leaf_index, role, amount, unit) VALUES (?, ?, ?, ?, ?)")
-        for l in links {
-            try insert.execute(arguments: [l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue,
-                                           l.quantity?.amount, l.quantity?.unit.rawValue])
         }
     }
 
     public func forEachLotLink(_ body: (LotLink) throws -> Void) throws {
         try db.read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT lot, leaf_index, role, amount, unit FROM lot_events ORDER BY lot, leaf_index, role")
-            while let row = try cursor.next() {
-                try body(try Self.lotLink(row))
+            try RawQuery(db, sql: "SELECT \(LotEventRows.columns) FROM lot_events ORDER BY lot, leaf_index, role").forEach([]) {
+                try body(try LotEventRows.link($0))
             }
         }
-    }
-
-    /// A row of `SELECT lot, leaf_index, role, amount, unit FROM lot_events` (by position: GRDB's
-    /// lookup by name folds case on every call, which a trace over thousands of rows feels).
-    static func lotLink(_ row: Row) throws -> LotLink {
-        let lotText: String = try row.decode(atIndex: 0)
-        let index: Int64 = try row.decode(atIndex: 1)
-        let roleText: String = try row.decode(atIndex: 2)
-        guard let lot = LotID(lotText), let leafIndex = UInt64(exactly: index), let role = LotLink.Role(rawValue: roleText) else {
-            throw StoreError.corruptRow(table: "lot_events", key: "\(lotText) @\(index)", problem: "bad lot, index or role")
-        }
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try linkQuantity(row, at: 3, key: "\(lotText) @\(index)"))
-    }
-
-    /// The `amount` and `unit` columns (at `column` and the next) of a `lot_events` row: both
-    /// null, or a valid quantity.
-    static func linkQuantity(_ row: Row, at column: Int, key: String) throws -> Quantity? {
-        let amount: String? = try row.decode(atIndex: column)
-        let unitText: String? = try row.decode(atIndex: column + 1)
-        guard let amount, let unitText else {
-            guard amount == nil && unitText == nil else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "amount without unit") }
-            return nil
-        }
-        guard let unit = QuantityUnit(rawValue: unitText), let q = Quantity(amount: amount, unit: unit) else {
-            throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad quantity \(amount) \(unitText)")
-        }
-        return q
     }
 
     // MARK: Provenance and assessment reads (AssessmentSource), each in its own read
@@ -294,6 +258,14 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func links(at leafIndex: UInt64) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(at: leafIndex) } }
     public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
         try db.read { try LedgerReads(db: $0).links(of: lot, roles: roles) }
+    }
+    public func story(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).story(of: lot) } }
+    public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
+        try db.read { try LedgerReads(db: $0).receipts(of: lot, by: party) }
+    }
+    public func shipment(_ id: EventID, of lot: LotID) throws -> LotLink? { try db.read { try LedgerReads(db: $0).shipment(id, of: lot) } }
+    public func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine] {
+        try db.read { try LedgerReads(db: $0).lines(at: leafIndex, role: role) }
     }
     public func lot(_ id: LotID) throws -> LotRecord? { try db.read { try LedgerReads(db: $0).lot(id) } }
     public func events(ofTypes types: [EventType]) throws -> [StoredEvent] { try db.read { try LedgerReads(db: $0).events(ofTypes: types) } }

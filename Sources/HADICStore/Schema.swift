@@ -97,7 +97,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 CREATE INDEX lot_events_by_event ON lot_events(leaf_index);
                 """)
-            // A ledger made before this migration gets its index from its events in v5.
+            // A ledger made before this migration gets its index from its events in v7.
         }
         m.registerMigration("v3-events-by-type") { db in
             // Certificate and policy questions read the few events of their types, not the table.
@@ -114,7 +114,7 @@ enum Schema {
                 ALTER TABLE lot_events ADD COLUMN unit TEXT;
                 DELETE FROM lot_events;
                 """)
-            try ProvenanceIndexBackfill.run(db)
+            // Refilled from the events by v7, with the columns added there.
         }
         m.registerMigration("v6-ingredient-indexes") { db in
             // The recursive walk of a backward trace: each lot's making rows, then the inputs of
@@ -123,6 +123,33 @@ enum Schema {
                 CREATE INDEX IF NOT EXISTS lot_events_making ON lot_events(lot, leaf_index) WHERE role IN ('created', 'produced', 'container');
                 CREATE INDEX IF NOT EXISTS lot_events_inputs ON lot_events(leaf_index, lot, amount, unit) WHERE role IN ('consumed', 'packed');
                 """)
+        }
+        m.registerMigration("v7-provenance-facts") { db in
+            // Each row carries what queries ask of its event (id, type, actor, time, key; where
+            // and how for making and custody events): an assessment parses no making, shipping
+            // or receiving event. Three partial indexes answer a query's reads in one search
+            // each: a lot's own story (covering), the lot lines of one event (covering), and
+            // one party's receipts of a lot.
+            try db.execute(sql: """
+                DELETE FROM lot_events;
+                ALTER TABLE lot_events ADD COLUMN event_id BLOB;
+                ALTER TABLE lot_events ADD COLUMN type TEXT;
+                ALTER TABLE lot_events ADD COLUMN actor TEXT;
+                ALTER TABLE lot_events ADD COLUMN time TEXT;
+                ALTER TABLE lot_events ADD COLUMN key_id TEXT;
+                ALTER TABLE lot_events ADD COLUMN counterpart TEXT;
+                ALTER TABLE lot_events ADD COLUMN carrier TEXT;
+                ALTER TABLE lot_events ADD COLUMN place TEXT;
+                ALTER TABLE lot_events ADD COLUMN segregated INTEGER;
+                ALTER TABLE lot_events ADD COLUMN shipment BLOB;
+                DROP INDEX IF EXISTS lot_events_inputs;
+                DROP INDEX IF EXISTS lot_events_making;
+                CREATE INDEX lot_events_steps ON lot_events(leaf_index, role, lot, amount, unit) WHERE role IN ('consumed', 'packed', 'produced');
+                CREATE INDEX lot_events_story ON lot_events(lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, place)
+                    WHERE role IN ('created', 'produced', 'container', 'packed', 'unpacked', 'inspected', 'incident', 'recalled');
+                CREATE INDEX lot_events_receipts ON lot_events(lot, actor, leaf_index) WHERE role = 'received';
+                """)
+            try ProvenanceIndexBackfill.run(db)
         }
         return m
     }

@@ -137,7 +137,7 @@ struct QueryLatency: ParsableCommand {
                 _ = try warm.assess(lot, market: market, at: time)
                 let t2 = DispatchTime.now().uptimeNanoseconds
                 print(String(format: "warm: closure of %d lots, %d events built in %.2f ms; whole assessment %.2f ms",
-                             c.lots.count, c.events.count, Double(t1 - t0) / 1e6, Double(t2 - t1) / 1e6))
+                             c.lots.count, c.steps.count, Double(t1 - t0) / 1e6, Double(t2 - t1) / 1e6))
             }
         }
         let sizes = closureLots.sorted()

@@ -52,7 +52,7 @@ final class ProvenanceIndexTests: HadicTestCase {
         try SQL.requireTool()
         let dir = makeFixtureLedger()
         let ledger = db(dir)
-        XCTAssertEqual(SQL.exec(ledger, "DROP TABLE lot_events; DELETE FROM grdb_migrations WHERE identifier IN ('v2-provenance-index', 'v5-provenance-quantities')").status, 0)
+        XCTAssertEqual(SQL.exec(ledger, "DROP TABLE lot_events; DELETE FROM grdb_migrations WHERE identifier IN ('v2-provenance-index', 'v5-provenance-quantities', 'v6-ingredient-indexes', 'v7-provenance-facts')").status, 0)
         hadic(["history", "--data", dir, Self.rendang], exit: 2)  // a reader does not migrate
         hadic(["append", "--data", dir, "--signed", "/dev/null"])  // a writer does
         hadic(["verify", "--data", dir, "--full"])

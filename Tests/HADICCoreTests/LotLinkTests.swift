@@ -3,8 +3,12 @@ import HADICCore
 import HADICCrypto
 
 final class LotLinkTests: XCTestCase {
+    private static let event = LinkEvent(id: EventID(bytes: [UInt8](repeating: 7, count: 32))!, type: .lotCreate,
+                                         actor: PartyID("farm")!, time: Timestamp("2026-01-01T00:00:00Z")!,
+                                         keyID: String(repeating: "ab", count: 32))
+
     private func links(_ type: EventType, _ body: JSONValue) throws -> [String] {
-        LotLink.links(of: try EventBody.parse(type: type, body: body), at: 7).map { "\($0.lot) \($0.leafIndex) \($0.role.rawValue)" }
+        LotLink.links(of: try EventBody.parse(type: type, body: body), event: Self.event, at: 7).map { "\($0.lot) \($0.leafIndex) \($0.role.rawValue)" }
     }
 
     func testEachEventTypeLinksTheLotsItTouches() throws {
@@ -27,10 +31,10 @@ final class LotLinkTests: XCTestCase {
     }
 
     func testOrderIsLotThenIndexThenRoleByBytes() {
-        let a = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .shipped)
-        let b = LotLink(lot: LotID("farm/b")!, leafIndex: 1, role: .created)
-        let c = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .inspected)
-        let d = LotLink(lot: LotID("farm/a")!, leafIndex: 10, role: .created)
+        let a = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .shipped, event: Self.event)
+        let b = LotLink(lot: LotID("farm/b")!, leafIndex: 1, role: .created, event: Self.event)
+        let c = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .inspected, event: Self.event)
+        let d = LotLink(lot: LotID("farm/a")!, leafIndex: 10, role: .created, event: Self.event)
         XCTAssertEqual([a, b, c, d].sorted(), [c, a, d, b])
     }
 }

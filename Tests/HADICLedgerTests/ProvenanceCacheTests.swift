@@ -34,7 +34,7 @@ final class ProvenanceCacheTests: XCTestCase {
             let e = try unsigned.signed(with: key)
             let index = UInt64(i * 5)  // leaves 0, 5 and 10
             src.stored[index] = StoredEvent(index: index, id: e.id, block: 1, type: type, actor: actor, time: e.time, leafBytes: e.leafBytes)
-            src.links += LotLink.links(of: e.body, at: index)
+            src.links += LotLink.links(of: e, at: index)
         }
         src.records[lot] = LotRecord(kind: .lot, product: "flour", materialClass: "flour", dimension: .mass, creator: actor,
                                      createdBy: try XCTUnwrap(src.stored[0]).id, recalledBy: nil)

@@ -4,6 +4,10 @@
 /// written with each block, rebuilt by `hadic reindex` and recomputed by `hadic verify --full`.
 /// Queries walk it instead of scanning events: a lot's history is its links; its ingredients
 /// are the `consumed` links of the event where it was `produced`, and so on down.
+///
+/// Each row also carries what the queries ask of its event (who signed it, when, with which
+/// key, and for making and custody events where and how), so that a trace or an assessment
+/// reads rows and parses no event except the rare inspections, incidents, recalls and packings.
 public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     public enum Role: String, CaseIterable, Sendable {
         /// `lot.create`
@@ -16,6 +20,10 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
         case shipped, received
         /// `lot.inspect`, `lot.incident`, `lot.recall`
         case inspected, incident, recalled
+
+        /// The roles of a lot's own story: everything but its custody (`shipped`, `received`)
+        /// and its uses in other lots (`consumed`).
+        public static let story: Set<Role> = [.created, .produced, .container, .packed, .unpacked, .inspected, .incident, .recalled]
     }
 
     public let lot: LotID
@@ -25,15 +33,40 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// received, as the event wrote it; nil for containers, inspections, incidents and recalls.
     /// Kept in the index so that a trace never has to parse the events it walks.
     public let quantity: Quantity?
+    /// The event's id, type, actor, time and signing key.
+    public let event: LinkEvent
+    /// `custody.ship`: the recipient (`to`).
+    public let counterpart: PartyID?
+    /// `custody.ship`: the carrier, if the event names one.
+    public let carrier: PartyID?
+    /// `custody.ship`: the vehicle; `custody.receive`: the storage place; `lot.create` and
+    /// `lot.transform`: the facility. Nil when the event names none.
+    public let place: String?
+    /// `custody.ship`: the dedicated, segregated transport declaration, if made.
+    public let segregated: Bool?
+    /// `custody.receive`: the shipment it receives.
+    public let shipment: EventID?
 
-    public init(lot: LotID, leafIndex: UInt64, role: Role, quantity: Quantity? = nil) {
+    public init(lot: LotID, leafIndex: UInt64, role: Role, quantity: Quantity? = nil, event: LinkEvent,
+                counterpart: PartyID? = nil, carrier: PartyID? = nil, place: String? = nil,
+                segregated: Bool? = nil, shipment: EventID? = nil) {
         self.lot = lot
         self.leafIndex = leafIndex
         self.role = role
         self.quantity = quantity
+        self.event = event
+        self.counterpart = counterpart
+        self.carrier = carrier
+        self.place = place
+        self.segregated = segregated
+        self.shipment = shipment
     }
 
     public var description: String { "\(lot) @\(leafIndex) \(role.rawValue)" + (quantity.map { " \($0)" } ?? "") }
+
+    /// The event's actor and time (what most questions about a row start from).
+    public var actor: PartyID { event.actor }
+    public var time: Timestamp { event.time }
 
     /// The order of the stored index: lot, then leaf index, then role (byte order, as SQLite).
     public static func < (a: LotLink, b: LotLink) -> Bool {
@@ -43,24 +76,34 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Every lot an event touches, and how. Party, certificate, cleansing and policy events touch none.
-    public static func links(of body: EventBody, at leafIndex: UInt64) -> [LotLink] {
-        func link(_ lot: LotID, _ role: Role, _ quantity: Quantity? = nil) -> LotLink {
-            LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: quantity)
+    public static func links(of envelope: EventEnvelope, at leafIndex: UInt64) -> [LotLink] {
+        links(of: envelope.body, event: LinkEvent(envelope), at: leafIndex)
+    }
+
+    public static func links(of body: EventBody, event: LinkEvent, at leafIndex: UInt64) -> [LotLink] {
+        func link(_ lot: LotID, _ role: Role, _ quantity: Quantity? = nil, place: String? = nil) -> LotLink {
+            LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: quantity, event: event, place: place)
         }
         func lines(_ lines: [LotQuantity], _ role: Role) -> [LotLink] { lines.map { link($0.lot, role, $0.quantity) } }
         switch body {
         case .lotCreate(let b):
-            return [link(b.lot, .created, b.quantity)]
+            return [link(b.lot, .created, b.quantity, place: b.facility)]
         case .lotTransform(let b):
-            return lines(b.inputs, .consumed) + b.outputs.map { link($0.lot, .produced, $0.quantity) }
+            return lines(b.inputs, .consumed) + b.outputs.map { link($0.lot, .produced, $0.quantity, place: b.facility) }
         case .lotAggregate(let b):
             return [link(b.parent, .container)] + lines(b.children, .packed)
         case .lotDisaggregate(let b):
             return [link(b.parent, .container)] + lines(b.children, .unpacked)
         case .custodyShip(let b):
-            return lines(b.lots, .shipped)
+            return b.lots.map {
+                LotLink(lot: $0.lot, leafIndex: leafIndex, role: .shipped, quantity: $0.quantity, event: event,
+                        counterpart: b.to, carrier: b.carrier, place: b.vehicle, segregated: b.segregated)
+            }
         case .custodyReceive(let b):
-            return lines(b.lots, .received)
+            return b.lots.map {
+                LotLink(lot: $0.lot, leafIndex: leafIndex, role: .received, quantity: $0.quantity, event: event,
+                        place: b.storage, shipment: b.shipment)
+            }
         case .lotInspect(let b):
             return [link(b.lot, .inspected)]
         case .lotIncident(let b):
@@ -70,5 +113,28 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .policySet:
             return []
         }
+    }
+}
+
+/// The event behind a ``LotLink``: what every index row repeats of it, so that a query can name,
+/// date and check the signer of a step without reading the event.
+public struct LinkEvent: Hashable, Sendable {
+    public let id: EventID
+    public let type: EventType
+    public let actor: PartyID
+    public let time: Timestamp
+    /// The id of the key that signed it (64 lowercase hex digits).
+    public let keyID: String
+
+    public init(id: EventID, type: EventType, actor: PartyID, time: Timestamp, keyID: String) {
+        self.id = id
+        self.type = type
+        self.actor = actor
+        self.time = time
+        self.keyID = keyID
+    }
+
+    public init(_ e: EventEnvelope) {
+        self.init(id: e.id, type: e.type, actor: e.actor, time: e.time, keyID: e.keyID)
     }
 }

@@ -55,6 +55,6 @@ public struct Assessor {
         let results = try run.evaluate()
         return Assessment(lot: lot, market: code, marketName: market.name, time: time, policy: policy.summary,
                           policyVersion: policy.version, results: results, closureLots: closure.lots.count,
-                          closureEvents: closure.events.count)
+                          closureEvents: closure.steps.count)
     }
 }

@@ -84,43 +84,35 @@ public final class LedgerEvidence {
 
     /// Where non-halal goods have been: the vehicle trips that carried them (directly or in a
     /// container), the storage places that received them and the containers they were packed
-    /// in, with times and events. Read through the lots-by-class index, once per class set.
+    /// in, with times and events. Read through the lots-by-class index and the provenance
+    /// index (no event is parsed), once per class set.
     func nonHalalGoods(classes: Set<String>) throws -> NonHalalGoods {
         if let cached = nonHalalCache[classes] { return cached }
         var goods = NonHalalGoods()
-        func parsed(_ index: UInt64) throws -> ClosureEvent? {
-            index < treeSize ? try cache.event(at: index, from: source) : nil
-        }
+        let below = treeSize
         /// The trips of `moved` (a non-halal lot, or a container holding one), ended by their receipts.
         func trips(of moved: LotID, carrying lot: LotID) throws {
             var arrivals: [EventID: Timestamp] = [:]
-            var ships: [(ClosureEvent, CustodyShip)] = []
-            for link in try source.links(of: moved, roles: [.shipped, .received]) {
-                guard let e = try parsed(link.leafIndex) else { continue }
-                switch e.body {
-                case .custodyShip(let s): ships.append((e, s))
-                case .custodyReceive(let r): arrivals[r.shipment] = e.time
-                default: continue
-                }
+            var ships: [LotLink] = []
+            for link in try source.links(of: moved, roles: [.shipped, .received]) where link.leafIndex < below {
+                if link.role == .shipped { ships.append(link) } else if let s = link.shipment { arrivals[s] = link.time }
             }
-            for (e, s) in ships {
-                goods.shipments.insert(e.stored.id)
-                if let v = s.vehicle {
-                    goods.vehicles[v, default: []].append(NonHalalGoods.Trip(lot: lot, ship: e.stored.id, start: e.time, end: arrivals[e.stored.id]))
+            for ship in ships {
+                goods.shipments.insert(ship.event.id)
+                if let v = ship.place {
+                    goods.vehicles[v, default: []].append(NonHalalGoods.Trip(lot: lot, ship: ship.event.id, start: ship.time, end: arrivals[ship.event.id]))
                 }
             }
         }
         for lot in try source.lots(ofClasses: classes.sorted()) {
             try trips(of: lot, carrying: lot)
-            for link in try source.links(of: lot, roles: [.received, .packed]) {
-                guard let e = try parsed(link.leafIndex) else { continue }
-                let mark = NonHalalGoods.Mark(lot: lot, time: e.time, event: e.stored.id)
-                switch e.body {
-                case .custodyReceive(let r): if let place = r.storage { goods.storage[place, default: []].append(mark) }
-                case .lotAggregate(let a):
-                    goods.containers[a.parent, default: []].append(mark)
-                    try trips(of: a.parent, carrying: lot)
-                default: continue
+            for link in try source.links(of: lot, roles: [.received, .packed]) where link.leafIndex < below {
+                let mark = NonHalalGoods.Mark(lot: lot, time: link.time, event: link.event.id)
+                if link.role == .received {
+                    if let place = link.place { goods.storage[place, default: []].append(mark) }
+                } else if let container = try cache.links(at: link.leafIndex, from: source).first(where: { $0.role == .container })?.lot {
+                    goods.containers[container, default: []].append(mark)
+                    try trips(of: container, carrying: lot)
                 }
             }
         }

@@ -1,14 +1,15 @@
 import HADICCore
 
-/// One lot of a closure: what it is, the events that touched it (up to the assessment time),
-/// and how it entered the closure.
+/// One lot of a closure: what it is, the index rows of the events that matter for it (up to
+/// the assessment time), and how it entered the closure.
 public struct ClosureLot: Sendable {
     public let id: LotID
     public let record: LotRecord
-    /// Index rows up to the assessment time, in ledger order.
-    public let links: [LotLink]
-    /// The event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
-    public let origin: UInt64?
+    /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
+    /// ``LotClosure`` for which.
+    public internal(set) var links: [LotLink]
+    /// The row of the event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
+    public let origin: LotLink?
     /// True for the assessed lot and its ingredients (and contents); false for a container that
     /// only carried one of them.
     public let upstream: Bool
@@ -17,24 +18,43 @@ public struct ClosureLot: Sendable {
 }
 
 /// A lot's upstream closure (DOMAIN.md): every lot that fed it through transformations and
-/// aggregations, every container that carried one of them, and every event on those lots up to
-/// the assessment time, each read and parsed once, through the provenance index.
+/// aggregations, and every container that carried one of them, read through the provenance
+/// index. Its rows carry their events' facts, so only inspections, incidents and recalls are
+/// parsed.
+///
+/// Of each lot it keeps the rows that bear on the assessed lot:
+/// - its making, packings, unpackings, inspections, incidents and recalls;
+/// - its uses that made another closure lot (not the other products made from it);
+/// - custody: for the assessed lot and for carriers, every shipment and receipt; for an
+///   ingredient, the path of the portion that was used: the receipts by each party that used it
+///   in the closure, the shipments those receipts took in, and so on back through any
+///   intermediary to the party that made it. Shipments of the same lot to other customers are
+///   not this product's story.
 public struct LotClosure: Sendable {
     public let root: LotID
     public let time: Timestamp
     public private(set) var lots: [LotID: ClosureLot] = [:]
     /// Closure lots in the order they were reached (breadth first from the root).
     public private(set) var order: [LotID] = []
+    /// The parsed inspections, incidents and recalls of closure lots.
     public private(set) var events: [UInt64: ClosureEvent] = [:]
+    /// Every event behind a kept row, by leaf index (what R-SIG checks).
+    public private(set) var steps: [UInt64: LinkEvent] = [:]
     /// Lots that shared a container with a closure lot without being in the closure.
-    public private(set) var neighbours: [LotID: LotRecord] = [:]
-    /// The `custody.receive` of each shipment in the closure that was received.
-    public private(set) var receipts: [EventID: ClosureEvent] = [:]
+    public private(set) var neighbours: Set<LotID> = []
+    /// The receipt of each kept shipment that was received, by the shipment's id.
+    public private(set) var receipts: [EventID: LotLink] = [:]
     /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
     public private(set) var upstreamLots: [ClosureLot] = []
-    /// Each lot's events by role, in ledger order (what ``events(of:_:)`` answers from).
-    private var byRole: [LotID: [LotLink.Role: [ClosureEvent]]] = [:]
-    private var shipmentsByLot: [LotID: [(ship: ClosureEvent, via: LotID?)]] = [:]
+    /// What each closure lot was made from: a transformation's inputs, or everything packed into a container.
+    public private(set) var ingredients: [LotID: [EventLine]] = [:]
+    /// The outputs of each closure transformation, by its leaf index (for the mass balance).
+    public private(set) var outputs: [UInt64: [EventLine]] = [:]
+    /// Each lot's kept rows by role, in ledger order (what ``rows(of:_:)`` answers from).
+    private var byRole: [LotID: [LotLink.Role: [LotLink]]] = [:]
+    /// The container of each packing or unpacking row in the closure, by leaf index.
+    private var containerAt: [UInt64: LotID] = [:]
+    private var shipmentsByLot: [LotID: [(ship: LotLink, via: LotID?)]] = [:]
     private var carriersByLot: [LotID: [(container: LotID, window: Range<UInt64>)]] = [:]
 
     public static let maxLots = 100_000
@@ -48,6 +68,9 @@ public struct LotClosure: Sendable {
         self.root = root
         self.time = time
         guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
+        // Who used each lot in the closure: the makers of the lots made from it, and the packers
+        // of the upstream containers it went into.
+        var users: [LotID: Set<PartyID>] = [:]
         var queue: [(LotID, Bool, Int)] = [(root, true, 0)]
         var head = 0
         while head < queue.count {
@@ -63,50 +86,81 @@ public struct LotClosure: Sendable {
             guard let (record, allLinks) = try cache.lot(id, from: source) else {
                 throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
             }
-            var links: [LotLink] = []
-            for link in allLinks {
-                // A use of the lot is read only as the making of a closure lot (its origin):
-                // other products made from it are not this lot's story.
-                if link.role == .consumed { links.append(link); continue }
-                let e = try event(link.leafIndex, source, cache)
-                if e.time <= time { links.append(link) }
-            }
-            let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }?.leafIndex
+            // Later than the time asked: not part of the ledger as it stood. (Custody rows and
+            // uses are added below, once the whole closure is known.)
+            let links = allLinks.filter { $0.time <= time }
+            let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }
             if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
             lots[id] = ClosureLot(id: id, record: record, links: links, origin: origin, upstream: upstream, depth: depth)
             order.append(id)
 
-            for link in links {
-                guard let e = events[link.leafIndex] else { continue }
-                switch (link.role, e.body) {
-                case (.produced, .lotTransform(let t)) where upstream && link.leafIndex == origin:
+            if upstream, let origin, origin.role == .produced {
+                let inputs = try cache.lines(at: origin.leafIndex, role: .consumed, from: source)
+                ingredients[id] = inputs
+                outputs[origin.leafIndex] = try cache.lines(at: origin.leafIndex, role: .produced, from: source)
+                for input in inputs {
+                    users[input.lot, default: []].insert(origin.actor)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
-                    for input in t.inputs { queue.append((input.lot, true, depth + 1)) }
-                case (.container, .lotAggregate(let a)):
-                    for child in a.children {
+                    queue.append((input.lot, true, depth + 1))
+                }
+            }
+            for link in links {
+                switch link.role {
+                case .container:
+                    guard link.event.type == .lotAggregate else { continue }
+                    let children = try cache.lines(at: link.leafIndex, role: .packed, from: source)
+                    if upstream { ingredients[id, default: []] += children }
+                    for child in children {
                         if upstream {
+                            users[child.lot, default: []].insert(link.actor)
                             guard depth < LotClosure.maxDepth else { truncated = true; continue }
                             queue.append((child.lot, true, depth + 1))
-                        } else if neighbours[child.lot] == nil, let (r, _) = try cache.lot(child.lot, from: source) {
-                            neighbours[child.lot] = r
+                        } else if child.lot != id {
+                            neighbours.insert(child.lot)
                         }
                     }
-                case (.packed, .lotAggregate(let a)):
-                    queue.append((a.parent, false, depth))
+                case .packed, .unpacked:
+                    guard let container = try cache.links(at: link.leafIndex, from: source).first(where: { $0.role == .container })?.lot else {
+                        throw AssessmentError.corrupt("event \(link.event.id) packs \(id) into no container")
+                    }
+                    containerAt[link.leafIndex] = container
+                    if link.role == .packed { queue.append((container, false, depth)) }
                 default:
                     break
                 }
             }
         }
-        // Read but later than the time asked: not part of the ledger as it stood.
-        events = events.filter { $0.value.time <= time }
-        for e in events.values {
-            if case .custodyReceive(let r) = e.body { receipts[r.shipment] = e }
+        // Uses that made a closure lot: the consumer's making row says who, when and which event.
+        var uses: [LotID: [LotLink]] = [:]
+        for id in order {
+            guard let lot = lots[id], lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
+            for input in ingredients[id] ?? [] where lots[input.lot] != nil {
+                uses[input.lot, default: []].append(LotLink(lot: input.lot, leafIndex: origin.leafIndex, role: .consumed,
+                                                            quantity: input.quantity, event: origin.event))
+            }
         }
-        // Rules ask these many times: answer from tables built once.
-        for (id, lot) in lots {
-            var roles: [LotLink.Role: [ClosureEvent]] = [:]
-            for link in lot.links { if let e = events[link.leafIndex] { roles[link.role, default: []].append(e) } }
+        for id in order {
+            guard var lot = lots[id] else { continue }
+            let custody: [LotLink]
+            if id == root || !lot.upstream {
+                custody = try cache.custody(of: id, from: source)
+            } else {
+                custody = try Self.custodyPath(of: lot, users: users[id] ?? [], source: source, cache: cache)
+            }
+            var seenUses = Set<UInt64>()
+            let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
+            lot.links = (lot.links + custody.filter { $0.time <= time } + used).sorted { ($0.leafIndex, $0.role.rawValue) < ($1.leafIndex, $1.role.rawValue) }
+            lots[id] = lot
+            var roles: [LotLink.Role: [LotLink]] = [:]
+            for link in lot.links {
+                roles[link.role, default: []].append(link)
+                steps[link.leafIndex] = link.event
+                switch link.role {
+                case .received: if let s = link.shipment { receipts[s] = link }
+                case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
+                default: break
+                }
+            }
             byRole[id] = roles
         }
         upstreamLots = order.compactMap { lots[$0] }.filter(\.upstream)
@@ -116,16 +170,34 @@ public struct LotClosure: Sendable {
         }
     }
 
-    private mutating func event(_ index: UInt64, _ source: any AssessmentSource, _ cache: ProvenanceCache) throws -> ClosureEvent {
-        if let e = events[index] { return e }
-        let e = try cache.event(at: index, from: source)
-        events[index] = e
-        return e
+    /// The custody rows of the portion of an ingredient its users took: each user's receipts,
+    /// the shipments they took in, and back through intermediaries to its maker.
+    private static func custodyPath(of lot: ClosureLot, users: Set<PartyID>, source: any AssessmentSource,
+                                    cache: ProvenanceCache) throws -> [LotLink] {
+        let maker = lot.origin?.actor
+        var out: [LotLink] = []
+        var holders = users, frontier = Array(users)
+        var seen = Set<UInt64>()
+        while let holder = frontier.popLast() {
+            for receipt in try cache.receipts(of: lot.id, by: holder, from: source) where seen.insert(receipt.leafIndex).inserted {
+                out.append(receipt)
+                guard let shipment = receipt.shipment, let ship = try cache.shipment(shipment, of: lot.id, from: source),
+                      seen.insert(ship.leafIndex).inserted else { continue }
+                out.append(ship)
+                if ship.actor != maker, holders.insert(ship.actor).inserted { frontier.append(ship.actor) }
+            }
+        }
+        return out
     }
 
-    /// The events that touched `lot` in `role`, in ledger order.
-    public func events(of lot: LotID, _ role: LotLink.Role) -> [ClosureEvent] {
+    /// The kept rows of `lot` in `role`, in ledger order.
+    public func rows(of lot: LotID, _ role: LotLink.Role) -> [LotLink] {
         byRole[lot]?[role] ?? []
+    }
+
+    /// The parsed inspections, incidents or recalls of `lot`, in ledger order.
+    public func events(of lot: LotID, _ role: LotLink.Role) -> [ClosureEvent] {
+        rows(of: lot, role).compactMap { events[$0.leafIndex] }
     }
 
     /// The containers `lot` was inside, each with the leaf-index window while it was.
@@ -143,13 +215,11 @@ public struct LotClosure: Sendable {
     /// order. Containers packed into each other in a cycle are followed once.
     private func computeCarriers(of lot: LotID, visiting: inout Set<LotID>) -> [(container: LotID, window: Range<UInt64>)] {
         var moves: [(index: UInt64, container: LotID, micro: Int64)] = []
-        for pack in events(of: lot, .packed) {
-            guard case .lotAggregate(let a) = pack.body, let line = a.children.first(where: { $0.lot == lot }) else { continue }
-            moves.append((pack.index, a.parent, line.quantity.micro))
-        }
-        for unpack in events(of: lot, .unpacked) {
-            guard case .lotDisaggregate(let d) = unpack.body, let line = d.children.first(where: { $0.lot == lot }) else { continue }
-            moves.append((unpack.index, d.parent, -line.quantity.micro))
+        for role in [LotLink.Role.packed, .unpacked] {
+            for row in rows(of: lot, role) {
+                guard let container = containerAt[row.leafIndex], let q = row.quantity else { continue }
+                moves.append((row.leafIndex, container, role == .packed ? q.micro : -q.micro))
+            }
         }
         var out: [(LotID, Range<UInt64>)] = []
         var balance: [LotID: Int64] = [:], openedAt: [LotID: UInt64] = [:]
@@ -174,16 +244,21 @@ public struct LotClosure: Sendable {
         return out.sorted { ($0.1.lowerBound, $0.0.rawValue) < ($1.1.lowerBound, $1.0.rawValue) }
     }
 
-    /// The shipments that moved `lot`, directly or in a container while it was inside.
-    public func shipments(of lot: LotID) -> [(ship: ClosureEvent, via: LotID?)] {
+    /// The kept shipments that moved `lot`, directly or in a container while it was inside.
+    public func shipments(of lot: LotID) -> [(ship: LotLink, via: LotID?)] {
         shipmentsByLot[lot] ?? computeShipments(of: lot)
     }
 
-    private func computeShipments(of lot: LotID) -> [(ship: ClosureEvent, via: LotID?)] {
-        var out = events(of: lot, .shipped).map { ($0, LotID?.none) }
+    private func computeShipments(of lot: LotID) -> [(ship: LotLink, via: LotID?)] {
+        var out = rows(of: lot, .shipped).map { ($0, LotID?.none) }
         for (container, window) in carriers(of: lot) {
-            for ship in events(of: container, .shipped) where window.contains(ship.index) { out.append((ship, container)) }
+            for ship in rows(of: container, .shipped) where window.contains(ship.leafIndex) { out.append((ship, container)) }
         }
-        return out.sorted { $0.0.index < $1.0.index }
+        return out.sorted { $0.0.leafIndex < $1.0.leafIndex }
     }
+}
+
+extension LotLink {
+    /// The event id in hex, as assessment results name events.
+    var eventHex: String { event.id.hex }
 }

@@ -48,29 +48,16 @@ struct RuleRun {
         body(&book.results[rule.position])
     }
 
-    func origin(_ lot: ClosureLot) -> ClosureEvent? { lot.origin.flatMap { closure.events[$0] } }
+    func origin(_ lot: ClosureLot) -> LotLink? { lot.origin }
 
-    /// The facility an origin event names, if any.
-    func facility(_ e: ClosureEvent) -> String? {
-        switch e.body {
-        case .lotCreate(let c): return c.facility
-        case .lotTransform(let t): return t.facility
-        default: return nil
-        }
+    /// The facility a making row names, if any (containers have none).
+    func facility(_ o: LotLink) -> String? {
+        o.role == .created || o.role == .produced ? o.place : nil
     }
 
     /// Inputs of a lot's making: a transformation's inputs, or everything packed into a container.
     func inputs(_ lot: ClosureLot) -> [LotID] {
-        guard let o = origin(lot) else { return [] }
-        switch o.body {
-        case .lotTransform(let t): return t.inputs.map(\.lot)
-        case .lotAggregate:
-            return closure.events(of: lot.id, .container).flatMap { e -> [LotID] in
-                guard case .lotAggregate(let a) = e.body else { return [] }
-                return a.children.map(\.lot)
-            }
-        default: return []
-        }
+        (closure.ingredients[lot.id] ?? []).map(\.lot)
     }
 
     static func certRef(_ c: CertificateTimeline) -> String { "\(c.issuer)/\(c.issue.number)" }

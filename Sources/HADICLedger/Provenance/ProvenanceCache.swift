@@ -22,7 +22,8 @@ public final class ClosureEvent: Sendable {
 }
 
 /// What the queries of one process have read of the ledger below a fixed tree size: lots (what
-/// they are, and their index rows) and events (their bodies).
+/// they are, and their own story's index rows), custody rows, the lot lines of transformations
+/// and packings, and the events whose bodies were needed.
 ///
 /// Below that size the ledger never changes: events are append-only, a lot's record is fixed at
 /// its creation (its recall is read from its rows, not the record), and rows for later events
@@ -34,7 +35,15 @@ public final class ProvenanceCache {
     public let treeSize: UInt64
     public let capacity: Int
     private var lots: [LotID: (record: LotRecord, links: [LotLink])] = [:]
+    private struct ReceiptKey: Hashable { let lot: LotID; let party: PartyID }
+    private var receipts: [ReceiptKey: [LotLink]] = [:]
+    private struct ShipmentKey: Hashable { let lot: LotID; let shipment: EventID }
+    private var shipments: [ShipmentKey: LotLink?] = [:]
+    private var custody: [LotID: [LotLink]] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
+    private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
+    private var lines: [LineKey: [EventLine]] = [:]
+    private var rows: [UInt64: [LotLink]] = [:]
     public private(set) var eventReads = 0
 
     public init(treeSize: UInt64 = .max, capacity: Int = 500_000) {
@@ -42,16 +51,67 @@ public final class ProvenanceCache {
         self.capacity = capacity
     }
 
-    /// A lot's record and its index rows below the tree size, in ledger order; nil if unknown.
+    /// A lot's record and its story's index rows (``ProvenanceSource/story(of:)``) below the
+    /// tree size, in ledger order; nil if unknown or made later.
     public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> (record: LotRecord, links: [LotLink])? {
         if let known = lots[id] { return known }
         guard let record = try source.lot(id) else { return nil }
-        let links = try source.links(of: id).filter { $0.leafIndex < treeSize }
+        let links = try source.story(of: id).filter { $0.leafIndex < treeSize }
         guard !links.isEmpty else { return nil }  // made after this view of the ledger
         let entry = (record, links)
         if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
         lots[id] = entry
         return entry
+    }
+
+    /// One party's receipts of a lot below the tree size.
+    public func receipts(of lot: LotID, by party: PartyID, from source: any ProvenanceSource) throws -> [LotLink] {
+        let key = ReceiptKey(lot: lot, party: party)
+        if let known = receipts[key] { return known }
+        let found = try source.receipts(of: lot, by: party).filter { $0.leafIndex < treeSize }
+        if receipts.count >= capacity { receipts.removeAll(keepingCapacity: true) }
+        receipts[key] = found
+        return found
+    }
+
+    /// The row of a lot in one shipment, if that shipment is below the tree size.
+    public func shipment(_ id: EventID, of lot: LotID, from source: any ProvenanceSource) throws -> LotLink? {
+        let key = ShipmentKey(lot: lot, shipment: id)
+        if let known = shipments[key] { return known }
+        let found = try source.shipment(id, of: lot).flatMap { $0.leafIndex < treeSize ? $0 : nil }
+        if shipments.count >= capacity { shipments.removeAll(keepingCapacity: true) }
+        shipments[key] = found
+        return found
+    }
+
+    /// Every shipment and receipt row of a lot below the tree size, in ledger order.
+    public func custody(of lot: LotID, from source: any ProvenanceSource) throws -> [LotLink] {
+        if let known = custody[lot] { return known }
+        let found = try source.links(of: lot, roles: [.shipped, .received]).filter { $0.leafIndex < treeSize }
+        if custody.count >= capacity { custody.removeAll(keepingCapacity: true) }
+        custody[lot] = found
+        return found
+    }
+
+    /// The lot lines of one event in one role (a transformation's inputs or outputs, a packing's children).
+    public func lines(at index: UInt64, role: LotLink.Role, from source: any ProvenanceSource) throws -> [EventLine] {
+        guard index < treeSize else { return [] }
+        let key = LineKey(index: index, role: role)
+        if let known = lines[key] { return known }
+        let found = try source.lines(at: index, role: role)
+        if lines.count >= capacity { lines.removeAll(keepingCapacity: true) }
+        lines[key] = found
+        return found
+    }
+
+    /// Every index row of one event (what a packing needs to name its container).
+    public func links(at index: UInt64, from source: any ProvenanceSource) throws -> [LotLink] {
+        guard index < treeSize else { return [] }
+        if let known = rows[index] { return known }
+        let found = try source.links(at: index)
+        if rows.count >= capacity { rows.removeAll(keepingCapacity: true) }
+        rows[index] = found
+        return found
     }
 
     public func event(at index: UInt64, from source: any ProvenanceSource) throws -> ClosureEvent {

@@ -60,7 +60,7 @@ public struct ProvenanceTrace {
         let children = (graph.ingredients[lot] ?? []).map { edge in
             back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, graph: graph)
         }
-        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot].map(step), children: children, repeated: false)
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot].map(step(_:)), children: children, repeated: false)
     }
 
     public func forward(_ lot: LotID) throws -> TraceNode {
@@ -70,6 +70,10 @@ public struct ProvenanceTrace {
 
     private func step(_ e: StoredEvent) -> TraceStep {
         TraceStep(eventID: e.id, index: e.index, type: e.type, actor: e.actor, time: e.time)
+    }
+
+    private func step(_ row: LotLink) -> TraceStep {
+        TraceStep(eventID: row.event.id, index: row.leafIndex, type: row.event.type, actor: row.actor, time: row.time)
     }
 
     private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>,
@@ -93,28 +97,25 @@ public struct ProvenanceTrace {
         guard let origin = links.first else {
             return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
         }
-        guard let stored = try source.eventHeader(at: origin.leafIndex) else {
-            throw LedgerError.corrupt("index names event \(origin.leafIndex), which is not stored")
-        }
         // The ingredients and their quantities are index rows of the making event: no event
         // is parsed. Children come in lot id order.
         var children: [TraceNode] = []
         switch origin.role {
         case .produced:
-            for input in try source.links(at: origin.leafIndex) where input.role == .consumed {
+            for input in try source.lines(at: origin.leafIndex, role: .consumed) {
                 children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen, records: &records))
             }
         case .container:
             // Everything ever packed into this container.
             for packing in links where packing.role == .container {
-                for child in try source.links(at: packing.leafIndex) where child.role == .packed {
+                for child in try source.lines(at: packing.leafIndex, role: .packed) {
                     children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen, records: &records))
                 }
             }
         default:
             break
         }
-        return TraceNode(lot: lot, record: record, quantity: quantity, step: step(stored), children: children, repeated: false)
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: step(origin), children: children, repeated: false)
     }
 
     /// A stored event and its body, read once through the cache (this process's, or a fresh one).

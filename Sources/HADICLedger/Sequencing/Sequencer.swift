@@ -136,7 +136,7 @@ public final class Sequencer {
         stored.reserveCapacity(events.count)
         for e in events {
             stored.append(StoredEvent(index: newFrontier.size, id: e.id, block: height, type: e.type, actor: e.actor, time: e.time,
-                                      leafBytes: e.leafBytes, links: LotLink.links(of: e.body, at: newFrontier.size)))
+                                      leafBytes: e.leafBytes, links: LotLink.links(of: e, at: newFrontier.size)))
             nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
         }
         let header = BlockHeader.block(ledgerID: ledgerID, height: height, previousHash: head.header.hash, time: time,

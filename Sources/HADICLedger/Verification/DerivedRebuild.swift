@@ -27,7 +27,7 @@ public enum DerivedRebuild {
                 }
                 Admission.apply(envelope, to: &state)
                 nodes.append(contentsOf: frontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
-                links.append(contentsOf: LotLink.links(of: envelope.body, at: e.index))
+                links.append(contentsOf: LotLink.links(of: envelope, at: e.index))
             }
             start = end
         }

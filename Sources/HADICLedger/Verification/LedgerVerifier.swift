@@ -174,7 +174,7 @@ public struct LedgerVerifier {
                 throw VerificationFailure(eventLocation(e), "stored type, actor or time differs from its bytes")
             }
             envelopes.append(env)
-            links.append(contentsOf: LotLink.links(of: env.body, at: e.index))
+            links.append(contentsOf: LotLink.links(of: env, at: e.index))
         }
         let prechecks = prepared.prechecks
         for (i, env) in envelopes.enumerated() {

@@ -29,20 +29,20 @@ extension RuleRun {
         case .unrecognised(let c):
             with(.issuer) {
                 $0.fail("certificate \(c.issue.number) of \(o.actor) (\(role) of \(lot.id)) is issued by \(c.issuer), which \(code) does not recognise at \(o.time)",
-                        lot: lot.id.rawValue, event: o.id)
+                        lot: lot.id.rawValue, event: o.eventHex)
                 $0.used(certificate: Self.certRef(c))
             }
         case .inactive(let c, let status):
             with(.certificateValid) {
-                $0.fail("certificate \(c.issue.number) of \(o.actor) covering \(lot.id) was \(status.rawValue) at \(o.time) (event \(o.stored.id.short))",
-                        lot: lot.id.rawValue, event: o.id)
+                $0.fail("certificate \(c.issue.number) of \(o.actor) covering \(lot.id) was \(status.rawValue) at \(o.time) (event \(o.event.id.short))",
+                        lot: lot.id.rawValue, event: o.eventHex)
                 $0.used(certificate: Self.certRef(c))
             }
         case .none:
             with(.certificateValid) {
                 $0.fail("\(o.actor) held no certificate covering \(lot.id) (class \(lot.record.materialClass)"
                         + (facility(o).map { ", facility \($0)" } ?? "") + ") when it made it at \(o.time)",
-                        lot: lot.id.rawValue, event: o.id)
+                        lot: lot.id.rawValue, event: o.eventHex)
             }
         }
     }
@@ -57,7 +57,7 @@ extension RuleRun {
         var inputsChecked = 0, criticalChecked = 0
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), case .lotTransform = o.body, seen.insert(o.index).inserted else { continue }
+            guard let o = origin(lot), o.role == .produced, seen.insert(o.leafIndex).inserted else { continue }
             for id in inputs(lot) {
                 guard let input = closure.lots[id] else { continue }
                 inputsChecked += 1
@@ -76,9 +76,9 @@ extension RuleRun {
                 let what = critical ? "critical input" : "input"
                 let maker = origin(input).map { " (made by \($0.actor))" } ?? ""
                 with(rule) {
-                    $0.fail("\(what) \(id) (class \(input.record.materialClass))\(maker) of event \(o.stored.id.short) is "
+                    $0.fail("\(what) \(id) (class \(input.record.materialClass))\(maker) of event \(o.event.id.short) is "
                             + (critical ? "" : "not on the positive list, ") + "not covered by a recognised certificate of its supplier, and not itself supported",
-                            lot: id.rawValue, event: o.id)
+                            lot: id.rawValue, event: o.eventHex)
                 }
             }
         }
@@ -102,7 +102,7 @@ extension RuleRun {
             if ethanolClasses.contains(lot.record.materialClass) {
                 with(.selfDeclare) {
                     $0.fail("\(lot.id) (class \(lot.record.materialClass)) needs an ethanol test, which self-declared certificate \(c.issue.number) cannot cover",
-                            lot: lot.id.rawValue, event: o.id)
+                            lot: lot.id.rawValue, event: o.eventHex)
                 }
             }
             for id in inputs(lot) {
@@ -112,7 +112,7 @@ extension RuleRun {
                 if !simple {
                     with(.selfDeclare) {
                         $0.fail("self-declared certificate \(c.issue.number) covers \(lot.id), but its input \(id) (class \(input.record.materialClass)) is neither listed nor certified: not a simple product",
-                                lot: lot.id.rawValue, event: o.id)
+                                lot: lot.id.rawValue, event: o.eventHex)
                     }
                 }
             }
@@ -126,14 +126,14 @@ extension RuleRun {
         var count = 0
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), case .lotTransform = o.body, case .covered(let c) = coverage(lot),
-                  seen.insert(o.index).inserted else { continue }
+            guard let o = origin(lot), o.role == .produced, case .covered(let c) = coverage(lot),
+                  seen.insert(o.leafIndex).inserted else { continue }
             count += 1
-            with(.composition) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.id) }
+            with(.composition) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.eventHex) }
             guard !c.issue.composition.isEmpty else {
                 with(.composition) {
-                    $0.unknown("certificate \(c.issue.number) of \(o.actor) records no composition to compare event \(o.stored.id.short) with",
-                               lot: lot.id.rawValue, event: o.id)
+                    $0.unknown("certificate \(c.issue.number) of \(o.actor) records no composition to compare event \(o.event.id.short) with",
+                               lot: lot.id.rawValue, event: o.eventHex)
                 }
                 continue
             }
@@ -141,8 +141,8 @@ extension RuleRun {
             for id in inputs(lot) {
                 guard let input = closure.lots[id], !allowed.contains(input.record.materialClass) else { continue }
                 with(.composition) {
-                    $0.fail("event \(o.stored.id.short) makes \(lot.id) from \(id) (class \(input.record.materialClass)), outside the composition certificate \(c.issue.number) covers (\(c.issue.composition.joined(separator: ", "))): certificate update required",
-                            lot: lot.id.rawValue, event: o.id)
+                    $0.fail("event \(o.event.id.short) makes \(lot.id) from \(id) (class \(input.record.materialClass)), outside the composition certificate \(c.issue.number) covers (\(c.issue.composition.joined(separator: ", "))): certificate update required",
+                            lot: lot.id.rawValue, event: o.eventHex)
                 }
             }
         }
@@ -166,39 +166,39 @@ extension RuleRun {
         slaughterMemo[id] = false
         guard let lot = closure.lots[id], let o = origin(lot) else { return false }
         var ok = false
-        switch o.body {
-        case .lotTransform(let t):
-            let ins = t.inputs.compactMap { closure.lots[$0.lot] }
+        switch o.role {
+        case .produced:
+            let ins = inputs(lot).compactMap { closure.lots[$0] }
             if ins.contains(where: { policy.liveAnimals.contains($0.record.materialClass) }) {
                 if case .covered(let c) = coverage(lot) {
                     ok = true
-                    with(.slaughter) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.id) }
+                    with(.slaughter) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.eventHex) }
                 } else {
                     with(.slaughter) {
-                        $0.fail("slaughter event \(o.stored.id.short) by \(o.actor) making \(id) is not covered by an active recognised certificate",
-                                lot: id.rawValue, event: o.id)
+                        $0.fail("slaughter event \(o.event.id.short) by \(o.actor) making \(id) is not covered by an active recognised certificate",
+                                lot: id.rawValue, event: o.eventHex)
                     }
                 }
             } else {
                 let animal = ins.filter { policy.animal.contains($0.record.materialClass) }
                 if animal.isEmpty {
                     with(.slaughter) {
-                        $0.fail("\(id) (class \(lot.record.materialClass)) is made by event \(o.stored.id.short) from no live animal or animal-derived input",
-                                lot: id.rawValue, event: o.id)
+                        $0.fail("\(id) (class \(lot.record.materialClass)) is made by event \(o.event.id.short) from no live animal or animal-derived input",
+                                lot: id.rawValue, event: o.eventHex)
                     }
                 } else {
                     ok = animal.allSatisfy { traceSlaughter($0.id) }
                 }
             }
-        case .lotCreate:
+        case .created:
             let slaughterhouse = (evidence.certificates[o.actor] ?? []).contains {
                 $0.issue.scope.services.contains("slaughter") && $0.status(at: o.time) == .active && recognised($0, at: o.time)
             }
             ok = slaughterhouse
             if !slaughterhouse {
                 with(.slaughter) {
-                    $0.fail("\(id) (class \(lot.record.materialClass)) was created by \(o.actor) (event \(o.stored.id.short)) without a slaughter step or a recognised slaughter certificate",
-                            lot: id.rawValue, event: o.id)
+                    $0.fail("\(id) (class \(lot.record.materialClass)) was created by \(o.actor) (event \(o.event.id.short)) without a slaughter step or a recognised slaughter certificate",
+                            lot: id.rawValue, event: o.eventHex)
                 }
             }
         default:

@@ -9,10 +9,9 @@ extension RuleRun {
         var shipments = 0
         var seenShips = Set<UInt64>(), seenHandling = Set<UInt64>()
         for lot in closure.upstreamLots {
-            for (ship, via) in closure.shipments(of: lot.id) where seenShips.insert(ship.index).inserted {
-                guard case .custodyShip(let s) = ship.body else { continue }
+            for (ship, via) in closure.shipments(of: lot.id) where seenShips.insert(ship.leafIndex).inserted {
                 shipments += 1
-                let carrier = s.carrier ?? ship.actor
+                let carrier = ship.carrier ?? ship.actor
                 let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
                 let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
                 if case .covered(let c) = cov {
@@ -28,23 +27,23 @@ extension RuleRun {
                     default: why = "it holds no halal logistics certificate"
                     }
                     with(.logistics) {
-                        $0.fail("shipment \(ship.stored.id.short) of \(carried) at \(ship.time) by carrier \(carrier): \(why), and \(code) requires certified logistics",
-                                lot: lot.id.rawValue, event: ship.id)
+                        $0.fail("shipment \(ship.event.id.short) of \(carried) at \(ship.time) by carrier \(carrier): \(why), and \(code) requires certified logistics",
+                                lot: lot.id.rawValue, event: ship.eventHex)
                     }
-                } else if s.segregated != true {
+                } else if ship.segregated != true {
                     with(.logistics) {
-                        $0.fail("shipment \(ship.stored.id.short) of \(carried) by uncertified carrier \(carrier) declares no dedicated, segregated transport",
-                                lot: lot.id.rawValue, event: ship.id)
+                        $0.fail("shipment \(ship.event.id.short) of \(carried) by uncertified carrier \(carrier) declares no dedicated, segregated transport",
+                                lot: lot.id.rawValue, event: ship.eventHex)
                     }
                 }
             }
             // Storing and packing: the handler works under a halal assurance system.
-            var handling = closure.events(of: lot.id, .received).map { ($0, "storing") }
-            handling += closure.events(of: lot.id, .packed).map { ($0, "packing") }
+            var handling = closure.rows(of: lot.id, .received).map { ($0, "storing") }
+            handling += closure.rows(of: lot.id, .packed).map { ($0, "packing") }
             for (carrier, window) in closure.carriers(of: lot.id) {
-                handling += closure.events(of: carrier, .received).filter { window.contains($0.index) }.map { ($0, "storing") }
+                handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }.map { ($0, "storing") }
             }
-            for (e, work) in handling where seenHandling.insert(e.index).inserted {
+            for (e, work) in handling where seenHandling.insert(e.leafIndex).inserted {
                 let role = try evidence.party(e.actor)?.0.role
                 let warehouse = role == .logistics || role == .exporter
                 let cov = anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics)
@@ -54,18 +53,18 @@ extension RuleRun {
                     with(.issuer) { $0.used(certificate: Self.certRef(c)) }
                 case .unrecognised(let c):
                     with(.issuer) {
-                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)) relies on certificate \(c.issue.number) from \(c.issuer), which \(code) does not recognise at \(e.time)",
-                                lot: lot.id.rawValue, event: e.id)
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.event.id.short)) relies on certificate \(c.issue.number) from \(c.issuer), which \(code) does not recognise at \(e.time)",
+                                lot: lot.id.rawValue, event: e.eventHex)
                     }
                 case .inactive(let c, let st):
                     with(warehouse ? .logistics : .certificateValid) {
-                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)): its certificate \(c.issue.number) was \(st.rawValue) at \(e.time)",
-                                lot: lot.id.rawValue, event: e.id)
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.event.id.short)): its certificate \(c.issue.number) was \(st.rawValue) at \(e.time)",
+                                lot: lot.id.rawValue, event: e.eventHex)
                     }
                 case .none:
                     with(warehouse ? .logistics : .certificateValid) {
-                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.stored.id.short)) held no " + (warehouse && market.certifiedLogistics ? "halal warehousing " : "")
-                                + "certificate at \(e.time)", lot: lot.id.rawValue, event: e.id)
+                        $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.event.id.short)) held no " + (warehouse && market.certifiedLogistics ? "halal warehousing " : "")
+                                + "certificate at \(e.time)", lot: lot.id.rawValue, event: e.eventHex)
                     }
                 }
             }
@@ -92,30 +91,29 @@ extension RuleRun {
             }
             for (ship, _) in closure.shipments(of: lot.id) {
                 checks += 1
-                guard case .custodyShip(let s) = ship.body else { continue }
-                if goods.shipments.contains(ship.stored.id) {
+                if goods.shipments.contains(ship.event.id) {
                     with(.segregation) {
-                        $0.fail("shipment \(ship.stored.id.short) carried \(lot.id) together with non-halal goods", lot: lot.id.rawValue, event: ship.id)
+                        $0.fail("shipment \(ship.event.id.short) carried \(lot.id) together with non-halal goods", lot: lot.id.rawValue, event: ship.eventHex)
                     }
                 }
-                guard let vehicle = s.vehicle else { continue }
-                let arrived = closure.receipts[ship.stored.id]?.time ?? closure.time
+                guard let vehicle = ship.place else { continue }
+                let arrived = closure.receipts[ship.event.id]?.time ?? closure.time
                 // The two trips overlap: the vehicle held both at once.
-                for trip in goods.vehicles[vehicle] ?? [] where trip.ship != ship.stored.id && trip.start <= closure.time
+                for trip in goods.vehicles[vehicle] ?? [] where trip.ship != ship.event.id && trip.start <= closure.time
                     && trip.start <= arrived && ship.time <= (trip.end ?? closure.time) {
                     with(.segregation) {
-                        $0.fail("vehicle \(vehicle) carried non-halal lot \(trip.lot) (shipment \(trip.ship.short), \(trip.start)) while it carried \(lot.id) (shipment \(ship.stored.id.short))",
-                                lot: lot.id.rawValue, event: ship.id)
+                        $0.fail("vehicle \(vehicle) carried non-halal lot \(trip.lot) (shipment \(trip.ship.short), \(trip.start)) while it carried \(lot.id) (shipment \(ship.event.id.short))",
+                                lot: lot.id.rawValue, event: ship.eventHex)
                     }
                 }
             }
-            for receive in closure.events(of: lot.id, .received) {
-                guard case .custodyReceive(let r) = receive.body, let place = r.storage else { continue }
+            for receive in closure.rows(of: lot.id, .received) {
+                guard let place = receive.place else { continue }
                 checks += 1
                 for mark in goods.storage[place] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
-                        $0.fail("storage place \(place), where \(receive.actor) kept \(lot.id) (event \(receive.stored.id.short)), also received non-halal lot \(mark.lot) (event \(mark.event.short)); zone it under its own storage id",
-                                lot: lot.id.rawValue, event: receive.id)
+                        $0.fail("storage place \(place), where \(receive.actor) kept \(lot.id) (event \(receive.event.id.short)), also received non-halal lot \(mark.lot) (event \(mark.event.short)); zone it under its own storage id",
+                                lot: lot.id.rawValue, event: receive.eventHex)
                     }
                 }
             }
@@ -127,15 +125,15 @@ extension RuleRun {
 
     mutating func checkSertu() throws {
         let severe = try evidence.nonHalalGoods(classes: policy.severeNajis)
-        var uses: [(asset: String, e: ClosureEvent, lot: LotID)] = []
+        var uses: [(asset: String, e: LotLink, lot: LotID)] = []
         var seen = Set<String>()
         for lot in closure.upstreamLots {
             for (ship, _) in closure.shipments(of: lot.id) {
-                if case .custodyShip(let s) = ship.body, let v = s.vehicle, seen.insert("\(v) \(ship.index)").inserted {
+                if let v = ship.place, seen.insert("\(v) \(ship.leafIndex)").inserted {
                     uses.append((v, ship, lot.id))
                 }
             }
-            if let o = origin(lot), let f = facility(o), seen.insert("\(f) \(o.index)").inserted { uses.append((f, o, lot.id)) }
+            if let o = origin(lot), let f = facility(o), seen.insert("\(f) \(o.leafIndex)").inserted { uses.append((f, o, lot.id)) }
         }
         for use in uses {
             var contacts: [(time: Timestamp, event: EventID, what: String)] = []
@@ -143,7 +141,7 @@ extension RuleRun {
                 if case .najis(let l) = a.kind, a.time <= use.e.time { contacts.append((a.time, a.event, "najis incident on \(l)")) }
             }
             // The vehicle is in contact until the goods are unloaded (or still, if they are not).
-            for trip in severe.vehicles[use.asset] ?? [] where trip.start <= use.e.time && trip.ship != use.e.stored.id {
+            for trip in severe.vehicles[use.asset] ?? [] where trip.start <= use.e.time && trip.ship != use.e.event.id {
                 contacts.append((min(trip.end ?? use.e.time, use.e.time), trip.ship, "carried \(trip.lot)"))
             }
             guard let last = contacts.max(by: { $0.time < $1.time }) else { continue }
@@ -155,8 +153,8 @@ extension RuleRun {
                 with(.sertu) { $0.used(event: sertu.event.hex) }
             } else {
                 with(.sertu) {
-                    $0.fail("\(use.asset) touched severe najis (\(last.what), event \(last.event.short), \(last.time)) and has no sertu (7 washes, one with clay, supervised) before its use for \(use.lot) in event \(use.e.stored.id.short) at \(use.e.time)",
-                            lot: use.lot.rawValue, event: use.e.id)
+                    $0.fail("\(use.asset) touched severe najis (\(last.what), event \(last.event.short), \(last.time)) and has no sertu (7 washes, one with clay, supervised) before its use for \(use.lot) in event \(use.e.event.id.short) at \(use.e.time)",
+                            lot: use.lot.rawValue, event: use.e.eventHex)
                 }
             }
         }

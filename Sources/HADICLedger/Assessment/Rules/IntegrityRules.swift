@@ -7,25 +7,26 @@ extension RuleRun {
     mutating func checkSignatures() throws {
         var r = RuleResult(rule: .signature)
         // Every closure event is checked; only those with a problem are listed.
-        for e in closure.events.values.sorted(by: { $0.index < $1.index }) {
+        for (index, e) in closure.steps.sorted(by: { $0.key < $1.key }) {
+            let hex = e.id.hex
             guard let (key, added, retired) = try evidence.key(e.keyID), key.party == e.actor else {
-                r.fail("key \(e.keyID.prefix(16))… of event \(e.stored.id.short) is not a key of \(e.actor)", event: e.id)
+                r.fail("key \(e.keyID.prefix(16))… of event \(e.id.short) is not a key of \(e.actor)", event: hex)
                 continue
             }
             if let added, e.time < added {
-                r.fail("event \(e.stored.id.short) at \(e.time) is signed with a key of \(e.actor) added only at \(added)", event: e.id)
+                r.fail("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) added only at \(added)", event: hex)
             }
             if let retired, retired <= e.time {
-                r.fail("event \(e.stored.id.short) at \(e.time) is signed with a key of \(e.actor) retired at \(retired)", event: e.id)
+                r.fail("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) retired at \(retired)", event: hex)
             }
             if let (_, revoked) = try evidence.party(e.actor), let revoked, revoked <= e.time {
-                r.fail("event \(e.stored.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)", event: e.id)
+                r.fail("event \(e.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)", event: hex)
             }
-            if verifySignatures, try !signatureVerifies(e, under: key) {
-                r.fail("the signature of event \(e.stored.id.short) does not verify under key \(e.keyID.prefix(16))…", event: e.id)
+            if verifySignatures, try !signatureVerifies(at: index, under: key) {
+                r.fail("the signature of event \(e.id.short) does not verify under key \(e.keyID.prefix(16))…", event: hex)
             }
         }
-        r.note = "\(closure.events.count) events, each by a key registered to its actor and live at its time"
+        r.note = "\(closure.steps.count) events, each by a key registered to its actor and live at its time"
             + (verifySignatures ? "; signatures re-verified" : "; signatures verified at admission")
         book.results[AssessmentRule.signature.position] = r
     }
@@ -37,29 +38,29 @@ extension RuleRun {
         var checked = 0
         for lot in closure.order.compactMap({ closure.lots[$0] }) {
             let made = origin(lot)
-            let receives = closure.events(of: lot.id, .received)
-            for ship in closure.events(of: lot.id, .shipped) {
+            let receives = closure.rows(of: lot.id, .received)
+            for ship in closure.rows(of: lot.id, .shipped) {
                 checked += 1
                 if let made, ship.time < made.time {
-                    r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.stored.id.short)), before it was made at \(made.time)",
-                           lot: lot.id.rawValue, event: ship.id)
+                    r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.event.id.short)), before it was made at \(made.time)",
+                           lot: lot.id.rawValue, event: ship.eventHex)
                 }
                 // Unreceived: in transit, so the receiver cannot have used it yet.
-                guard let receive = closure.receipts[ship.stored.id] else { continue }
+                guard let receive = closure.receipts[ship.event.id] else { continue }
                 if receive.time < ship.time {
-                    r.fail("\(lot.id) is received at \(receive.time) (event \(receive.stored.id.short)), before its shipment at \(ship.time) (event \(ship.stored.id.short))",
-                           lot: lot.id.rawValue, event: receive.id)
+                    r.fail("\(lot.id) is received at \(receive.time) (event \(receive.event.id.short)), before its shipment at \(ship.time) (event \(ship.event.id.short))",
+                           lot: lot.id.rawValue, event: receive.eventHex)
                 }
             }
             // A holder uses what it received only after receiving it.
-            for use in closure.events(of: lot.id, .consumed) + closure.events(of: lot.id, .packed) {
+            for use in closure.rows(of: lot.id, .consumed) + closure.rows(of: lot.id, .packed) {
                 if let made, use.time < made.time {
-                    r.fail("\(lot.id) is used at \(use.time) (event \(use.stored.id.short)), before it was made at \(made.time)",
-                           lot: lot.id.rawValue, event: use.id)
+                    r.fail("\(lot.id) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)",
+                           lot: lot.id.rawValue, event: use.eventHex)
                 }
-                if let last = receives.last(where: { $0.index < use.index && $0.actor == use.actor }), use.time < last.time {
-                    r.fail("\(use.actor) uses \(lot.id) at \(use.time) (event \(use.stored.id.short)), before receiving it at \(last.time) (event \(last.stored.id.short))",
-                           lot: lot.id.rawValue, event: use.id)
+                if let last = receives.last(where: { $0.leafIndex < use.leafIndex && $0.actor == use.actor }), use.time < last.time {
+                    r.fail("\(use.actor) uses \(lot.id) at \(use.time) (event \(use.event.id.short)), before receiving it at \(last.time) (event \(last.event.id.short))",
+                           lot: lot.id.rawValue, event: use.eventHex)
                 }
             }
         }
@@ -75,16 +76,17 @@ extension RuleRun {
         let gain = Self.scaledPercent(policy.massGainPercent)
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
-            guard let o = origin(lot), seen.insert(o.index).inserted, case .lotTransform(let t) = o.body else { continue }
-            let dims = Set((t.inputs.map(\.quantity) + t.outputs.map(\.quantity)).map(\.unit.dimension))
+            guard let o = origin(lot), o.role == .produced, seen.insert(o.leafIndex).inserted else { continue }
+            let ins = (closure.ingredients[lot.id] ?? []).compactMap(\.quantity), outs = (closure.outputs[o.leafIndex] ?? []).compactMap(\.quantity)
+            let dims = Set((ins + outs).map(\.unit.dimension))
             guard dims.count == 1, dims.first != .count else { incomparable += 1; continue }
             compared += 1
-            let inMicro = t.inputs.reduce(Int128(0)) { $0 + Int128($1.quantity.micro) }
-            let outMicro = t.outputs.reduce(Int128(0)) { $0 + Int128($1.quantity.micro) }
+            let inMicro = ins.reduce(Int128(0)) { $0 + Int128($1.micro) }
+            let outMicro = outs.reduce(Int128(0)) { $0 + Int128($1.micro) }
             // out <= in * (1 + gain/100), with gain scaled by 10^6.
             if outMicro * 100_000_000 > inMicro * (100_000_000 + gain) {
-                r.fail("event \(o.stored.id.short) by \(o.actor) makes more than it consumes (over the policy's \(policy.massGainPercent)% gain): an undeclared input?",
-                       lot: lot.id.rawValue, event: o.id)
+                r.fail("event \(o.event.id.short) by \(o.actor) makes more than it consumes (over the policy's \(policy.massGainPercent)% gain): an undeclared input?",
+                       lot: lot.id.rawValue, event: o.eventHex)
             }
         }
         r.note = "\(compared) transformations within \(policy.massGainPercent)% gain"
@@ -102,9 +104,9 @@ extension RuleRun {
     }
 
 
-    /// Re-reads the event's stored bytes (the closure keeps only its body) and checks its signature.
-    func signatureVerifies(_ e: ClosureEvent, under key: KeyRecord) throws -> Bool {
-        guard let stored = try evidence.source.event(at: e.index), let envelope = try? EventEnvelope.parse(stored.leafBytes) else { return false }
+    /// Re-reads the event's stored bytes (the closure keeps only index rows) and checks its signature.
+    func signatureVerifies(at index: UInt64, under key: KeyRecord) throws -> Bool {
+        guard let stored = try evidence.source.event(at: index), let envelope = try? EventEnvelope.parse(stored.leafBytes) else { return false }
         return key.publicKey.isValidSignature(envelope.signature, for: envelope.signingInput)
     }
 }

@@ -82,7 +82,7 @@ extension RuleRun {
             for term in terms where Self.contains(words, term) {
                 with(.name) {
                     $0.unknown("product name \"\(lot.record.product)\" of \(lot.id) contains \"\(term.joined(separator: " "))\": flagged for human review",
-                               lot: lot.id.rawValue, event: lot.origin.flatMap { closure.events[$0]?.id })
+                               lot: lot.id.rawValue, event: lot.origin?.eventHex)
                 }
             }
         }

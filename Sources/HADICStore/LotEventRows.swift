@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import HADICCore
+
+/// Maps ``LotLink`` to and from rows of the provenance index (`lot_events`, docs/STORAGE.md).
+///
+/// Rows are decoded by column position (GRDB's lookup by name folds case on every call, which
+/// a query over thousands of rows feels), in the order of ``columns``.
+enum LotEventRows {
+    /// Every column, in the order ``link(_:)`` reads them.
+    static let columns = "lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, counterpart, carrier, place, segregated, shipment"
+    /// The columns of the `lot_events_story` covering index, in the order ``storyLink(_:lot:)`` reads them
+    /// (the custody columns are null in story rows).
+    static let storyColumns = "lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, place"
+    /// The condition that selects story rows: written exactly as the partial index's, so that SQLite uses it.
+    static let storyRoles = "role IN ('created', 'produced', 'container', 'packed', 'unpacked', 'inspected', 'incident', 'recalled')"
+    /// The same for the `lot_events_steps` index of transformation and packing lines.
+    static let stepRoles = "role IN ('consumed', 'packed', 'produced')"
+
+    /// Roles as an SQL list of literals (their names are plain lowercase words).
+    static func literal(_ roles: Set<LotLink.Role>) -> String {
+        roles.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+    }
+
+    static func insert(_ links: [LotLink], _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for l in links {
+            let e = l.event
+            try insert.execute(arguments: [
+                l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue, l.quantity?.amount, l.quantity?.unit.rawValue,
+                Data(e.id.bytes), e.type.rawValue, e.actor.rawValue, e.time.text, e.keyID,
+                l.counterpart?.rawValue, l.carrier?.rawValue, l.place, l.segregated, l.shipment.map { Data($0.bytes) },
+            ])
+        }
+    }
+
+    /// A row of `SELECT \(columns) FROM lot_events`.
+    static func link(_ row: RawRow) throws -> LotLink {
+        let lotText = row.text(0) ?? ""
+        guard let lot = LotID(lotText) else { throw StoreError.corruptRow(table: "lot_events", key: lotText, problem: "bad lot") }
+        return try link(row, lot: lot)
+    }
+
+    /// A row of `SELECT \(columns) FROM lot_events` whose lot is known (not re-validated).
+    static func link(_ row: RawRow, lot: LotID) throws -> LotLink {
+        let (leafIndex, role, event, key) = try head(row, lot: lot)
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key), event: event,
+                       counterpart: try party(row, 10, key: key), carrier: try party(row, 11, key: key), place: row.text(12),
+                       segregated: row.isNull(13) ? nil : row.integer(13) != 0, shipment: try eventID(row, 14, key: key))
+    }
+
+    /// A row of `SELECT \(storyColumns) FROM lot_events`.
+    static func storyLink(_ row: RawRow, lot: LotID) throws -> LotLink {
+        let (leafIndex, role, event, key) = try head(row, lot: lot)
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key), event: event,
+                       place: row.text(10))
+    }
+
+    /// Columns 1, 2 and 5 to 9: the leaf index, the role and the event's facts.
+    private static func head(_ row: RawRow, lot: LotID) throws -> (UInt64, LotLink.Role, LinkEvent, String) {
+        let index = row.integer(1)
+        guard let leafIndex = UInt64(exactly: index), let role = row.text(2).flatMap(LotLink.Role.init(rawValue:)) else {
+            throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
+        }
+        guard let id = try eventID(row, 5, key: lot.rawValue), let type = row.text(6).flatMap(EventType.init(rawValue:)),
+              let actor = try party(row, 7, key: lot.rawValue), let time = row.text(8).flatMap(Timestamp.init), let keyID = row.text(9) else {
+            throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad event id, type, actor, time or key")
+        }
+        return (leafIndex, role, LinkEvent(id: id, type: type, actor: actor, time: time, keyID: keyID), lot.rawValue)
+    }
+
+    private static func party(_ row: RawRow, _ column: Int32, key: String) throws -> PartyID? {
+        guard let text = row.text(column) else { return nil }
+        guard let p = PartyID(text) else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad party in column \(column)") }
+        return p
+    }
+
+    private static func eventID(_ row: RawRow, _ column: Int32, key: String) throws -> EventID? {
+        guard let bytes = row.blob(column) else { return nil }
+        guard let id = EventID(bytes: bytes) else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad event id in column \(column)") }
+        return id
+    }
+
+    /// The `amount` and `unit` columns (at `column` and the next): both null, or a valid quantity.
+    static func quantity(_ row: RawRow, at column: Int32, key: String) throws -> Quantity? {
+        let amount = row.text(column), unitText = row.text(column + 1)
+        guard let amount, let unitText else {
+            guard amount == nil && unitText == nil else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "amount without unit") }
+            return nil
+        }
+        guard let unit = QuantityUnit(rawValue: unitText), let q = Quantity(amount: amount, unit: unit) else {
+            throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad quantity \(amount) \(unitText)")
+        }
+        return q
+    }
+}

@@ -1,0 +1,76 @@
+import GRDB
+import GRDBSQLite
+
+/// A cached GRDB statement stepped through SQLite's C API.
+///
+/// For the hot reads of provenance queries, which run thousands of small indexed lookups: GRDB's
+/// per-execution and per-row machinery (cursors, row objects, column-name tables) costs several
+/// times what SQLite itself does there. The statement still comes from GRDB's cache and runs
+/// inside GRDB's transaction; it is reset before and after each use.
+struct RawQuery {
+    private let statement: SQLiteStatement
+    private let db: Database
+
+    init(_ db: Database, sql: String) throws {
+        self.db = db
+        statement = try db.cachedStatement(sql: sql).sqliteStatement
+    }
+
+    /// A value to bind to the next `?`.
+    enum Argument {
+        case text(String)
+        case integer(Int64)
+        case blob([UInt8])
+    }
+
+    /// Binds `arguments` and calls `body` for each result row; rows are valid only inside it.
+    func forEach(_ arguments: [Argument], _ body: (RawRow) throws -> Void) throws {
+        sqlite3_reset(statement)
+        defer { sqlite3_reset(statement) }
+        for (i, argument) in arguments.enumerated() {
+            let position = Int32(i + 1)
+            let code: Int32
+            switch argument {
+            case .text(let text): code = sqlite3_bind_text(statement, position, text, -1, RawQuery.transient)
+            case .integer(let value): code = sqlite3_bind_int64(statement, position, value)
+            case .blob(let bytes): code = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), RawQuery.transient) }
+            }
+            guard code == SQLITE_OK else { throw error(code) }
+        }
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            try body(RawRow(statement: statement))
+        }
+    }
+
+    private func error(_ code: Int32) -> StoreError {
+        StoreError.sqlite("\(String(cString: sqlite3_errmsg(db.sqliteConnection))) (code \(code)) in \(String(cString: sqlite3_sql(statement)))")
+    }
+
+    /// SQLite copies bound values before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// The current row of a ``RawQuery``, read by column position.
+struct RawRow {
+    let statement: SQLiteStatement
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func text(_ column: Int32) -> String? {
+        guard let p = sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+
+    func blob(_ column: Int32) -> [UInt8]? {
+        guard sqlite3_column_type(statement, column) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let p = sqlite3_column_blob(statement, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: p, count: count))
+    }
+}
