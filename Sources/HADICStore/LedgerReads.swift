@@ -20,6 +20,18 @@ struct LedgerReads: AssessmentSource {
         SELECT \(LotEventRows.columns) FROM lot_events
         WHERE lot = ? AND leaf_index = (SELECT leaf_index FROM events WHERE id = ?) AND role = 'shipped'
         """
+    /// A lot's record (the columns of `lots` in table order, 0 to 7), each making row (8 to 13)
+    /// and its ingredient lines (14 to 16), for ``ingredientGraph(of:)``.
+    private static let graphSQL = """
+        SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
+               o.leaf_index, o.role, o.event_id, o.type, o.actor, o.time, c.lot, c.amount, c.unit
+        FROM lots l
+        LEFT JOIN lot_events o ON o.lot = l.id AND o.\(LotEventRows.storyRoles) AND o.role IN ('created', 'produced', 'container')
+        LEFT JOIN lot_events c ON c.leaf_index = o.leaf_index AND c.\(LotEventRows.stepRoles)
+            AND c.role = CASE o.role WHEN 'produced' THEN 'consumed' WHEN 'container' THEN 'packed' END
+        WHERE l.id = ?
+        ORDER BY o.leaf_index, c.lot
+        """
     private static let atSQL = "SELECT \(LotEventRows.columns) FROM lot_events WHERE leaf_index = ? ORDER BY lot, role"
     private static let linesSQL: [LotLink.Role: String] = Dictionary(uniqueKeysWithValues: [LotLink.Role.consumed, .packed, .produced].map {
         ($0, "SELECT lot, amount, unit FROM lot_events WHERE leaf_index = ? AND \(LotEventRows.stepRoles) AND role = '\($0.rawValue)' ORDER BY lot")
@@ -76,31 +88,37 @@ struct LedgerReads: AssessmentSource {
         return out
     }
 
-    /// The ingredient graph behind `lot`, walked breadth first with three prepared statements
-    /// per lot: its record, its story rows (with their events' facts), and its making event's
-    /// inputs (or, for a container, what each packing put in it), each one index search.
+    /// The ingredient graph behind `lot`, walked breadth first with one query per lot: its
+    /// record, its making rows and their ingredient lines, joined inside SQLite over the lots'
+    /// key and the `lot_events_story` and `lot_events_steps` covering indexes.
     func ingredientGraph(of root: LotID) throws -> IngredientGraph? {
         var graph = IngredientGraph()
+        let query = try RawQuery(db, sql: Self.graphSQL)
         var queue = [root]
         var seen: Set<LotID> = [root]
         var head = 0
         while head < queue.count {
             let lot = queue[head]
             head += 1
-            if let record = try self.lot(lot) { graph.records[lot] = record }
-            let rows = try story(of: lot).filter { $0.role == .created || $0.role == .produced || $0.role == .container }
-            guard let origin = rows.first else { continue }
-            graph.origins[lot] = origin
             var edges: [IngredientGraph.Edge] = []
-            switch origin.role {
-            case .produced:
-                edges = try lines(at: origin.leafIndex, role: .consumed).map { .init(lot: $0.lot, quantity: $0.quantity) }
-            case .container:
-                for packing in rows where packing.role == .container {
-                    edges += try lines(at: packing.leafIndex, role: .packed).map { .init(lot: $0.lot, quantity: $0.quantity) }
+            var originRole: LotLink.Role?
+            try query.forEach([.text(lot.rawValue)]) { row in
+                if graph.records[lot] == nil { graph.records[lot] = try DerivedRows.lot(row, id: lot) }
+                guard !row.isNull(8) else { return }  // no making row: made later than this ledger's rows say
+                let index = row.integer(8)
+                guard let leafIndex = UInt64(exactly: index), let role = row.text(9).flatMap(LotLink.Role.init(rawValue:)),
+                      let id = row.blob(10).flatMap(EventID.init(bytes:)), let type = row.text(11).flatMap(EventType.init(rawValue:)),
+                      let actor = row.text(12).flatMap(PartyID.init), let time = row.text(13).flatMap(Timestamp.init) else {
+                    throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad making row")
                 }
-            default:
-                break
+                if originRole == nil {
+                    originRole = role
+                    graph.origins[lot] = TraceStep(eventID: id, index: leafIndex, type: type, actor: actor, time: time)
+                }
+                // A transformation's inputs; for a container, what every packing put in it.
+                guard role == originRole, role != .created, let text = row.text(14) else { return }
+                guard let input = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(index)", problem: "bad lot") }
+                edges.append(.init(lot: input, quantity: try LotEventRows.quantity(row, at: 15, key: "\(text) @\(index)")))
             }
             guard !edges.isEmpty else { continue }
             graph.ingredients[lot] = edges

@@ -27,11 +27,13 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard LotID.isValidDigitalLink(text) else { return nil }
             form = .digitalLink
         } else {
-            guard let slash = text.firstIndex(of: "/"),
+            // Searched and counted in UTF-8: these checks run for every lot a query reads.
+            let bytes = text.utf8
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")),
                   let owner = PartyID(String(text[..<slash])) else { return nil }
-            let local = text[text.index(after: slash)...]
-            guard (1...128).contains(local.utf8.count),
-                  local.utf8.allSatisfy({ LotID.isLocalByte($0) }) else { return nil }
+            let local = bytes[bytes.index(after: slash)...]
+            guard (1...128).contains(local.count),
+                  local.allSatisfy({ LotID.isLocalByte($0) }) else { return nil }
             form = .local(owner: owner)
         }
         rawValue = text

@@ -11,9 +11,8 @@ public struct IngredientGraph: Sendable {
     }
 
     public var records: [LotID: LotRecord] = [:]
-    /// The making row of each lot that has one (its first create, produce or container row),
-    /// which names the event, its actor and time.
-    public var origins: [LotID: LotLink] = [:]
+    /// The making event of each lot that has one (its first create, produce or container row).
+    public var origins: [LotID: TraceStep] = [:]
     /// Ingredients in ledger order of the making (or packing) events, then lot id order.
     public var ingredients: [LotID: [Edge]] = [:]
 

@@ -7,6 +7,14 @@ public struct TraceStep: Equatable, Sendable {
     public let type: EventType
     public let actor: PartyID
     public let time: Timestamp
+
+    public init(eventID: EventID, index: UInt64, type: EventType, actor: PartyID, time: Timestamp) {
+        self.eventID = eventID
+        self.index = index
+        self.type = type
+        self.actor = actor
+        self.time = time
+    }
 }
 
 /// A lot in a provenance tree: what it is, the event that made it, how much of it the parent
@@ -60,7 +68,7 @@ public struct ProvenanceTrace {
         let children = (graph.ingredients[lot] ?? []).map { edge in
             back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, graph: graph)
         }
-        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot].map(step(_:)), children: children, repeated: false)
+        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot], children: children, repeated: false)
     }
 
     public func forward(_ lot: LotID) throws -> TraceNode {
