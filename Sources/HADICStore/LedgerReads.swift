@@ -21,7 +21,7 @@ struct LedgerReads: AssessmentSource {
         WHERE lot = ? AND leaf_index = (SELECT leaf_index FROM events WHERE id = ?) AND role = 'shipped'
         """
     /// A lot's record (the columns of `lots` in table order, 0 to 7), each making row (8 to 13)
-    /// and its ingredient lines (14 to 16), for ``ingredientGraph(of:)``.
+    /// and its ingredient lines (14 to 16), for ``ingredientNode(of:)``.
     private static let graphSQL = """
         SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
                o.leaf_index, o.role, o.event_id, o.type, o.actor, o.time, c.lot, c.amount, c.unit
@@ -88,43 +88,32 @@ struct LedgerReads: AssessmentSource {
         return out
     }
 
-    /// The ingredient graph behind `lot`, walked breadth first with one query per lot: its
-    /// record, its making rows and their ingredient lines, joined inside SQLite over the lots'
-    /// key and the `lot_events_story` and `lot_events_steps` covering indexes.
-    func ingredientGraph(of root: LotID) throws -> IngredientGraph? {
-        var graph = IngredientGraph()
-        let query = try RawQuery(db, sql: Self.graphSQL)
-        var queue = [root]
-        var seen: Set<LotID> = [root]
-        var head = 0
-        while head < queue.count {
-            let lot = queue[head]
-            head += 1
-            var edges: [IngredientGraph.Edge] = []
-            var originRole: LotLink.Role?
-            try query.forEach([.text(lot.rawValue)]) { row in
-                if graph.records[lot] == nil { graph.records[lot] = try DerivedRows.lot(row, id: lot) }
-                guard !row.isNull(8) else { return }  // no making row: made later than this ledger's rows say
-                let index = row.integer(8)
-                guard let leafIndex = UInt64(exactly: index), let role = row.text(9).flatMap(LotLink.Role.init(rawValue:)),
-                      let id = row.blob(10).flatMap(EventID.init(bytes:)), let type = row.text(11).flatMap(EventType.init(rawValue:)),
-                      let actor = row.text(12).flatMap(PartyID.init), let time = row.text(13).flatMap(Timestamp.init) else {
-                    throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad making row")
-                }
-                if originRole == nil {
-                    originRole = role
-                    graph.origins[lot] = TraceStep(eventID: id, index: leafIndex, type: type, actor: actor, time: time)
-                }
-                // A transformation's inputs; for a container, what every packing put in it.
-                guard role == originRole, role != .created, let text = row.text(14) else { return }
-                guard let input = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(index)", problem: "bad lot") }
-                edges.append(.init(lot: input, quantity: try LotEventRows.quantity(row, at: 15, key: "\(text) @\(index)")))
+    /// One query: the lot's record, its making rows and their ingredient lines, joined inside
+    /// SQLite over the lots' key and the `lot_events_story` and `lot_events_steps` covering indexes.
+    func ingredientNode(of lot: LotID) throws -> IngredientNode {
+        var record: LotRecord?
+        var step: TraceStep?
+        var originRole: LotLink.Role?
+        var edges: [IngredientNode.Edge] = []
+        try RawQuery(db, sql: Self.graphSQL).forEach([.text(lot.rawValue)]) { row in
+            if record == nil { record = try DerivedRows.lot(row, id: lot) }
+            guard !row.isNull(8) else { return }
+            let index = row.integer(8)
+            guard let leafIndex = UInt64(exactly: index), let role = row.text(9).flatMap(LotLink.Role.init(rawValue:)),
+                  let id = row.blob(10).flatMap(EventID.init(bytes:)), let type = row.text(11).flatMap(EventType.init(rawValue:)),
+                  let actor = row.text(12).flatMap(PartyID.init), let time = row.text(13).flatMap(Timestamp.init) else {
+                throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad making row")
             }
-            guard !edges.isEmpty else { continue }
-            graph.ingredients[lot] = edges
-            for edge in edges where seen.insert(edge.lot).inserted { queue.append(edge.lot) }
+            if originRole == nil {
+                originRole = role
+                step = TraceStep(eventID: id, index: leafIndex, type: type, actor: actor, time: time)
+            }
+            // A transformation's inputs; for a container, what every packing put in it.
+            guard role == originRole, role != .created, let text = row.text(14) else { return }
+            guard let input = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(index)", problem: "bad lot") }
+            edges.append(.init(lot: input, quantity: try LotEventRows.quantity(row, at: 15, key: "\(text) @\(index)")))
         }
-        return graph
+        return IngredientNode(record: record, step: step, ingredients: edges)
     }
 
     func links(at leafIndex: UInt64) throws -> [LotLink] {

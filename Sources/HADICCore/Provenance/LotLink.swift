@@ -7,8 +7,11 @@
 ///
 /// Each row also carries what the queries ask of its event (who signed it, when, with which
 /// key, and for making and custody events where and how), so that a trace or an assessment
-/// reads rows and parses no event except the rare inspections, incidents, recalls and packings.
-public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// reads rows and parses no event except the rare inspections, incidents and recalls.
+///
+/// A class: queries pass thousands of rows around, sort and share them, and a row never
+/// changes; copying one is a single reference count. Equality compares every field.
+public final class LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     public enum Role: String, CaseIterable, Sendable {
         /// `lot.create`
         case created
@@ -63,6 +66,18 @@ public struct LotLink: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(lot) @\(leafIndex) \(role.rawValue)" + (quantity.map { " \($0)" } ?? "") }
+
+    public static func == (a: LotLink, b: LotLink) -> Bool {
+        a === b || (a.lot == b.lot && a.leafIndex == b.leafIndex && a.role == b.role && a.quantity == b.quantity && a.event == b.event
+                    && a.counterpart == b.counterpart && a.carrier == b.carrier && a.place == b.place
+                    && a.segregated == b.segregated && a.shipment == b.shipment)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lot)
+        hasher.combine(leafIndex)
+        hasher.combine(role)
+    }
 
     /// The event's actor and time (what most questions about a row start from).
     public var actor: PartyID { event.actor }

@@ -1,8 +1,9 @@
 import HADICCore
 
 /// One lot of a closure: what it is, the index rows of the events that matter for it (up to
-/// the assessment time), and how it entered the closure.
-public struct ClosureLot: Sendable {
+/// the assessment time), and how it entered the closure. A class: rules look lots up
+/// thousands of times; its rows are settled while the closure is built and never change after.
+public final class ClosureLot: @unchecked Sendable {
     public let id: LotID
     public let record: LotRecord
     /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
@@ -15,6 +16,15 @@ public struct ClosureLot: Sendable {
     public let upstream: Bool
     /// Levels below the assessed lot.
     public let depth: Int
+
+    init(id: LotID, record: LotRecord, links: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
+        self.id = id
+        self.record = record
+        self.links = links
+        self.origin = origin
+        self.upstream = upstream
+        self.depth = depth
+    }
 }
 
 /// A lot's upstream closure (DOMAIN.md): every lot that fed it through transformations and
@@ -140,7 +150,7 @@ public struct LotClosure: Sendable {
             }
         }
         for id in order {
-            guard var lot = lots[id] else { continue }
+            guard let lot = lots[id] else { continue }
             let custody: [LotLink]
             if id == root || !lot.upstream {
                 custody = try cache.custody(of: id, from: source)
@@ -150,7 +160,6 @@ public struct LotClosure: Sendable {
             var seenUses = Set<UInt64>()
             let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
             lot.links = (lot.links + custody.filter { $0.time <= time } + used).sorted { ($0.leafIndex, $0.role.rawValue) < ($1.leafIndex, $1.role.rawValue) }
-            lots[id] = lot
             var roles: [LotLink.Role: [LotLink]] = [:]
             for link in lot.links {
                 roles[link.role, default: []].append(link)

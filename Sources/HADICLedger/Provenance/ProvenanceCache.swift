@@ -40,6 +40,7 @@ public final class ProvenanceCache {
     private struct ShipmentKey: Hashable { let lot: LotID; let shipment: EventID }
     private var shipments: [ShipmentKey: LotLink?] = [:]
     private var custody: [LotID: [LotLink]] = [:]
+    private var nodes: [LotID: IngredientNode] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
     private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
     private var lines: [LineKey: [EventLine]] = [:]
@@ -62,6 +63,29 @@ public final class ProvenanceCache {
         if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
         lots[id] = entry
         return entry
+    }
+
+    /// A lot as a backward trace shows it. Nodes made at or after the tree size are read as
+    /// unknown; a container's ingredients are those below the tree size.
+    public func ingredientNode(of lot: LotID, from source: any ProvenanceSource) throws -> IngredientNode {
+        if let known = nodes[lot] { return known }
+        var node = try source.ingredientNode(of: lot)
+        if let step = node.step, step.index >= treeSize {
+            node = IngredientNode(record: nil, step: nil, ingredients: [])
+        } else if node.record?.kind == .container {
+            node = IngredientNode(record: node.record, step: node.step, ingredients: try ingredientsBelowTreeSize(of: lot, from: source))
+        }
+        if nodes.count >= capacity { nodes.removeAll(keepingCapacity: true) }
+        nodes[lot] = node
+        return node
+    }
+
+    private func ingredientsBelowTreeSize(of container: LotID, from source: any ProvenanceSource) throws -> [IngredientNode.Edge] {
+        var edges: [IngredientNode.Edge] = []
+        for packing in try source.links(of: container, roles: [.container]) where packing.leafIndex < treeSize {
+            edges += try source.lines(at: packing.leafIndex, role: .packed).map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
+        }
+        return edges
     }
 
     /// One party's receipts of a lot below the tree size.

@@ -19,9 +19,8 @@ public protocol ProvenanceSource {
     /// The lot lines of one event in one role (`consumed`, `packed` or `produced`), in lot order.
     func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine]
     func event(at index: UInt64) throws -> StoredEvent?
-    /// The whole ingredient graph behind `lot` in a few bulk reads, if the source can (a store
-    /// walks it inside SQLite); nil makes a trace walk lot by lot.
-    func ingredientGraph(of lot: LotID) throws -> IngredientGraph?
+    /// One lot as a backward trace shows it (a store answers in one query).
+    func ingredientNode(of lot: LotID) throws -> IngredientNode
     func lot(_ id: LotID) throws -> LotRecord?
 }
 
@@ -41,7 +40,20 @@ extension ProvenanceSource {
     public func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine] {
         try links(at: leafIndex).filter { $0.role == role }.sorted().map { EventLine(lot: $0.lot, role: $0.role, quantity: $0.quantity) }
     }
-    public func ingredientGraph(of lot: LotID) throws -> IngredientGraph? { nil }
+    public func ingredientNode(of lot: LotID) throws -> IngredientNode {
+        let making = try links(of: lot, roles: [.created, .produced, .container])
+        guard let origin = making.first else { return IngredientNode(record: try self.lot(lot), step: nil, ingredients: []) }
+        var lines: [EventLine] = []
+        switch origin.role {
+        case .produced: lines = try self.lines(at: origin.leafIndex, role: .consumed)
+        case .container:
+            // Everything ever packed into this container.
+            for packing in making where packing.role == .container { lines += try self.lines(at: packing.leafIndex, role: .packed) }
+        default: break
+        }
+        return IngredientNode(record: try self.lot(lot), step: TraceStep(origin),
+                              ingredients: lines.map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) })
+    }
 
     public func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink] {
         try links(of: lot).filter { roles.contains($0.role) }

@@ -8,6 +8,11 @@ public struct TraceStep: Equatable, Sendable {
     public let actor: PartyID
     public let time: Timestamp
 
+    /// The step a provenance-index row names.
+    public init(_ row: LotLink) {
+        self.init(eventID: row.event.id, index: row.leafIndex, type: row.event.type, actor: row.actor, time: row.time)
+    }
+
     public init(eventID: EventID, index: UInt64, type: EventType, actor: PartyID, time: Timestamp) {
         self.eventID = eventID
         self.index = index
@@ -52,23 +57,31 @@ public struct ProvenanceTrace {
 
     public func back(_ lot: LotID) throws -> TraceNode {
         var seen = Set<LotID>()
-        if let graph = try source.ingredientGraph(of: lot) {
-            return back(lot, quantity: nil, depth: 0, seen: &seen, graph: graph)
-        }
-        var records: [LotID: LotRecord?] = [:]
-        return try back(lot, quantity: nil, depth: 0, seen: &seen, records: &records)
+        var nodes: [LotID: IngredientNode] = [:]
+        return try back(lot, quantity: nil, depth: 0, seen: &seen, nodes: &nodes)
     }
 
-    /// The same walk as below, over a graph read in bulk.
-    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>, graph: IngredientGraph) -> TraceNode {
-        let record = graph.records[lot]
+    /// Children in the order of the node's ingredients; each lot read once (through the cache, if any).
+    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>,
+                      nodes: inout [LotID: IngredientNode]) throws -> TraceNode {
+        let node: IngredientNode
+        if let cache {
+            node = try cache.ingredientNode(of: lot, from: source)
+        } else if let known = nodes[lot] {
+            node = known
+        } else {
+            node = try source.ingredientNode(of: lot)
+            nodes[lot] = node
+        }
         guard seen.insert(lot).inserted, depth < maxDepth else {
-            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
+            return TraceNode(lot: lot, record: node.record, quantity: quantity, step: nil, children: [], repeated: true)
         }
-        let children = (graph.ingredients[lot] ?? []).map { edge in
-            back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, graph: graph)
+        var children: [TraceNode] = []
+        children.reserveCapacity(node.ingredients.count)
+        for edge in node.ingredients {
+            children.append(try back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, nodes: &nodes))
         }
-        return TraceNode(lot: lot, record: record, quantity: quantity, step: graph.origins[lot], children: children, repeated: false)
+        return TraceNode(lot: lot, record: node.record, quantity: quantity, step: node.step, children: children, repeated: false)
     }
 
     public func forward(_ lot: LotID) throws -> TraceNode {
@@ -78,52 +91,6 @@ public struct ProvenanceTrace {
 
     private func step(_ e: StoredEvent) -> TraceStep {
         TraceStep(eventID: e.id, index: e.index, type: e.type, actor: e.actor, time: e.time)
-    }
-
-    private func step(_ row: LotLink) -> TraceStep {
-        TraceStep(eventID: row.event.id, index: row.leafIndex, type: row.event.type, actor: row.actor, time: row.time)
-    }
-
-    private func back(_ lot: LotID, quantity: Quantity?, depth: Int, seen: inout Set<LotID>,
-                      records: inout [LotID: LotRecord?]) throws -> TraceNode {
-        let record: LotRecord?
-        var cached: [LotLink]?
-        if let cache {
-            let entry = try cache.lot(lot, from: source)
-            record = entry?.record
-            cached = entry?.links.filter { $0.role == .created || $0.role == .produced || $0.role == .container } ?? []
-        } else if let known = records[lot] {
-            record = known
-        } else {
-            record = try source.lot(lot)
-            records[lot] = record
-        }
-        guard seen.insert(lot).inserted, depth < maxDepth else {
-            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: true)
-        }
-        let links = try cached ?? source.links(of: lot, roles: [.created, .produced, .container])
-        guard let origin = links.first else {
-            return TraceNode(lot: lot, record: record, quantity: quantity, step: nil, children: [], repeated: false)
-        }
-        // The ingredients and their quantities are index rows of the making event: no event
-        // is parsed. Children come in lot id order.
-        var children: [TraceNode] = []
-        switch origin.role {
-        case .produced:
-            for input in try source.lines(at: origin.leafIndex, role: .consumed) {
-                children.append(try back(input.lot, quantity: input.quantity, depth: depth + 1, seen: &seen, records: &records))
-            }
-        case .container:
-            // Everything ever packed into this container.
-            for packing in links where packing.role == .container {
-                for child in try source.lines(at: packing.leafIndex, role: .packed) {
-                    children.append(try back(child.lot, quantity: child.quantity, depth: depth + 1, seen: &seen, records: &records))
-                }
-            }
-        default:
-            break
-        }
-        return TraceNode(lot: lot, record: record, quantity: quantity, step: step(origin), children: children, repeated: false)
     }
 
     /// A stored event and its body, read once through the cache (this process's, or a fresh one).

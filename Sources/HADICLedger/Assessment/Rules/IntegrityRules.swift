@@ -8,7 +8,7 @@ extension RuleRun {
         var r = RuleResult(rule: .signature)
         // Every closure event is checked; only those with a problem are listed.
         for (index, e) in closure.steps.sorted(by: { $0.key < $1.key }) {
-            let hex = e.id.hex
+            var hex: String { e.id.hex }  // only a failure names the event
             guard let (key, added, retired) = try evidence.key(e.keyID), key.party == e.actor else {
                 r.fail("key \(e.keyID.prefix(16))… of event \(e.id.short) is not a key of \(e.actor)", event: hex)
                 continue
