@@ -42,6 +42,11 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
     public static func < (a: LotID, b: LotID) -> Bool { a.rawValue < b.rawValue }
 
+    // The form follows from the text: equality and hashing need only the text (queries hash
+    // lot ids hundreds of thousands of times).
+    public static func == (a: LotID, b: LotID) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
     private static func isLocalByte(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
             || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: "/")

@@ -16,6 +16,15 @@ public final class ClosureLot: @unchecked Sendable {
     public let upstream: Bool
     /// Levels below the assessed lot.
     public let depth: Int
+    /// ``links`` by role, each in ledger order.
+    public internal(set) var byRole: [LotLink.Role: [LotLink]] = [:]
+    /// The kept shipments that moved it, directly or in a container while it was inside (upstream lots).
+    public internal(set) var shipments: [(ship: LotLink, via: LotID?)] = []
+    /// The containers it was inside, each with the leaf-index window while it was (upstream lots).
+    public internal(set) var carriers: [(container: LotID, window: Range<UInt64>)] = []
+
+    /// Its kept rows in `role`, in ledger order.
+    public func rows(_ role: LotLink.Role) -> [LotLink] { byRole[role] ?? [] }
 
     init(id: LotID, record: LotRecord, links: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
         self.id = id
@@ -60,12 +69,8 @@ public struct LotClosure: Sendable {
     public private(set) var ingredients: [LotID: [EventLine]] = [:]
     /// The outputs of each closure transformation, by its leaf index (for the mass balance).
     public private(set) var outputs: [UInt64: [EventLine]] = [:]
-    /// Each lot's kept rows by role, in ledger order (what ``rows(of:_:)`` answers from).
-    private var byRole: [LotID: [LotLink.Role: [LotLink]]] = [:]
     /// The container of each packing or unpacking row in the closure, by leaf index.
     private var containerAt: [UInt64: LotID] = [:]
-    private var shipmentsByLot: [LotID: [(ship: LotLink, via: LotID?)]] = [:]
-    private var carriersByLot: [LotID: [(container: LotID, window: Range<UInt64>)]] = [:]
 
     public static let maxLots = 100_000
     /// Levels below the assessed lot that are followed; deeper ingredients are left out and
@@ -170,12 +175,12 @@ public struct LotClosure: Sendable {
                 default: break
                 }
             }
-            byRole[id] = roles
+            lot.byRole = roles
         }
         upstreamLots = order.compactMap { lots[$0] }.filter(\.upstream)
         for lot in upstreamLots {
-            carriersByLot[lot.id] = computeCarriers(of: lot.id)
-            shipmentsByLot[lot.id] = computeShipments(of: lot.id)
+            lot.carriers = computeCarriers(of: lot.id)
+            lot.shipments = computeShipments(of: lot.id)
         }
     }
 
@@ -201,7 +206,7 @@ public struct LotClosure: Sendable {
 
     /// The kept rows of `lot` in `role`, in ledger order.
     public func rows(of lot: LotID, _ role: LotLink.Role) -> [LotLink] {
-        byRole[lot]?[role] ?? []
+        lots[lot]?.rows(role) ?? []
     }
 
     /// The parsed inspections, incidents or recalls of `lot`, in ledger order.
@@ -211,7 +216,8 @@ public struct LotClosure: Sendable {
 
     /// The containers `lot` was inside, each with the leaf-index window while it was.
     public func carriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
-        carriersByLot[lot] ?? computeCarriers(of: lot)
+        guard let known = lots[lot], known.upstream else { return computeCarriers(of: lot) }
+        return known.carriers
     }
 
     private func computeCarriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
@@ -255,7 +261,8 @@ public struct LotClosure: Sendable {
 
     /// The kept shipments that moved `lot`, directly or in a container while it was inside.
     public func shipments(of lot: LotID) -> [(ship: LotLink, via: LotID?)] {
-        shipmentsByLot[lot] ?? computeShipments(of: lot)
+        guard let known = lots[lot], known.upstream else { return computeShipments(of: lot) }
+        return known.shipments
     }
 
     private func computeShipments(of lot: LotID) -> [(ship: LotLink, via: LotID?)] {

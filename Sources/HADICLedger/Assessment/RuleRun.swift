@@ -60,7 +60,7 @@ struct RuleRun {
         (closure.ingredients[lot.id] ?? []).map(\.lot)
     }
 
-    static func certRef(_ c: CertificateTimeline) -> String { "\(c.issuer)/\(c.issue.number)" }
+    static func certRef(_ c: CertificateTimeline) -> String { c.reference }
 
     func scopeCovers(_ c: CertificateTimeline, _ lot: ClosureLot, facility: String?) -> Bool {
         let s = c.issue.scope

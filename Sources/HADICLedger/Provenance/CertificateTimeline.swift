@@ -8,6 +8,8 @@ public struct CertificateTimeline: Sendable {
     public let issue: CertIssue
     public let issuedAt: Timestamp
     public let issuedBy: EventID
+    /// How results name it: `issuer/number` (made once: assessments name certificates thousands of times).
+    public let reference: String
     /// Suspensions and revocations, in ledger order, with their event times.
     public private(set) var changes: [(kind: EventType, time: Timestamp, event: EventID, reason: String)] = []
 
@@ -32,7 +34,8 @@ public struct CertificateTimeline: Sendable {
                 let key = CertificateKey(issuer: e.actor, number: b.number)
                 guard timelines[key] == nil else { continue }
                 order.append(key)
-                timelines[key] = CertificateTimeline(issuer: e.actor, issue: b, issuedAt: e.time, issuedBy: e.id)
+                timelines[key] = CertificateTimeline(issuer: e.actor, issue: b, issuedAt: e.time, issuedBy: e.id,
+                                                     reference: "\(e.actor)/\(b.number)")
             case .certSuspend(let b), .certRevoke(let b):
                 timelines[CertificateKey(issuer: e.actor, number: b.number)]?.changes.append((e.type, e.time, e.id, b.reason))
             default:

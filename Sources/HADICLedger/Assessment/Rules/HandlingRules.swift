@@ -9,7 +9,7 @@ extension RuleRun {
         var shipments = 0
         var seenShips = Set<UInt64>(), seenHandling = Set<UInt64>()
         for lot in closure.upstreamLots {
-            for (ship, via) in closure.shipments(of: lot.id) where seenShips.insert(ship.leafIndex).inserted {
+            for (ship, via) in lot.shipments where seenShips.insert(ship.leafIndex).inserted {
                 shipments += 1
                 let carrier = ship.carrier ?? ship.actor
                 let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
@@ -38,9 +38,9 @@ extension RuleRun {
                 }
             }
             // Storing and packing: the handler works under a halal assurance system.
-            var handling = closure.rows(of: lot.id, .received).map { ($0, "storing") }
-            handling += closure.rows(of: lot.id, .packed).map { ($0, "packing") }
-            for (carrier, window) in closure.carriers(of: lot.id) {
+            var handling = lot.rows(.received).map { ($0, "storing") }
+            handling += lot.rows(.packed).map { ($0, "packing") }
+            for (carrier, window) in lot.carriers {
                 handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }.map { ($0, "storing") }
             }
             for (e, work) in handling where seenHandling.insert(e.leafIndex).inserted {
@@ -80,7 +80,7 @@ extension RuleRun {
         let goods = try evidence.nonHalalGoods(classes: policy.nonHalal)
         var checks = 0
         for lot in closure.upstreamLots {
-            for (container, _) in closure.carriers(of: lot.id) {
+            for (container, _) in lot.carriers {
                 checks += 1
                 for mark in goods.containers[container] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
@@ -89,7 +89,7 @@ extension RuleRun {
                     }
                 }
             }
-            for (ship, _) in closure.shipments(of: lot.id) {
+            for (ship, _) in lot.shipments {
                 checks += 1
                 if goods.shipments.contains(ship.event.id) {
                     with(.segregation) {
@@ -107,7 +107,7 @@ extension RuleRun {
                     }
                 }
             }
-            for receive in closure.rows(of: lot.id, .received) {
+            for receive in lot.rows(.received) {
                 guard let place = receive.place else { continue }
                 checks += 1
                 for mark in goods.storage[place] ?? [] where mark.time <= closure.time {
@@ -126,14 +126,15 @@ extension RuleRun {
     mutating func checkSertu() throws {
         let severe = try evidence.nonHalalGoods(classes: policy.severeNajis)
         var uses: [(asset: String, e: LotLink, lot: LotID)] = []
-        var seen = Set<String>()
+        struct Use: Hashable { let asset: String; let index: UInt64 }
+        var seen = Set<Use>()
         for lot in closure.upstreamLots {
-            for (ship, _) in closure.shipments(of: lot.id) {
-                if let v = ship.place, seen.insert("\(v) \(ship.leafIndex)").inserted {
+            for (ship, _) in lot.shipments {
+                if let v = ship.place, seen.insert(Use(asset: v, index: ship.leafIndex)).inserted {
                     uses.append((v, ship, lot.id))
                 }
             }
-            if let o = origin(lot), let f = facility(o), seen.insert("\(f) \(o.leafIndex)").inserted { uses.append((f, o, lot.id)) }
+            if let o = origin(lot), let f = facility(o), seen.insert(Use(asset: f, index: o.leafIndex)).inserted { uses.append((f, o, lot.id)) }
         }
         for use in uses {
             var contacts: [(time: Timestamp, event: EventID, what: String)] = []

@@ -38,8 +38,8 @@ extension RuleRun {
         var checked = 0
         for lot in closure.order.compactMap({ closure.lots[$0] }) {
             let made = origin(lot)
-            let receives = closure.rows(of: lot.id, .received)
-            for ship in closure.rows(of: lot.id, .shipped) {
+            let receives = lot.rows(.received)
+            for ship in lot.rows(.shipped) {
                 checked += 1
                 if let made, ship.time < made.time {
                     r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.event.id.short)), before it was made at \(made.time)",
@@ -53,7 +53,7 @@ extension RuleRun {
                 }
             }
             // A holder uses what it received only after receiving it.
-            for use in closure.rows(of: lot.id, .consumed) + closure.rows(of: lot.id, .packed) {
+            for use in lot.rows(.consumed) + lot.rows(.packed) {
                 if let made, use.time < made.time {
                     r.fail("\(lot.id) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: use.eventHex)

@@ -77,8 +77,13 @@ extension RuleRun {
 
     mutating func checkNames() {
         let terms = policy.haramNames.map { Self.words($0) }.filter { !$0.isEmpty }
+        var checked: [String: [String]] = [:]  // many lots share a product name
         for lot in closure.upstreamLots {
-            let words = Self.words(lot.record.product)
+            let words: [String]
+            if let known = checked[lot.record.product] { words = known } else {
+                words = Self.words(lot.record.product)
+                checked[lot.record.product] = words
+            }
             for term in terms where Self.contains(words, term) {
                 with(.name) {
                     $0.unknown("product name \"\(lot.record.product)\" of \(lot.id) contains \"\(term.joined(separator: " "))\": flagged for human review",
