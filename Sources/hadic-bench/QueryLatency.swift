@@ -41,6 +41,9 @@ struct QueryLatency: ParsableCommand {
     @Flag(help: "Measure trace back only.")
     var traceOnly = false
 
+    @Option(help: "Repeat the 'repeat' pass this many times (for profiling what a node does from memory).")
+    var repeats: Int = 1
+
     func run() throws {
         let dir = try DataDirectory(reading: data)
         let store = dir.store
@@ -98,7 +101,7 @@ struct QueryLatency: ParsableCommand {
         let warm = Assessor(evidence: evidence, reuseEvents: true)
         var rows: [(String, [Double])] = []
         var closureLots: [Int] = [], supported = 0
-        for pass in ["cold", "warm-up", "warm", "repeat"] {
+        for pass in ["cold", "warm-up", "warm"] + Array(repeating: "repeat", count: max(1, repeats)) {
             var traceMillis: [Double] = [], assessMillis: [Double] = []
             for lot in pass == "warm-up" ? warmers : lots {
                 let useCache = pass != "cold"

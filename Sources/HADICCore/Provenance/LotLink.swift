@@ -24,6 +24,25 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
         /// `lot.inspect`, `lot.incident`, `lot.recall`
         case inspected, incident, recalled
 
+        // Hashed by case, not by name (queries key tables by role thousands of times).
+        public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
+        private var ordinal: Int {
+            switch self {
+            case .created: return 0
+            case .consumed: return 1
+            case .produced: return 2
+            case .container: return 3
+            case .packed: return 4
+            case .unpacked: return 5
+            case .shipped: return 6
+            case .received: return 7
+            case .inspected: return 8
+            case .incident: return 9
+            case .recalled: return 10
+            }
+        }
+
         /// The roles of a lot's own story: everything but its custody (`shipped`, `received`)
         /// and its uses in other lots (`consumed`).
         public static let story: Set<Role> = [.created, .produced, .container, .packed, .unpacked, .inspected, .incident, .recalled]
@@ -132,14 +151,21 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
 }
 
 /// The event behind a ``LotLink``: what every index row repeats of it, so that a query can name,
-/// date and check the signer of a step without reading the event.
-public struct LinkEvent: Hashable, Sendable {
+/// date and check the signer of a step without reading the event. A class, shared by the rows
+/// of one event; equality compares every field.
+public final class LinkEvent: Hashable, Sendable {
     public let id: EventID
     public let type: EventType
     public let actor: PartyID
     public let time: Timestamp
     /// The id of the key that signed it (64 lowercase hex digits).
     public let keyID: String
+
+    public static func == (a: LinkEvent, b: LinkEvent) -> Bool {
+        a === b || (a.id == b.id && a.type == b.type && a.actor == b.actor && a.time == b.time && a.keyID == b.keyID)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     public init(id: EventID, type: EventType, actor: PartyID, time: Timestamp, keyID: String) {
         self.id = id
@@ -149,7 +175,7 @@ public struct LinkEvent: Hashable, Sendable {
         self.keyID = keyID
     }
 
-    public init(_ e: EventEnvelope) {
+    public convenience init(_ e: EventEnvelope) {
         self.init(id: e.id, type: e.type, actor: e.actor, time: e.time, keyID: e.keyID)
     }
 }

@@ -20,8 +20,28 @@ public enum AssessmentRule: String, CaseIterable, Sendable {
     case labTest = "R-LABTEST"
 
     /// Its place in ``allCases`` (the report's order).
-    var position: Int { AssessmentRule.positions[self] ?? 0 }
-    private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// Its index in ``allCases`` (rules record results thousands of times per assessment: no hashing).
+    var position: Int {
+        switch self {
+        case .signature: return 0
+        case .custody: return 1
+        case .massBalance: return 2
+        case .certificateValid: return 3
+        case .issuer: return 4
+        case .logistics: return 5
+        case .billOfMaterials: return 6
+        case .critical: return 7
+        case .slaughter: return 8
+        case .composition: return 9
+        case .segregation: return 10
+        case .sertu: return 11
+        case .ethanol: return 12
+        case .selfDeclare: return 13
+        case .nonconformity: return 14
+        case .name: return 15
+        case .labTest: return 16
+        }
+    }
 
     /// One line saying what the rule asks.
     public var summary: String {

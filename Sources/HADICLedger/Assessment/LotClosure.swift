@@ -164,7 +164,9 @@ public struct LotClosure: Sendable {
             }
             var seenUses = Set<UInt64>()
             let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
-            lot.links = (lot.links + custody.filter { $0.time <= time } + used).sorted { ($0.leafIndex, $0.role.rawValue) < ($1.leafIndex, $1.role.rawValue) }
+            lot.links = (lot.links + custody.filter { $0.time <= time } + used).sorted {
+                $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
+            }
             var roles: [LotLink.Role: [LotLink]] = [:]
             for link in lot.links {
                 roles[link.role, default: []].append(link)
@@ -256,6 +258,7 @@ public struct LotClosure: Sendable {
             }
             visiting.remove(container)
         }
+        guard out.count > 1 else { return out }
         return out.sorted { ($0.1.lowerBound, $0.0.rawValue) < ($1.1.lowerBound, $1.0.rawValue) }
     }
 

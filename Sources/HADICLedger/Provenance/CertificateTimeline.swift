@@ -1,7 +1,9 @@
 import HADICCore
 
 /// A certificate with everything that happened to it, so its status can be read at any time.
-public struct CertificateTimeline: Sendable {
+/// A class: assessments pass certificates around thousands of times; its history is complete
+/// once ``build(from:)`` returns and never changes after.
+public final class CertificateTimeline: @unchecked Sendable {
     public enum Status: String, Sendable { case notYetIssued = "not-yet-issued", notYetValid = "not-yet-valid", active, suspended, revoked, expired }
 
     public let issuer: PartyID
@@ -12,6 +14,14 @@ public struct CertificateTimeline: Sendable {
     public let reference: String
     /// Suspensions and revocations, in ledger order, with their event times.
     public private(set) var changes: [(kind: EventType, time: Timestamp, event: EventID, reason: String)] = []
+
+    init(issuer: PartyID, issue: CertIssue, issuedAt: Timestamp, issuedBy: EventID, reference: String) {
+        self.issuer = issuer
+        self.issue = issue
+        self.issuedAt = issuedAt
+        self.issuedBy = issuedBy
+        self.reference = reference
+    }
 
     /// The status at `time`, by event times: revoked or suspended once such an event's time has
     /// passed; otherwise active only inside the validity window.
