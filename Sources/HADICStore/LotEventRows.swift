@@ -44,9 +44,17 @@ enum LotEventRows {
     /// A row of `SELECT \(columns) FROM lot_events` whose lot is known (not re-validated).
     static func link(_ row: RawRow, lot: LotID) throws -> LotLink {
         let (leafIndex, role, event, key) = try head(row, lot: lot)
+        var segregated: Bool?
+        if !row.isNull(13) {
+            switch row.integer(13) {
+            case 0: segregated = false
+            case 1: segregated = true
+            default: throw StoreError.corruptRow(table: "lot_events", key: key, problem: "segregated is neither 0, 1 nor null")
+            }
+        }
         return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key), event: event,
                        counterpart: try party(row, 10, key: key), carrier: try party(row, 11, key: key), place: row.text(12),
-                       segregated: row.isNull(13) ? nil : row.integer(13) != 0, shipment: try eventID(row, 14, key: key))
+                       segregated: segregated, shipment: try eventID(row, 14, key: key))
     }
 
     /// A row of `SELECT \(storyColumns) FROM lot_events`.

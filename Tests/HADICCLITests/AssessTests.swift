@@ -237,6 +237,35 @@ final class AssessTests: HadicTestCase {
         XCTAssertTrue("\(rules(a)["R-BOM"]?["problems"] ?? "")".contains("ghost/bumbu-1"))
     }
 
+    /// An ingredient's custody is the path of the portion that was used: shipments of the
+    /// same lot to another customer, or later ones to the same customer, are not the product's
+    /// story (they are the lot's own, when the lot itself is assessed).
+    func testOnlyTheCustodyPathOfTheUsedPortionCounts() throws {
+        let dir = makeFixtureLedger()
+        let spx = "https://id.gs1.org/01/08991234000015/10/SPX2610A"
+        func ship(_ to: String, _ hour: Int) -> String {
+            #"{"type":"custody.ship","time":"2026-10-20T0\#(hour):00:00Z","body":{"to":"\#(to)","lots":[{"lot":"\#(spx)","quantity":{"amount":"5","unit":"kg"}}],"segregated":false}}"#
+        }
+        let ships = sign([ship("jatim-export", 1), ship("pesantren-sidogiri", 2)], key: "rempah-madura-2.key", actor: "rempah-madura")
+        hadic(["append", "--data", dir, "--signed", try write(ships.joined(separator: "\n") + "\n", to: "ships.jsonl")])
+        func receive(_ shipment: String) -> String {
+            #"{"type":"custody.receive","time":"2026-10-20T03:00:00Z","body":{"shipment":"\#(shipment)","lots":[{"lot":"\#(spx)","quantity":{"amount":"5","unit":"kg"}}]}}"#
+        }
+        let toExporter = try XCTUnwrap(Hadic.eventID(ofCanonicalEnvelope: ships[0]))
+        let toMaker = try XCTUnwrap(Hadic.eventID(ofCanonicalEnvelope: ships[1]))
+        try append(dir, [receive(toExporter)], key: "jatim-export.key", actor: "jatim-export", name: "r1.jsonl")
+        try append(dir, [receive(toMaker)], key: "pesantren-sidogiri.key", actor: "pesantren-sidogiri", name: "r2.jsonl")
+
+        // The rendang used spice mix received before it was made, from another shipment.
+        let rendang = try assessJSON(dir, Self.rendang, ["--market", "ID"], exit: 0)
+        XCTAssertEqual(rules(rendang)["R-LOGISTICS"]?["outcome"] as? String, "pass")
+        // The spice mix itself: every shipment of it is its story, and neither declared segregation.
+        let mix = try assessJSON(dir, spx, ["--market", "ID"], exit: 1)
+        let problems = "\(rules(mix)["R-LOGISTICS"]?["problems"] ?? "")"
+        XCTAssertEqual(rules(mix)["R-LOGISTICS"]?["outcome"] as? String, "fail")
+        XCTAssertTrue(problems.contains(toExporter) && problems.contains(toMaker), problems)
+    }
+
     func testALocalPolicyCannotAddLiveAnimals() throws {
         let dir = makeFixtureLedger()
         let file = try write(#"{"live_animals": ["meat-import"]}"#, to: "live.json")

@@ -48,6 +48,18 @@ final class ProvenanceIndexTests: HadicTestCase {
         XCTAssertEqual(hadic(["history", "--data", dir, Self.rendang]).stdout.split(separator: "\n").count, 8)
     }
 
+    /// The event facts each row carries are checked like the rest of the row.
+    func testATamperedEventFactIsNamed() throws {
+        try SQL.requireTool()
+        let dir = makeFixtureLedger()
+        for (n, change) in ["place = 'truck-x'", "segregated = CASE WHEN segregated = 1 THEN 0 ELSE 1 END", "segregated = 2", "actor = 'jatim-export'", "time = '2026-01-01T00:00:00Z'", "key_id = 'ab'"].enumerated() {
+            let copy = try copyLedger(dir, to: "copy-\(n)")
+            XCTAssertEqual(SQL.exec(db(copy), "UPDATE lot_events SET \(change) WHERE (lot, leaf_index, role) = (SELECT lot, leaf_index, role FROM lot_events WHERE role = 'shipped' ORDER BY leaf_index LIMIT 1)").status, 0)
+            let full = hadic(["verify", "--data", copy, "--full"], exit: 1)
+            XCTAssertTrue(full.stderr.contains("lot_events"), "\(change): \(full.summary)")
+        }
+    }
+
     func testIndexIsBackfilledForALedgerMadeBeforeIt() throws {
         try SQL.requireTool()
         let dir = makeFixtureLedger()

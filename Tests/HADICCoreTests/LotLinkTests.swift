@@ -30,6 +30,38 @@ final class LotLinkTests: XCTestCase {
         }
     }
 
+    func testRowsCarryTheFactsQueriesNeed() throws {
+        let bodies = EventEnvelopeTests.validBodies(try PrivateKey.generate(.ed25519).publicKey)
+        func rows(_ t: EventType) throws -> [LotLink] {
+            LotLink.links(of: try EventBody.parse(type: t, body: try XCTUnwrap(bodies[t])), event: Self.event, at: 7)
+        }
+        for t in [EventType.lotCreate, .custodyShip, .custodyReceive, .lotInspect] {
+            for row in try rows(t) {
+                XCTAssertEqual(row.event, Self.event, t.rawValue)
+                XCTAssertEqual(row.actor, Self.event.actor)
+            }
+        }
+        let ship = try XCTUnwrap(try rows(.custodyShip).first)
+        guard case .custodyShip(let s) = try EventBody.parse(type: .custodyShip, body: try XCTUnwrap(bodies[.custodyShip])) else { return XCTFail() }
+        XCTAssertEqual(ship.counterpart, s.to)
+        XCTAssertEqual(ship.carrier, s.carrier)
+        XCTAssertEqual(ship.place, s.vehicle)
+        XCTAssertEqual(ship.segregated, s.segregated)
+        XCTAssertNil(ship.shipment)
+        let receive = try XCTUnwrap(try rows(.custodyReceive).first)
+        guard case .custodyReceive(let r) = try EventBody.parse(type: .custodyReceive, body: try XCTUnwrap(bodies[.custodyReceive])) else { return XCTFail() }
+        XCTAssertEqual(receive.shipment, r.shipment)
+        XCTAssertEqual(receive.place, r.storage)
+        XCTAssertNil(receive.counterpart)
+        let create = try XCTUnwrap(try rows(.lotCreate).first)
+        guard case .lotCreate(let c) = try EventBody.parse(type: .lotCreate, body: try XCTUnwrap(bodies[.lotCreate])) else { return XCTFail() }
+        XCTAssertEqual(create.place, c.facility)
+        // Rows differing only in a fact are different rows (what verify --full compares).
+        let other = LotLink(lot: ship.lot, leafIndex: ship.leafIndex, role: ship.role, quantity: ship.quantity, event: ship.event,
+                            counterpart: ship.counterpart, carrier: ship.carrier, place: "another-truck", segregated: ship.segregated)
+        XCTAssertNotEqual(ship, other)
+    }
+
     func testOrderIsLotThenIndexThenRoleByBytes() {
         let a = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .shipped, event: Self.event)
         let b = LotLink(lot: LotID("farm/b")!, leafIndex: 1, role: .created, event: Self.event)

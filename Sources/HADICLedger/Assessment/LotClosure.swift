@@ -46,9 +46,9 @@ public final class ClosureLot: @unchecked Sendable {
 /// - its uses that made another closure lot (not the other products made from it);
 /// - custody: for the assessed lot and for carriers, every shipment and receipt; for an
 ///   ingredient, the path of the portion that was used: the receipts by each party that used it
-///   in the closure, the shipments those receipts took in, and so on back through any
-///   intermediary to the party that made it. Shipments of the same lot to other customers are
-///   not this product's story.
+///   in the closure before it used it, the shipments those receipts took in, and so on back
+///   through any intermediary (its receipts before it shipped) to the party that made it.
+///   Shipments of the same lot to other customers, or later ones, are not this product's story.
 public struct LotClosure: Sendable {
     public let root: LotID
     public let time: Timestamp
@@ -83,9 +83,12 @@ public struct LotClosure: Sendable {
         self.root = root
         self.time = time
         guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
-        // Who used each lot in the closure: the makers of the lots made from it, and the packers
-        // of the upstream containers it went into.
-        var users: [LotID: Set<PartyID>] = [:]
+        // Who used each lot in the closure, and the last position where they did: the makers of
+        // the lots made from it, and the packers of the upstream containers it went into.
+        var users: [LotID: [PartyID: UInt64]] = [:]
+        func use(_ lot: LotID, by party: PartyID, at index: UInt64) {
+            users[lot, default: [:]][party] = max(users[lot]?[party] ?? 0, index)
+        }
         var queue: [(LotID, Bool, Int)] = [(root, true, 0)]
         var head = 0
         while head < queue.count {
@@ -114,7 +117,7 @@ public struct LotClosure: Sendable {
                 ingredients[id] = inputs
                 outputs[origin.leafIndex] = try cache.lines(at: origin.leafIndex, role: .produced, from: source)
                 for input in inputs {
-                    users[input.lot, default: []].insert(origin.actor)
+                    use(input.lot, by: origin.actor, at: origin.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
                     queue.append((input.lot, true, depth + 1))
                 }
@@ -127,7 +130,7 @@ public struct LotClosure: Sendable {
                     if upstream { ingredients[id, default: []] += children }
                     for child in children {
                         if upstream {
-                            users[child.lot, default: []].insert(link.actor)
+                            use(child.lot, by: link.actor, at: link.leafIndex)
                             guard depth < LotClosure.maxDepth else { truncated = true; continue }
                             queue.append((child.lot, true, depth + 1))
                         } else if child.lot != id {
@@ -160,7 +163,7 @@ public struct LotClosure: Sendable {
             if id == root || !lot.upstream {
                 custody = try cache.custody(of: id, from: source)
             } else {
-                custody = try Self.custodyPath(of: lot, users: users[id] ?? [], source: source, cache: cache)
+                custody = try Self.custodyPath(of: lot, users: users[id] ?? [:], source: source, cache: cache)
             }
             var seenUses = Set<UInt64>()
             let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
@@ -186,21 +189,26 @@ public struct LotClosure: Sendable {
         }
     }
 
-    /// The custody rows of the portion of an ingredient its users took: each user's receipts,
-    /// the shipments they took in, and back through intermediaries to its maker.
-    private static func custodyPath(of lot: ClosureLot, users: Set<PartyID>, source: any AssessmentSource,
+    /// The custody rows of the portion of an ingredient its users took: each user's receipts
+    /// before its (last) use, the shipments they took in, and so back through intermediaries
+    /// (their receipts before they shipped) to its maker.
+    private static func custodyPath(of lot: ClosureLot, users: [PartyID: UInt64], source: any AssessmentSource,
                                     cache: ProvenanceCache) throws -> [LotLink] {
         let maker = lot.origin?.actor
         var out: [LotLink] = []
-        var holders = users, frontier = Array(users)
+        var bound = users  // each holder: receipts before this position count
+        var frontier = Array(users)
         var seen = Set<UInt64>()
-        while let holder = frontier.popLast() {
-            for receipt in try cache.receipts(of: lot.id, by: holder, from: source) where seen.insert(receipt.leafIndex).inserted {
+        while let (holder, before) = frontier.popLast() {
+            for receipt in try cache.receipts(of: lot.id, by: holder, from: source) where receipt.leafIndex < before {
+                guard seen.insert(receipt.leafIndex).inserted else { continue }
                 out.append(receipt)
                 guard let shipment = receipt.shipment, let ship = try cache.shipment(shipment, of: lot.id, from: source),
                       seen.insert(ship.leafIndex).inserted else { continue }
                 out.append(ship)
-                if ship.actor != maker, holders.insert(ship.actor).inserted { frontier.append(ship.actor) }
+                guard ship.actor != maker, ship.leafIndex > bound[ship.actor] ?? 0 else { continue }
+                bound[ship.actor] = ship.leafIndex
+                frontier.append((ship.actor, ship.leafIndex))
             }
         }
         return out
