@@ -32,6 +32,13 @@ struct LedgerReads: AssessmentSource {
         WHERE l.id = ?
         ORDER BY o.leaf_index, c.lot
         """
+    /// The columns of `lots` in table order (0 to 7), then a story row (8 on, as ``LotEventRows/storyColumns``).
+    private static let lotAndStorySQL = """
+        SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
+               e.lot, e.leaf_index, e.role, e.amount, e.unit, e.event_id, e.type, e.actor, e.time, e.key_id, e.place
+        FROM lots l LEFT JOIN lot_events e ON e.lot = l.id AND e.\(LotEventRows.storyRoles)
+        WHERE l.id = ? ORDER BY e.leaf_index, e.role
+        """
     private static let atSQL = "SELECT \(LotEventRows.columns) FROM lot_events WHERE leaf_index = ? ORDER BY lot, role"
     private static let linesSQL: [LotLink.Role: String] = Dictionary(uniqueKeysWithValues: [LotLink.Role.consumed, .packed, .produced].map {
         ($0, "SELECT lot, amount, unit FROM lot_events WHERE leaf_index = ? AND \(LotEventRows.stepRoles) AND role = '\($0.rawValue)' ORDER BY lot")
@@ -57,6 +64,17 @@ struct LedgerReads: AssessmentSource {
         var out: [LotLink] = []
         try RawQuery(db, sql: Self.storySQL).forEach([.text(lot.rawValue)]) { out.append(try LotEventRows.storyLink($0, lot: lot)) }
         return out
+    }
+
+    /// The lot's row joined with its story rows through the `lot_events_story` covering index.
+    func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
+        var record: LotRecord?
+        var story: [LotLink] = []
+        try RawQuery(db, sql: Self.lotAndStorySQL).forEach([.text(lot.rawValue)]) { row in
+            if record == nil { record = try DerivedRows.lot(row, id: lot) }
+            if !row.isNull(9) { story.append(try LotEventRows.storyLink(row, lot: lot, from: 8)) }
+        }
+        return record.map { ($0, story) }
     }
 
     /// Through the `lot_events_receipts` index (named: without statistics SQLite would scan the lot's rows).

@@ -58,20 +58,22 @@ enum LotEventRows {
     }
 
     /// A row of `SELECT \(storyColumns) FROM lot_events`.
-    static func storyLink(_ row: RawRow, lot: LotID) throws -> LotLink {
-        let (leafIndex, role, event, key) = try head(row, lot: lot)
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key), event: event,
-                       place: row.text(10))
+    /// (`from`: the position of its first column, when it follows other columns.)
+    static func storyLink(_ row: RawRow, lot: LotID, from first: Int32 = 0) throws -> LotLink {
+        let (leafIndex, role, event, key) = try head(row, lot: lot, from: first)
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: first + 3, key: key), event: event,
+                       place: row.text(first + 10))
     }
 
-    /// Columns 1, 2 and 5 to 9: the leaf index, the role and the event's facts.
-    private static func head(_ row: RawRow, lot: LotID) throws -> (UInt64, LotLink.Role, LinkEvent, String) {
-        let index = row.integer(1)
-        guard let leafIndex = UInt64(exactly: index), let role = row.text(2).flatMap(LotLink.Role.init(rawValue:)) else {
+    /// Columns 1, 2 and 5 to 9 (after `first`): the leaf index, the role and the event's facts.
+    private static func head(_ row: RawRow, lot: LotID, from first: Int32 = 0) throws -> (UInt64, LotLink.Role, LinkEvent, String) {
+        let index = row.integer(first + 1)
+        guard let leafIndex = UInt64(exactly: index), let role = row.text(first + 2).flatMap(LotLink.Role.init(rawValue:)) else {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
         }
-        guard let id = try eventID(row, 5, key: lot.rawValue), let type = row.text(6).flatMap(EventType.init(rawValue:)),
-              let actor = try party(row, 7, key: lot.rawValue), let time = row.text(8).flatMap(Timestamp.init), let keyID = row.text(9) else {
+        guard let id = try eventID(row, first + 5, key: lot.rawValue), let type = row.text(first + 6).flatMap(EventType.init(rawValue:)),
+              let actor = try party(row, first + 7, key: lot.rawValue), let time = row.text(first + 8).flatMap(Timestamp.init),
+              let keyID = row.text(first + 9) else {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad event id, type, actor, time or key")
         }
         return (leafIndex, role, LinkEvent(id: id, type: type, actor: actor, time: time, keyID: keyID), lot.rawValue)

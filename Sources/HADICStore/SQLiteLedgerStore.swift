@@ -260,6 +260,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         try db.read { try LedgerReads(db: $0).links(of: lot, roles: roles) }
     }
     public func ingredientNode(of lot: LotID) throws -> IngredientNode { try db.read { try LedgerReads(db: $0).ingredientNode(of: lot) } }
+    public func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
+        try db.read { try LedgerReads(db: $0).lotAndStory(lot) }
+    }
     public func story(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).story(of: lot) } }
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
         try db.read { try LedgerReads(db: $0).receipts(of: lot, by: party) }

@@ -56,8 +56,8 @@ public final class ProvenanceCache {
     /// tree size, in ledger order; nil if unknown or made later.
     public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> (record: LotRecord, links: [LotLink])? {
         if let known = lots[id] { return known }
-        guard let record = try source.lot(id) else { return nil }
-        let links = try source.story(of: id).filter { $0.leafIndex < treeSize }
+        guard let (record, story) = try source.lotAndStory(id) else { return nil }
+        let links = story.filter { $0.leafIndex < treeSize }
         guard !links.isEmpty else { return nil }  // made after this view of the ledger
         let entry = (record, links)
         if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }

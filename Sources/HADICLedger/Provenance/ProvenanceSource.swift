@@ -12,6 +12,8 @@ public protocol ProvenanceSource {
     /// A lot's own story, in ledger order: the rows of its making, packings and unpackings,
     /// inspections, incidents and recalls; not its custody rows, nor its uses in other lots.
     func story(of lot: LotID) throws -> [LotLink]
+    /// A lot's record and its story together (a store answers in one query); nil if unknown.
+    func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])?
     /// The `custody.receive` rows of one lot by one party, in ledger order.
     func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink]
     /// The `custody.ship` row of one lot in the shipment with this event id, if any.
@@ -27,6 +29,11 @@ public protocol ProvenanceSource {
 extension ProvenanceSource {
     public func story(of lot: LotID) throws -> [LotLink] {
         try links(of: lot, roles: LotLink.Role.story)
+    }
+
+    public func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
+        guard let record = try self.lot(lot) else { return nil }
+        return (record, try story(of: lot))
     }
 
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
