@@ -30,7 +30,7 @@ final class SQLiteStoreTests: XCTestCase {
         let applied = try store.db.read { try Schema.migrator.appliedMigrations($0) }
         XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables",
                                  "v2-provenance-index", "v3-events-by-type", "v4-lots-by-class", "v5-provenance-quantities", "v6-ingredient-indexes",
-                                 "v7-provenance-facts"])
+                                 "v7-provenance-facts", "v8-lots-keyed-by-id"])
         XCTAssertEqual(Set(Schema.derivedTables), Set(tables).subtracting(["blocks", "events"]))
         // Opening again does not migrate twice (and does not fail).
         let again = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
