@@ -101,7 +101,7 @@ struct LedgerReads: AssessmentSource {
         try RawQuery(db, sql: sql).forEach([.integer(Int64(clamping: leafIndex))]) { row in
             let text = row.text(0) ?? ""
             guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
-            out.append(EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)")))
+            out.append(EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)", role: role)))
         }
         return out
     }
@@ -116,7 +116,7 @@ struct LedgerReads: AssessmentSource {
         try RawQuery(db, sql: Self.graphSQL).forEach([.text(lot.rawValue)]) { row in
             if record == nil { record = try DerivedRows.lot(row, id: lot) }
             guard !row.isNull(8) else { return }
-            let index = row.integer(8)
+            let index = row.strictInteger(8) ?? -1
             guard let leafIndex = UInt64(exactly: index), let role = row.text(9).flatMap(LotLink.Role.init(rawValue:)),
                   let id = row.blob(10).flatMap(EventID.init(bytes:)), let type = row.text(11).flatMap(EventType.init(rawValue:)),
                   let actor = row.text(12).flatMap(PartyID.init), let time = row.text(13).flatMap(Timestamp.init) else {
@@ -129,7 +129,8 @@ struct LedgerReads: AssessmentSource {
             // A transformation's inputs; for a container, what every packing put in it.
             guard role == originRole, role != .created, let text = row.text(14) else { return }
             guard let input = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(index)", problem: "bad lot") }
-            edges.append(.init(lot: input, quantity: try LotEventRows.quantity(row, at: 15, key: "\(text) @\(index)")))
+            edges.append(.init(lot: input, quantity: try LotEventRows.quantity(row, at: 15, key: "\(text) @\(index)",
+                                                                            role: role == .container ? .packed : .consumed)))
         }
         return IngredientNode(record: record, step: step, ingredients: edges)
     }

@@ -46,13 +46,13 @@ enum LotEventRows {
         let (leafIndex, role, event, key) = try head(row, lot: lot)
         var segregated: Bool?
         if !row.isNull(13) {
-            switch row.integer(13) {
+            switch row.strictInteger(13) {
             case 0: segregated = false
             case 1: segregated = true
             default: throw StoreError.corruptRow(table: "lot_events", key: key, problem: "segregated is neither 0, 1 nor null")
             }
         }
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key), event: event,
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key, role: role), event: event,
                        counterpart: try party(row, 10, key: key), carrier: try party(row, 11, key: key), place: row.text(12),
                        segregated: segregated, shipment: try eventID(row, 14, key: key))
     }
@@ -61,13 +61,13 @@ enum LotEventRows {
     /// (`from`: the position of its first column, when it follows other columns.)
     static func storyLink(_ row: RawRow, lot: LotID, from first: Int32 = 0) throws -> LotLink {
         let (leafIndex, role, event, key) = try head(row, lot: lot, from: first)
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: first + 3, key: key), event: event,
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: first + 3, key: key, role: role), event: event,
                        place: row.text(first + 10))
     }
 
     /// Columns 1, 2 and 5 to 9 (after `first`): the leaf index, the role and the event's facts.
     private static func head(_ row: RawRow, lot: LotID, from first: Int32 = 0) throws -> (UInt64, LotLink.Role, LinkEvent, String) {
-        let index = row.integer(first + 1)
+        let index = row.strictInteger(first + 1) ?? -1
         guard let leafIndex = UInt64(exactly: index), let role = row.text(first + 2).flatMap(LotLink.Role.init(rawValue:)) else {
             throw StoreError.corruptRow(table: "lot_events", key: "\(lot) @\(index)", problem: "bad index or role")
         }
@@ -89,6 +89,19 @@ enum LotEventRows {
         guard let bytes = row.blob(column) else { return nil }
         guard let id = EventID(bytes: bytes) else { throw StoreError.corruptRow(table: "lot_events", key: key, problem: "bad event id in column \(column)") }
         return id
+    }
+
+    /// The roles whose rows carry the quantity their event wrote; the others carry none.
+    static let measured: Set<LotLink.Role> = [.created, .consumed, .produced, .packed, .unpacked, .shipped, .received]
+
+    /// The `amount` and `unit` columns of a row in `role`: a valid quantity where the role has
+    /// one, both null where it has none (a missing quantity would silently skip the mass balance).
+    static func quantity(_ row: RawRow, at column: Int32, key: String, role: LotLink.Role) throws -> Quantity? {
+        let q = try quantity(row, at: column, key: key)
+        guard (q != nil) == measured.contains(role) else {
+            throw StoreError.corruptRow(table: "lot_events", key: key, problem: q == nil ? "\(role.rawValue) row without a quantity" : "\(role.rawValue) row with a quantity")
+        }
+        return q
     }
 
     /// The `amount` and `unit` columns (at `column` and the next): both null, or a valid quantity.

@@ -8,12 +8,15 @@ import GRDBSQLite
 /// times what SQLite itself does there. The statement still comes from GRDB's cache and runs
 /// inside GRDB's transaction; it is reset before and after each use.
 struct RawQuery {
+    /// Held so that GRDB's statement (and its SQLite statement) lives as long as this query.
+    private let owner: Statement
     private let statement: SQLiteStatement
     private let db: Database
 
     init(_ db: Database, sql: String) throws {
         self.db = db
-        statement = try db.cachedStatement(sql: sql).sqliteStatement
+        owner = try db.cachedStatement(sql: sql)
+        statement = owner.sqliteStatement
     }
 
     /// A value to bind to the next `?`.
@@ -59,7 +62,13 @@ struct RawRow {
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    /// The column's integer; 0 for NULL or a value of another type (see ``strictInteger(_:)``).
     func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    /// The column's integer, or nil if it holds anything else (text, real, blob or NULL).
+    func strictInteger(_ column: Int32) -> Int64? {
+        sqlite3_column_type(statement, column) == SQLITE_INTEGER ? sqlite3_column_int64(statement, column) : nil
+    }
 
     func text(_ column: Int32) -> String? {
         guard let p = sqlite3_column_text(statement, column) else { return nil }

@@ -29,6 +29,11 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
                 guard try queue.read({ try $0.tableExists("blocks") }) else {
                     throw StoreError.notADataDirectory("\(path) has no ledger tables")
                 }
+                // Readers never migrate: a file an older hadic wrote lacks tables or columns
+                // the queries need, which must read as "upgrade", not as damage.
+                let applied = Set(try queue.read { try Schema.migrator.appliedIdentifiers($0) })
+                let missing = Schema.migrator.migrations.filter { !applied.contains($0) }
+                guard missing.isEmpty else { throw StoreError.needsUpgrade(path: path, missing: missing) }
             } else {
                 writer = queue
                 // After GRDB's own WAL set-up, which sets NORMAL: FULL makes a commit durable on power loss.

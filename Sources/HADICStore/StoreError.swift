@@ -3,6 +3,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another process holds the data directory for writing.
     case locked(directory: String, holder: String)
     case notADataDirectory(String)
+    /// The file was written by an older `hadic`: a writer applies the missing migrations.
+    case needsUpgrade(path: String, missing: [String])
     case corruptRow(table: String, key: String, problem: String)
     case sqlite(String)
     case io(String)
@@ -12,6 +14,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .locked(let dir, let holder):
             return "data directory \(dir) is held by another writer (\(holder)); only one writer at a time: wait for it to finish or stop it"
         case .notADataDirectory(let s): return "not a HADIC data directory: \(s)"
+        case .needsUpgrade(let path, let missing):
+            return "\(path) was written by an older hadic (missing schema steps: \(missing.joined(separator: ", "))); "
+                + "open it once with a writer to upgrade it, e.g. `hadic append --data DIR --signed /dev/null`"
         case .corruptRow(let table, let key, let problem): return "stored \(table) row \(key): \(problem)"
         case .sqlite(let s): return "sqlite: \(s)"
         case .io(let s): return s

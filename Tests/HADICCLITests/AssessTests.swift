@@ -266,6 +266,74 @@ final class AssessTests: HadicTestCase {
         XCTAssertTrue(problems.contains(toExporter) && problems.contains(toMaker), problems)
     }
 
+    /// The used portion's path is followed through everything that moved it: back to the maker
+    /// and out again, and out of a container back to whoever packed it; a container counts only
+    /// when the used portion travelled in it. (Scenarios from the review of the path walk.)
+    func testThePortionPathFollowsRoundTripsAndContainers() throws {
+        let q = #"{"amount":"10","unit":"kg"}"#, pcs = #"{"amount":"1","unit":"pcs"}"#
+        let maker = ("rempah-madura-2.key", "rempah-madura"), exporter = ("jatim-export.key", "jatim-export")
+        let user = ("pesantren-sidogiri.key", "pesantren-sidogiri")
+        /// Appends one event and returns its id.
+        func event(_ dir: String, _ who: (String, String), _ template: String) throws -> String {
+            let signed = sign([template], key: who.0, actor: who.1)
+            let r = hadic(["append", "--data", dir, "--signed", try write(signed[0] + "\n", to: "e.jsonl")])
+            XCTAssertTrue(r.stderr.contains("refused 0"), r.summary)
+            return try XCTUnwrap(Hadic.eventID(ofCanonicalEnvelope: signed[0]))
+        }
+        func create(_ dir: String, _ lot: String, _ amount: String = "10") throws {
+            _ = try event(dir, maker, #"{"type":"lot.create","time":"2026-10-20T00:00:00Z","body":{"lot":"\#(lot)","product":"bumbu","class":"spice-mix","facility":"rempah-madura/sumenep","quantity":{"amount":"\#(amount)","unit":"kg"}}}"#)
+        }
+        func ship(_ dir: String, _ who: (String, String), to: String, _ lot: String, segregated: Bool, _ time: String, _ quantity: String? = nil) throws -> String {
+            try event(dir, who, #"{"type":"custody.ship","time":"\#(time)","body":{"to":"\#(to)","lots":[{"lot":"\#(lot)","quantity":\#(quantity ?? q)}],"segregated":\#(segregated)}}"#)
+        }
+        func receive(_ dir: String, _ who: (String, String), _ shipment: String, _ lot: String, _ time: String, _ quantity: String? = nil) throws {
+            _ = try event(dir, who, #"{"type":"custody.receive","time":"\#(time)","body":{"shipment":"\#(shipment)","lots":[{"lot":"\#(lot)","quantity":\#(quantity ?? q)}]}}"#)
+        }
+        func use(_ dir: String, _ lot: String, making product: String) throws {
+            _ = try event(dir, user, #"{"type":"lot.transform","time":"2026-10-21T00:00:00Z","body":{"facility":"pesantren-sidogiri/dapur-1","inputs":[{"lot":"\#(lot)","quantity":\#(q)}],"outputs":[{"lot":"\#(product)","product":"rendang","class":"ready-meal","quantity":\#(q)}]}}"#)
+        }
+        func logistics(_ dir: String, _ lot: String, exit: Int32) throws -> String {
+            let a = try assessJSON(dir, lot, ["--market", "ID"], exit: exit)
+            return "\(rules(a)["R-LOGISTICS"]?["outcome"] ?? "") \(rules(a)["R-LOGISTICS"]?["problems"] ?? "")"
+        }
+
+        // A: maker → exporter (unsegregated) → back to the maker → user.
+        let a = makeFixtureLedger("a"), loop = "rempah-madura/loop-1"
+        try create(a, loop)
+        let out = try ship(a, maker, to: "jatim-export", loop, segregated: false, "2026-10-20T01:00:00Z")
+        try receive(a, exporter, out, loop, "2026-10-20T02:00:00Z")
+        try receive(a, maker, try ship(a, exporter, to: "rempah-madura", loop, segregated: true, "2026-10-20T03:00:00Z"), loop, "2026-10-20T04:00:00Z")
+        try receive(a, user, try ship(a, maker, to: "pesantren-sidogiri", loop, segregated: true, "2026-10-20T05:00:00Z"), loop, "2026-10-20T06:00:00Z")
+        try use(a, loop, making: "pesantren-sidogiri/meal-a")
+        let roundTrip = try logistics(a, "pesantren-sidogiri/meal-a", exit: 1)
+        XCTAssertTrue(roundTrip.hasPrefix("fail") && roundTrip.contains(out), roundTrip)
+
+        // B: maker → exporter loose (unsegregated); the exporter packs it on a pallet for the
+        // user, who unpacks and uses it.
+        let b = makeFixtureLedger("b"), box = "rempah-madura/box-1", pallet = "jatim-export/pallet-77"
+        try create(b, box)
+        let loose = try ship(b, maker, to: "jatim-export", box, segregated: false, "2026-10-20T01:00:00Z")
+        try receive(b, exporter, loose, box, "2026-10-20T02:00:00Z")
+        _ = try event(b, exporter, #"{"type":"lot.aggregate","time":"2026-10-20T03:00:00Z","body":{"parent":"\#(pallet)","children":[{"lot":"\#(box)","quantity":\#(q)}]}}"#)
+        try receive(b, user, try ship(b, exporter, to: "pesantren-sidogiri", pallet, segregated: true, "2026-10-20T04:00:00Z", pcs), pallet, "2026-10-20T05:00:00Z", pcs)
+        _ = try event(b, user, #"{"type":"lot.disaggregate","time":"2026-10-20T06:00:00Z","body":{"parent":"\#(pallet)","children":[{"lot":"\#(box)","quantity":\#(q)}]}}"#)
+        try use(b, box, making: "pesantren-sidogiri/meal-b")
+        let unpacked = try logistics(b, "pesantren-sidogiri/meal-b", exit: 1)
+        XCTAssertTrue(unpacked.hasPrefix("fail") && unpacked.contains(loose), unpacked)
+
+        // C: the maker's unused rest goes to another customer, unsegregated, on a pallet.
+        let c = makeFixtureLedger("c"), rest = "rempah-madura/rest-1"
+        try create(c, rest, "20")
+        try receive(c, user, try ship(c, maker, to: "pesantren-sidogiri", rest, segregated: true, "2026-10-20T01:00:00Z"), rest, "2026-10-20T02:00:00Z")
+        try use(c, rest, making: "pesantren-sidogiri/meal-c")
+        _ = try event(c, maker, #"{"type":"lot.aggregate","time":"2026-10-22T00:00:00Z","body":{"parent":"rempah-madura/pal-9","children":[{"lot":"\#(rest)","quantity":\#(q)}]}}"#)
+        let elsewhere = try ship(c, maker, to: "jatim-export", "rempah-madura/pal-9", segregated: false, "2026-10-22T01:00:00Z", pcs)
+        XCTAssertTrue(try logistics(c, "pesantren-sidogiri/meal-c", exit: 0).hasPrefix("pass"))
+        // …which is the rest's own story.
+        let own = try logistics(c, rest, exit: 1)
+        XCTAssertTrue(own.hasPrefix("fail") && own.contains(elsewhere), own)
+    }
+
     func testALocalPolicyCannotAddLiveAnimals() throws {
         let dir = makeFixtureLedger()
         let file = try write(#"{"live_animals": ["meat-import"]}"#, to: "live.json")

@@ -24,8 +24,9 @@ public struct Assessor {
     public let localPolicy: (policy: LocalPolicy, path: String, sha256: String)?
     /// Re-verify every closure event's signature (admission already did, and `verify --full` does).
     public let verifySignatures: Bool
-    /// Keep what is read in ``LedgerEvidence/cache`` for later assessments (false: every
-    /// assessment reads the ledger afresh, as a one-shot command does).
+    /// Keep what is read in ``LedgerEvidence/cache``, and the signer and certificate checks of
+    /// shared events, for later assessments (false: every assessment reads and checks the
+    /// ledger afresh, as a one-shot command does).
     public let reuseEvents: Bool
 
     public init(evidence: LedgerEvidence, localPolicy: (policy: LocalPolicy, path: String, sha256: String)? = nil,
@@ -51,7 +52,8 @@ public struct Assessor {
             try LotClosure(root: lot, at: time, from: $0,
                            cache: reuseEvents ? evidence.cache : ProvenanceCache(treeSize: evidence.treeSize))
         }
-        var run = RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures)
+        var run = RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures,
+                          remember: reuseEvents)
         let results = try run.evaluate()
         return Assessment(lot: lot, market: code, marketName: market.name, time: time, policy: policy.summary,
                           policyVersion: policy.version, results: results, closureLots: closure.lots.count,

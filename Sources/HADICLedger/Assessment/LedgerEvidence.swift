@@ -30,6 +30,18 @@ public final class LedgerEvidence {
     let source: any AssessmentSource
     private var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
     private var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]
+    /// Events whose signer checks (R-SIG, short of re-verifying the signature) passed: they
+    /// depend only on the event and on keys and parties below ``treeSize``, so they hold for
+    /// every later assessment.
+    var soundSigners = Set<UInt64>()
+    /// The certificate coverage of a shipment's carrier or a handler, by market, policy and event.
+    struct StepKey: Hashable { let scope: String; let index: UInt64; let logistics: Bool }
+    private(set) var stepCoverage: [StepKey: RuleRun.Coverage] = [:]
+
+    func remember(_ coverage: RuleRun.Coverage, for key: StepKey) {
+        if stepCoverage.count >= 500_000 { stepCoverage.removeAll(keepingCapacity: true) }
+        stepCoverage[key] = coverage
+    }
     private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
 
     public init(source: any AssessmentSource) throws {

@@ -8,7 +8,13 @@ public final class ClosureLot: @unchecked Sendable {
     public let record: LotRecord
     /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
     /// ``LotClosure`` for which.
-    public internal(set) var links: [LotLink]
+    public internal(set) var links: [LotLink] = []
+    /// Its own story up to the assessment time (making, packings, unpackings, inspections,
+    /// incidents, recalls), whether or not on the used portion's path.
+    public let story: [LotLink]
+    /// The containers whose spans count as its travel: every one it was packed into for the
+    /// assessed lot and for carriers; for an ingredient, those the used portion was packed into.
+    public internal(set) var carrierContainers: Set<LotID> = []
     /// The row of the event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
     public let origin: LotLink?
     /// True for the assessed lot and its ingredients (and contents); false for a container that
@@ -26,10 +32,10 @@ public final class ClosureLot: @unchecked Sendable {
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { byRole[role] ?? [] }
 
-    init(id: LotID, record: LotRecord, links: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
+    init(id: LotID, record: LotRecord, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
         self.id = id
         self.record = record
-        self.links = links
+        self.story = story
         self.origin = origin
         self.upstream = upstream
         self.depth = depth
@@ -89,66 +95,83 @@ public struct LotClosure: Sendable {
         func use(_ lot: LotID, by party: PartyID, at index: UInt64) {
             users[lot, default: [:]][party] = max(users[lot]?[party] ?? 0, index)
         }
-        var queue: [(LotID, Bool, Int)] = [(root, true, 0)]
+
+        // 1. Upstream lots: the root, and down through transformations and container contents.
+        var queue: [(LotID, Int)] = [(root, 0)]
         var head = 0
         while head < queue.count {
-            let (id, upstream, depth) = queue[head]
+            let (id, depth) = queue[head]
             head += 1
-            if let seen = lots[id] {
-                // A carrier reached later as an ingredient is upgraded.
-                guard upstream && !seen.upstream else { continue }
-                lots[id] = nil
-                order.removeAll { $0 == id }
-            }
-            guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
-            guard let (record, allLinks) = try cache.lot(id, from: source) else {
-                throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
-            }
-            // Later than the time asked: not part of the ledger as it stood. (Custody rows and
-            // uses are added below, once the whole closure is known.)
-            let links = allLinks.filter { $0.time <= time }
-            let origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }
-            if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
-            lots[id] = ClosureLot(id: id, record: record, links: links, origin: origin, upstream: upstream, depth: depth)
-            order.append(id)
-
-            if upstream, let origin, origin.role == .produced {
+            guard lots[id] == nil else { continue }
+            let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
+            if let origin = lot.origin, origin.role == .produced {
                 let inputs = try cache.lines(at: origin.leafIndex, role: .consumed, from: source)
                 ingredients[id] = inputs
                 outputs[origin.leafIndex] = try cache.lines(at: origin.leafIndex, role: .produced, from: source)
                 for input in inputs {
                     use(input.lot, by: origin.actor, at: origin.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
-                    queue.append((input.lot, true, depth + 1))
+                    queue.append((input.lot, depth + 1))
                 }
             }
-            for link in links {
-                switch link.role {
-                case .container:
-                    guard link.event.type == .lotAggregate else { continue }
-                    let children = try cache.lines(at: link.leafIndex, role: .packed, from: source)
-                    if upstream { ingredients[id, default: []] += children }
-                    for child in children {
-                        if upstream {
-                            use(child.lot, by: link.actor, at: link.leafIndex)
-                            guard depth < LotClosure.maxDepth else { truncated = true; continue }
-                            queue.append((child.lot, true, depth + 1))
-                        } else if child.lot != id {
-                            neighbours.insert(child.lot)
-                        }
-                    }
-                case .packed, .unpacked:
-                    guard let container = try cache.links(at: link.leafIndex, from: source).first(where: { $0.role == .container })?.lot else {
-                        throw AssessmentError.corrupt("event \(link.event.id) packs \(id) into no container")
-                    }
-                    containerAt[link.leafIndex] = container
-                    if link.role == .packed { queue.append((container, false, depth)) }
-                default:
-                    break
+            for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
+                let children = try cache.lines(at: packing.leafIndex, role: .packed, from: source)
+                ingredients[id, default: []] += children
+                for child in children {
+                    use(child.lot, by: packing.actor, at: packing.leafIndex)
+                    guard depth < LotClosure.maxDepth else { truncated = true; continue }
+                    queue.append((child.lot, depth + 1))
                 }
             }
         }
-        // Uses that made a closure lot: the consumer's making row says who, when and which event.
+
+        // 2. Each upstream lot's custody: all of it for the root; for an ingredient, the path of
+        // the portion its users took, with the containers that portion travelled in.
+        var carrierQueue: [(LotID, Int)] = []
+        for id in order {
+            guard let lot = lots[id] else { continue }
+            var custody: [LotLink]
+            if id == root {
+                custody = try cache.custody(of: id, from: source)
+                lot.links = lot.story
+                lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
+            } else {
+                let path = try Self.portionPath(of: lot, users: users[id] ?? [:], containerAt: containerAt, source: source, cache: cache)
+                custody = path.custody
+                lot.links = lot.story.filter { row in
+                    switch row.role {
+                    // Packing into an upstream container is a use; other packings count when on the path.
+                    case .packed: return path.packings.contains(row.leafIndex) || containerAt[row.leafIndex].map { lots[$0] != nil } == true
+                    case .unpacked: return path.unpackings.contains(row.leafIndex)
+                    default: return true
+                    }
+                }
+                lot.carrierContainers = Set(path.packings.compactMap { containerAt[$0] })
+            }
+            custody = custody.filter { $0.time <= time }
+            lot.links += custody
+            for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, lot.depth)) }
+        }
+
+        // 3. Carriers: those containers, and the containers they travelled in, with all their custody.
+        head = 0
+        while head < carrierQueue.count {
+            let (id, depth) = carrierQueue[head]
+            head += 1
+            guard lots[id] == nil else { continue }
+            let lot = try read(id, upstream: false, depth: depth, source: source, cache: cache)
+            for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
+                for child in try cache.lines(at: packing.leafIndex, role: .packed, from: source) where child.lot != id {
+                    neighbours.insert(child.lot)
+                }
+            }
+            lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
+            for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, depth)) }
+            lot.links = lot.story + (try cache.custody(of: id, from: source)).filter { $0.time <= time }
+        }
+
+        // 4. Uses that made a closure lot (the consumer's making row says who, when and which
+        // event), then each lot's rows in ledger order, by role.
         var uses: [LotID: [LotLink]] = [:]
         for id in order {
             guard let lot = lots[id], lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
@@ -159,15 +182,9 @@ public struct LotClosure: Sendable {
         }
         for id in order {
             guard let lot = lots[id] else { continue }
-            let custody: [LotLink]
-            if id == root || !lot.upstream {
-                custody = try cache.custody(of: id, from: source)
-            } else {
-                custody = try Self.custodyPath(of: lot, users: users[id] ?? [:], source: source, cache: cache)
-            }
             var seenUses = Set<UInt64>()
             let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
-            lot.links = (lot.links + custody.filter { $0.time <= time } + used).sorted {
+            lot.links = (lot.links + used).sorted {
                 $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
             }
             var roles: [LotLink.Role: [LotLink]] = [:]
@@ -189,29 +206,71 @@ public struct LotClosure: Sendable {
         }
     }
 
-    /// The custody rows of the portion of an ingredient its users took: each user's receipts
-    /// before its (last) use, the shipments they took in, and so back through intermediaries
-    /// (their receipts before they shipped) to its maker.
-    private static func custodyPath(of lot: ClosureLot, users: [PartyID: UInt64], source: any AssessmentSource,
-                                    cache: ProvenanceCache) throws -> [LotLink] {
-        let maker = lot.origin?.actor
-        var out: [LotLink] = []
-        var bound = users  // each holder: receipts before this position count
+    /// Reads a lot into the closure: its record and its own story up to the assessment time,
+    /// and the container of each of its packings and unpackings.
+    private mutating func read(_ id: LotID, upstream: Bool, depth: Int, source: any AssessmentSource, cache: ProvenanceCache) throws -> ClosureLot {
+        guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
+        guard let (record, allLinks) = try cache.lot(id, from: source) else {
+            throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
+        }
+        // Later than the time asked: not part of the ledger as it stood.
+        let story = allLinks.filter { $0.time <= time }
+        let origin = story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
+        if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
+        for row in story where row.role == .packed || row.role == .unpacked {
+            guard let container = try cache.links(at: row.leafIndex, from: source).first(where: { $0.role == .container })?.lot else {
+                throw AssessmentError.corrupt("event \(row.event.id) packs \(id) into no container")
+            }
+            containerAt[row.leafIndex] = container
+        }
+        let lot = ClosureLot(id: id, record: record, story: story, origin: origin, upstream: upstream, depth: depth)
+        lots[id] = lot
+        order.append(id)
+        return lot
+    }
+
+    /// What the users of an ingredient took, traced back to its maker: each holder's receipts
+    /// before the position it is bounded by (its use, or the shipment or packing by which it
+    /// passed the lot on), the shipments those receipts took in, and, when a holder took the lot
+    /// out of a container, the packings into that container before then. The maker is a holder
+    /// like any other (a lot can come back to it).
+    private static func portionPath(of lot: ClosureLot, users: [PartyID: UInt64], containerAt: [UInt64: LotID],
+                                    source: any AssessmentSource, cache: ProvenanceCache) throws -> PortionPath {
+        var path = PortionPath()
+        var bound = users
         var frontier = Array(users)
         var seen = Set<UInt64>()
+        let packings = lot.story.filter { $0.role == .packed }, unpackings = lot.story.filter { $0.role == .unpacked }
+        func reach(_ party: PartyID, before index: UInt64) {
+            guard index > bound[party] ?? 0 else { return }
+            bound[party] = index
+            frontier.append((party, index))
+        }
         while let (holder, before) = frontier.popLast() {
             for receipt in try cache.receipts(of: lot.id, by: holder, from: source) where receipt.leafIndex < before {
                 guard seen.insert(receipt.leafIndex).inserted else { continue }
-                out.append(receipt)
-                guard let shipment = receipt.shipment, let ship = try cache.shipment(shipment, of: lot.id, from: source),
-                      seen.insert(ship.leafIndex).inserted else { continue }
-                out.append(ship)
-                guard ship.actor != maker, ship.leafIndex > bound[ship.actor] ?? 0 else { continue }
-                bound[ship.actor] = ship.leafIndex
-                frontier.append((ship.actor, ship.leafIndex))
+                path.custody.append(receipt)
+                guard let shipment = receipt.shipment, let ship = try cache.shipment(shipment, of: lot.id, from: source) else { continue }
+                if seen.insert(ship.leafIndex).inserted { path.custody.append(ship) }
+                reach(ship.actor, before: ship.leafIndex)
+            }
+            for unpacking in unpackings where unpacking.actor == holder && unpacking.leafIndex < before {
+                guard seen.insert(unpacking.leafIndex).inserted else { continue }
+                path.unpackings.insert(unpacking.leafIndex)
+                guard let container = containerAt[unpacking.leafIndex] else { continue }
+                for packing in packings where packing.leafIndex < unpacking.leafIndex && containerAt[packing.leafIndex] == container {
+                    path.packings.insert(packing.leafIndex)
+                    reach(packing.actor, before: packing.leafIndex)
+                }
             }
         }
-        return out
+        return path
+    }
+
+    private struct PortionPath {
+        var custody: [LotLink] = []
+        var packings = Set<UInt64>()
+        var unpackings = Set<UInt64>()
     }
 
     /// The kept rows of `lot` in `role`, in ledger order.
@@ -240,11 +299,10 @@ public struct LotClosure: Sendable {
     /// order. Containers packed into each other in a cycle are followed once.
     private func computeCarriers(of lot: LotID, visiting: inout Set<LotID>) -> [(container: LotID, window: Range<UInt64>)] {
         var moves: [(index: UInt64, container: LotID, micro: Int64)] = []
-        for role in [LotLink.Role.packed, .unpacked] {
-            for row in rows(of: lot, role) {
-                guard let container = containerAt[row.leafIndex], let q = row.quantity else { continue }
-                moves.append((row.leafIndex, container, role == .packed ? q.micro : -q.micro))
-            }
+        guard let known = lots[lot] else { return [] }
+        for row in known.story where row.role == .packed || row.role == .unpacked {
+            guard let container = containerAt[row.leafIndex], known.carrierContainers.contains(container), let q = row.quantity else { continue }
+            moves.append((row.leafIndex, container, row.role == .packed ? q.micro : -q.micro))
         }
         var out: [(LotID, Range<UInt64>)] = []
         var balance: [LotID: Int64] = [:], openedAt: [LotID: UInt64] = [:]

@@ -15,7 +15,16 @@ struct RuleRun {
     let coverageMemo = CoverageMemo()
     var slaughterMemo: [LotID: Bool] = [:]
 
-    init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence, verifySignatures: Bool) {
+    /// Market and policy (with any local narrowing): what memoised coverage depends on.
+    let scope: String
+
+    /// Consult and add to what earlier assessments left in the evidence (false: as a one-shot command).
+    let remember: Bool
+
+    init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence,
+         verifySignatures: Bool, remember: Bool = true) {
+        self.remember = remember
+        scope = "\(code) v\(policy.version) \(policy.narrowedBy?.sha256 ?? "")"
         self.closure = closure
         self.policy = policy
         self.market = market
@@ -114,6 +123,18 @@ struct RuleRun {
         if let c = unrecognised { return .unrecognised(c) }
         if let c = candidates.last { return .inactive(c, c.status(at: time)) }
         return .none
+    }
+
+    /// ``anyCertificate(of:at:logistics:)`` for the party of the event at `index`, remembered in
+    /// the evidence for later assessments under the same market and policy (what a node asks
+    /// again and again for the shipments and receipts that many products share).
+    func stepCoverage(of party: PartyID, at time: Timestamp, index: UInt64, logistics: Bool) -> Coverage {
+        guard remember else { return anyCertificate(of: party, at: time, logistics: logistics) }
+        let key = LedgerEvidence.StepKey(scope: scope, index: index, logistics: logistics)
+        if let known = evidence.stepCoverage[key] { return known }
+        let found = anyCertificate(of: party, at: time, logistics: logistics)
+        evidence.remember(found, for: key)
+        return found
     }
 
     /// An active, recognised certificate of `party` at `time`, optionally only logistics ones

@@ -12,7 +12,7 @@ extension RuleRun {
             for (ship, via) in lot.shipments where seenShips.insert(ship.leafIndex).inserted {
                 shipments += 1
                 let carrier = ship.carrier ?? ship.actor
-                let cov = anyCertificate(of: carrier, at: ship.time, logistics: true)
+                let cov = stepCoverage(of: carrier, at: ship.time, index: ship.leafIndex, logistics: true)
                 let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
                 if case .covered(let c) = cov {
                     with(.logistics) { $0.used(certificate: Self.certRef(c)) }
@@ -46,7 +46,7 @@ extension RuleRun {
             for (e, work) in handling where seenHandling.insert(e.leafIndex).inserted {
                 let role = try evidence.party(e.actor)?.0.role
                 let warehouse = role == .logistics || role == .exporter
-                let cov = anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics)
+                let cov = stepCoverage(of: e.actor, at: e.time, index: e.leafIndex, logistics: warehouse && market.certifiedLogistics)
                 switch cov {
                 case .covered(let c):
                     with(warehouse ? .logistics : .certificateValid) { $0.used(certificate: Self.certRef(c)) }
