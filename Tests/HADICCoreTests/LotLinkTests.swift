@@ -62,6 +62,10 @@ final class LotLinkTests: XCTestCase {
         XCTAssertNotEqual(ship, other)
     }
 
+    func testRolePositionIsItsIndexInAllCases() {
+        XCTAssertEqual(LotLink.Role.allCases.map(\.position), Array(0..<LotLink.Role.allCases.count))
+    }
+
     func testOrderIsLotThenIndexThenRoleByBytes() {
         let a = LotLink(lot: LotID("farm/a")!, leafIndex: 9, role: .shipped, event: Self.event)
         let b = LotLink(lot: LotID("farm/b")!, leafIndex: 1, role: .created, event: Self.event)

@@ -25,9 +25,10 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
         case inspected, incident, recalled
 
         // Hashed by case, not by name (queries key tables by role thousands of times).
-        public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+        public func hash(into hasher: inout Hasher) { hasher.combine(position) }
 
-        private var ordinal: Int {
+        /// Its index in ``allCases`` (for tables indexed by role).
+        public var position: Int {
             switch self {
             case .created: return 0
             case .consumed: return 1

@@ -23,14 +23,14 @@ public final class ClosureLot: @unchecked Sendable {
     /// Levels below the assessed lot.
     public let depth: Int
     /// ``links`` by role, each in ledger order.
-    public internal(set) var byRole: [LotLink.Role: [LotLink]] = [:]
+    public internal(set) var byRole: [[LotLink]] = []
     /// The kept shipments that moved it, directly or in a container while it was inside (upstream lots).
     public internal(set) var shipments: [(ship: LotLink, via: LotID?)] = []
     /// The containers it was inside, each with the leaf-index window while it was (upstream lots).
     public internal(set) var carriers: [(container: LotID, window: Range<UInt64>)] = []
 
     /// Its kept rows in `role`, in ledger order.
-    public func rows(_ role: LotLink.Role) -> [LotLink] { byRole[role] ?? [] }
+    public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
     init(id: LotID, record: LotRecord, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
         self.id = id
@@ -182,14 +182,17 @@ public struct LotClosure: Sendable {
         }
         for id in order {
             guard let lot = lots[id] else { continue }
-            var seenUses = Set<UInt64>()
-            let used = (uses[id] ?? []).filter { seenUses.insert($0.leafIndex).inserted }
+            var used = uses[id] ?? []
+            if used.count > 1 {  // co-products of one transformation use the same input once
+                var seenUses = Set<UInt64>()
+                used = used.filter { seenUses.insert($0.leafIndex).inserted }
+            }
             lot.links = (lot.links + used).sorted {
                 $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
             }
-            var roles: [LotLink.Role: [LotLink]] = [:]
+            var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
             for link in lot.links {
-                roles[link.role, default: []].append(link)
+                roles[link.role.position].append(link)
                 steps[link.leafIndex] = link.event
                 switch link.role {
                 case .received: if let s = link.shipment { receipts[s] = link }
@@ -240,7 +243,8 @@ public struct LotClosure: Sendable {
         var bound = users
         var frontier = Array(users)
         var seen = Set<UInt64>()
-        let packings = lot.story.filter { $0.role == .packed }, unpackings = lot.story.filter { $0.role == .unpacked }
+        let unpackings = lot.story.filter { $0.role == .unpacked }
+        let packings = unpackings.isEmpty ? [] : lot.story.filter { $0.role == .packed }
         func reach(_ party: PartyID, before index: UInt64) {
             guard index > bound[party] ?? 0 else { return }
             bound[party] = index
@@ -290,6 +294,8 @@ public struct LotClosure: Sendable {
     }
 
     private func computeCarriers(of lot: LotID) -> [(container: LotID, window: Range<UInt64>)] {
+        // Most lots never travel in a container.
+        guard let known = lots[lot], !known.carrierContainers.isEmpty else { return [] }
         var visiting: Set<LotID> = [lot]
         return computeCarriers(of: lot, visiting: &visiting)
     }
@@ -336,7 +342,9 @@ public struct LotClosure: Sendable {
 
     private func computeShipments(of lot: LotID) -> [(ship: LotLink, via: LotID?)] {
         var out = rows(of: lot, .shipped).map { ($0, LotID?.none) }
-        for (container, window) in carriers(of: lot) {
+        let carriers = carriers(of: lot)
+        guard !carriers.isEmpty else { return out }  // rows are in ledger order already
+        for (container, window) in carriers {
             for ship in rows(of: container, .shipped) where window.contains(ship.leafIndex) { out.append((ship, container)) }
         }
         return out.sorted { $0.0.leafIndex < $1.0.leafIndex }

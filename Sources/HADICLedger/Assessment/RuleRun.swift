@@ -144,8 +144,10 @@ struct RuleRun {
         return best(of: logistics ? all.filter { !$0.issue.scope.services.isEmpty } : all, at: time)
     }
 
-    func ethanolMeasurements(_ lot: LotID) -> [(ClosureEvent, Measurement)] {
-        closure.events(of: lot, .inspected).compactMap { e in
+    func ethanolMeasurements(_ lot: ClosureLot) -> [(ClosureEvent, Measurement)] {
+        let inspections = lot.rows(.inspected)
+        guard !inspections.isEmpty else { return [] }
+        return inspections.compactMap { closure.events[$0.leafIndex] }.compactMap { e in
             guard case .lotInspect(let i) = e.body, i.test == "ethanol", let m = i.measurement else { return nil }
             return (e, m)
         }
@@ -154,7 +156,7 @@ struct RuleRun {
     /// Critical classes, and anything with recorded ethanol, never pass by the positive list.
     func isCritical(_ lot: ClosureLot) -> Bool {
         policy.critical.contains(lot.record.materialClass)
-            || ethanolMeasurements(lot.id).contains { DecimalText.compare($0.1.value, "0") == 1 }
+            || ethanolMeasurements(lot).contains { DecimalText.compare($0.1.value, "0") == 1 }
     }
 
     func onPositiveList(_ lot: ClosureLot) -> Bool {

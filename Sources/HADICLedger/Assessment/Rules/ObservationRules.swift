@@ -8,7 +8,7 @@ extension RuleRun {
         var measured = 0
         for lot in closure.upstreamLots {
             let limits = market.ethanol.filter { $0.classes.contains(lot.record.materialClass) }
-            let measurements = ethanolMeasurements(lot.id)
+            let measurements = ethanolMeasurements(lot)
             measured += measurements.count
             guard let limit = limits.min(by: { (DecimalText.compare($0.maxPercent, $1.maxPercent) ?? 0) < 0 }) else {
                 for (e, _) in measurements { with(.ethanol) { $0.used(event: e.id) } }
