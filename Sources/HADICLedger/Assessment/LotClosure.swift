@@ -5,6 +5,8 @@ import HADICCore
 /// thousands of times; its rows are settled while the closure is built and never change after.
 public final class ClosureLot: @unchecked Sendable {
     public let id: LotID
+    /// What the cache knows of it (its custody lookups hang off it).
+    let entry: ProvenanceCache.LotEntry
     public let record: LotRecord
     /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
     /// ``LotClosure`` for which.
@@ -32,8 +34,10 @@ public final class ClosureLot: @unchecked Sendable {
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
-    init(id: LotID, record: LotRecord, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
-        self.id = id
+    init(entry: ProvenanceCache.LotEntry, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
+        self.entry = entry
+        self.id = entry.id
+        let record = entry.record
         self.record = record
         self.story = story
         self.origin = origin
@@ -132,7 +136,7 @@ public struct LotClosure: Sendable {
             guard let lot = lots[id] else { continue }
             var custody: [LotLink]
             if id == root {
-                custody = try cache.custody(of: id, from: source)
+                custody = try cache.custody(of: lot.entry, from: source)
                 lot.links = lot.story
                 lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
             } else {
@@ -167,7 +171,7 @@ public struct LotClosure: Sendable {
             }
             lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
             for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, depth)) }
-            lot.links = lot.story + (try cache.custody(of: id, from: source)).filter { $0.time <= time }
+            lot.links = lot.story + (try cache.custody(of: lot.entry, from: source)).filter { $0.time <= time }
         }
 
         // 4. Uses that made a closure lot (the consumer's making row says who, when and which
@@ -213,11 +217,11 @@ public struct LotClosure: Sendable {
     /// and the container of each of its packings and unpackings.
     private mutating func read(_ id: LotID, upstream: Bool, depth: Int, source: any AssessmentSource, cache: ProvenanceCache) throws -> ClosureLot {
         guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
-        guard let (record, allLinks) = try cache.lot(id, from: source) else {
+        guard let entry = try cache.lot(id, from: source) else {
             throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
         }
         // Later than the time asked: not part of the ledger as it stood.
-        let story = allLinks.filter { $0.time <= time }
+        let story = entry.links.filter { $0.time <= time }
         let origin = story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
         if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
         for row in story where row.role == .packed || row.role == .unpacked {
@@ -226,7 +230,7 @@ public struct LotClosure: Sendable {
             }
             containerAt[row.leafIndex] = container
         }
-        let lot = ClosureLot(id: id, record: record, story: story, origin: origin, upstream: upstream, depth: depth)
+        let lot = ClosureLot(entry: entry, story: story, origin: origin, upstream: upstream, depth: depth)
         lots[id] = lot
         order.append(id)
         return lot
@@ -251,10 +255,10 @@ public struct LotClosure: Sendable {
             frontier.append((party, index))
         }
         while let (holder, before) = frontier.popLast() {
-            for receipt in try cache.receipts(of: lot.id, by: holder, from: source) where receipt.leafIndex < before {
+            for receipt in try cache.receipts(of: lot.entry, by: holder, from: source) where receipt.leafIndex < before {
                 guard seen.insert(receipt.leafIndex).inserted else { continue }
                 path.custody.append(receipt)
-                guard let shipment = receipt.shipment, let ship = try cache.shipment(shipment, of: lot.id, from: source) else { continue }
+                guard let ship = try cache.shipment(receivedBy: receipt, of: lot.entry, from: source) else { continue }
                 if seen.insert(ship.leafIndex).inserted { path.custody.append(ship) }
                 reach(ship.actor, before: ship.leafIndex)
             }

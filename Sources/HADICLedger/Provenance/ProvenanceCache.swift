@@ -34,18 +34,33 @@ public final class ProvenanceCache {
     /// Rows and events at this leaf index or later are ignored.
     public let treeSize: UInt64
     public let capacity: Int
-    private var lots: [LotID: (record: LotRecord, links: [LotLink])] = [:]
-    private struct ReceiptKey: Hashable { let lot: LotID; let party: PartyID }
-    private var receipts: [ReceiptKey: [LotLink]] = [:]
-    private struct ShipmentKey: Hashable { let lot: LotID; let shipment: EventID }
-    private var shipments: [ShipmentKey: LotLink?] = [:]
-    private var custody: [LotID: [LotLink]] = [:]
+    private var lots: [LotID: LotEntry] = [:]
     private var nodes: [LotID: IngredientNode] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
     private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
     private var lines: [LineKey: [EventLine]] = [:]
     private var rows: [UInt64: [LotLink]] = [:]
     public private(set) var eventReads = 0
+
+    /// What is known of one lot: its record and story, and, as queries ask, its custody rows.
+    /// The custody lookups hang off the lot so that a query holding the entry asks them
+    /// without hashing the lot's id again.
+    public final class LotEntry {
+        public let id: LotID
+        public let record: LotRecord
+        /// Its story's index rows below the tree size, in ledger order.
+        public let links: [LotLink]
+        fileprivate var receiptsByParty: [PartyID: [LotLink]] = [:]
+        /// The shipment row each receipt (by its leaf index) took in; nil when none is stored.
+        fileprivate var shipmentByReceipt: [UInt64: LotLink?] = [:]
+        fileprivate var custody: [LotLink]?
+
+        init(id: LotID, record: LotRecord, links: [LotLink]) {
+            self.id = id
+            self.record = record
+            self.links = links
+        }
+    }
 
     public init(treeSize: UInt64 = .max, capacity: Int = 500_000) {
         self.treeSize = treeSize
@@ -54,12 +69,12 @@ public final class ProvenanceCache {
 
     /// A lot's record and its story's index rows (``ProvenanceSource/story(of:)``) below the
     /// tree size, in ledger order; nil if unknown or made later.
-    public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> (record: LotRecord, links: [LotLink])? {
+    public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> LotEntry? {
         if let known = lots[id] { return known }
         guard let (record, story) = try source.lotAndStory(id) else { return nil }
         let links = story.filter { $0.leafIndex < treeSize }
         guard !links.isEmpty else { return nil }  // made after this view of the ledger
-        let entry = (record, links)
+        let entry = LotEntry(id: id, record: record, links: links)
         if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
         lots[id] = entry
         return entry
@@ -89,31 +104,26 @@ public final class ProvenanceCache {
     }
 
     /// One party's receipts of a lot below the tree size.
-    public func receipts(of lot: LotID, by party: PartyID, from source: any ProvenanceSource) throws -> [LotLink] {
-        let key = ReceiptKey(lot: lot, party: party)
-        if let known = receipts[key] { return known }
-        let found = try source.receipts(of: lot, by: party).filter { $0.leafIndex < treeSize }
-        if receipts.count >= capacity { receipts.removeAll(keepingCapacity: true) }
-        receipts[key] = found
+    public func receipts(of lot: LotEntry, by party: PartyID, from source: any ProvenanceSource) throws -> [LotLink] {
+        if let known = lot.receiptsByParty[party] { return known }
+        let found = try source.receipts(of: lot.id, by: party).filter { $0.leafIndex < treeSize }
+        lot.receiptsByParty[party] = found
         return found
     }
 
-    /// The row of a lot in one shipment, if that shipment is below the tree size.
-    public func shipment(_ id: EventID, of lot: LotID, from source: any ProvenanceSource) throws -> LotLink? {
-        let key = ShipmentKey(lot: lot, shipment: id)
-        if let known = shipments[key] { return known }
-        let found = try source.shipment(id, of: lot).flatMap { $0.leafIndex < treeSize ? $0 : nil }
-        if shipments.count >= capacity { shipments.removeAll(keepingCapacity: true) }
-        shipments[key] = found
+    /// The lot's row in the shipment a receipt of it took in, if that shipment is stored below the tree size.
+    public func shipment(receivedBy receipt: LotLink, of lot: LotEntry, from source: any ProvenanceSource) throws -> LotLink? {
+        if let known = lot.shipmentByReceipt[receipt.leafIndex] { return known }
+        let found = try receipt.shipment.flatMap { try source.shipment($0, of: lot.id) }.flatMap { $0.leafIndex < treeSize ? $0 : nil }
+        lot.shipmentByReceipt[receipt.leafIndex] = found
         return found
     }
 
     /// Every shipment and receipt row of a lot below the tree size, in ledger order.
-    public func custody(of lot: LotID, from source: any ProvenanceSource) throws -> [LotLink] {
-        if let known = custody[lot] { return known }
-        let found = try source.links(of: lot, roles: [.shipped, .received]).filter { $0.leafIndex < treeSize }
-        if custody.count >= capacity { custody.removeAll(keepingCapacity: true) }
-        custody[lot] = found
+    public func custody(of lot: LotEntry, from source: any ProvenanceSource) throws -> [LotLink] {
+        if let known = lot.custody { return known }
+        let found = try source.links(of: lot.id, roles: [.shipped, .received]).filter { $0.leafIndex < treeSize }
+        lot.custody = found
         return found
     }
 
