@@ -57,6 +57,13 @@ struct RuleRun {
         body(&book.results[rule.position])
     }
 
+    /// Records that `rule` relied on certificate `c` (once per rule: rules meet the same few
+    /// certificates thousands of times, and this tests identity rather than hashing names).
+    func relied(_ rule: AssessmentRule, on c: CertificateTimeline) {
+        guard book.relied.insert(ResultBook.Reliance(rule: rule.position, certificate: ObjectIdentifier(c))).inserted else { return }
+        book.results[rule.position].used(certificate: c.reference)
+    }
+
     func origin(_ lot: ClosureLot) -> LotLink? { lot.origin }
 
     /// The facility a making row names, if any (containers have none).
@@ -193,6 +200,8 @@ final class CoverageMemo {
 }
 
 final class ResultBook {
+    struct Reliance: Hashable { let rule: Int; let certificate: ObjectIdentifier }
+    var relied = Set<Reliance>()
     /// One per rule, in ``AssessmentRule/allCases`` order.
     var results: [RuleResult] = AssessmentRule.allCases.map { RuleResult(rule: $0) }
 }

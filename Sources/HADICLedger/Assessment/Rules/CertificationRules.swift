@@ -24,8 +24,8 @@ extension RuleRun {
         }
         switch coverage {
         case .covered(let c):
-            with(.certificateValid) { $0.used(certificate: Self.certRef(c)); $0.used(lot: lot.id.rawValue) }
-            with(.issuer) { $0.used(certificate: Self.certRef(c)) }
+            relied(.certificateValid, on: c); with(.certificateValid) { $0.used(lot: lot.id.rawValue) }
+            relied(.issuer, on: c)
         case .unrecognised(let c):
             with(.issuer) {
                 $0.fail("certificate \(c.issue.number) of \(o.actor) (\(role) of \(lot.id)) is issued by \(c.issuer), which \(code) does not recognise at \(o.time)",
@@ -98,7 +98,7 @@ extension RuleRun {
         for lot in closure.upstreamLots {
             guard case .covered(let c) = coverage(lot), c.issue.selfDeclared, let o = origin(lot) else { continue }
             count += 1
-            with(.selfDeclare) { $0.used(certificate: Self.certRef(c)) }
+            relied(.selfDeclare, on: c)
             if ethanolClasses.contains(lot.record.materialClass) {
                 with(.selfDeclare) {
                     $0.fail("\(lot.id) (class \(lot.record.materialClass)) needs an ethanol test, which self-declared certificate \(c.issue.number) cannot cover",
@@ -129,7 +129,7 @@ extension RuleRun {
             guard let o = origin(lot), o.role == .produced, case .covered(let c) = coverage(lot),
                   seen.insert(o.leafIndex).inserted else { continue }
             count += 1
-            with(.composition) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.eventHex) }
+            relied(.composition, on: c); with(.composition) { $0.used(event: o.eventHex) }
             guard !c.issue.composition.isEmpty else {
                 with(.composition) {
                     $0.unknown("certificate \(c.issue.number) of \(o.actor) records no composition to compare event \(o.event.id.short) with",
@@ -172,7 +172,7 @@ extension RuleRun {
             if ins.contains(where: { policy.liveAnimals.contains($0.record.materialClass) }) {
                 if case .covered(let c) = coverage(lot) {
                     ok = true
-                    with(.slaughter) { $0.used(certificate: Self.certRef(c)); $0.used(event: o.eventHex) }
+                    relied(.slaughter, on: c); with(.slaughter) { $0.used(event: o.eventHex) }
                 } else {
                     with(.slaughter) {
                         $0.fail("slaughter event \(o.event.id.short) by \(o.actor) making \(id) is not covered by an active recognised certificate",

@@ -15,8 +15,8 @@ extension RuleRun {
                 let cov = stepCoverage(of: carrier, at: ship.time, index: ship.leafIndex, logistics: true)
                 let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
                 if case .covered(let c) = cov {
-                    with(.logistics) { $0.used(certificate: Self.certRef(c)) }
-                    with(.issuer) { $0.used(certificate: Self.certRef(c)) }
+                    relied(.logistics, on: c)
+                    relied(.issuer, on: c)
                     continue
                 }
                 if market.certifiedLogistics {
@@ -49,8 +49,8 @@ extension RuleRun {
                 let cov = stepCoverage(of: e.actor, at: e.time, index: e.leafIndex, logistics: warehouse && market.certifiedLogistics)
                 switch cov {
                 case .covered(let c):
-                    with(warehouse ? .logistics : .certificateValid) { $0.used(certificate: Self.certRef(c)) }
-                    with(.issuer) { $0.used(certificate: Self.certRef(c)) }
+                    relied(warehouse ? .logistics : .certificateValid, on: c)
+                    relied(.issuer, on: c)
                 case .unrecognised(let c):
                     with(.issuer) {
                         $0.fail("\(e.actor) (\(work) \(lot.id), event \(e.event.id.short)) relies on certificate \(c.issue.number) from \(c.issuer), which \(code) does not recognise at \(e.time)",
