@@ -10,7 +10,6 @@ struct LedgerReads: AssessmentSource {
     let db: Database
 
     // Fixed SQL (built once: the statement cache is keyed by the text).
-    private static let storySQL = "SELECT \(LotEventRows.storyColumns) FROM lot_events WHERE lot = ? AND \(LotEventRows.storyRoles) ORDER BY leaf_index, role"
     // Named: without statistics SQLite would rather scan the lot's rows.
     private static let receiptsSQL = """
         SELECT \(LotEventRows.columns) FROM lot_events INDEXED BY lot_events_receipts
@@ -35,7 +34,7 @@ struct LedgerReads: AssessmentSource {
     /// The columns of `lots` in table order (0 to 7), then a story row (8 on, as ``LotEventRows/storyColumns``).
     private static let lotAndStorySQL = """
         SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
-               e.lot, e.leaf_index, e.role, e.amount, e.unit, e.event_id, e.type, e.actor, e.time, e.key_id, e.place
+               \(LotEventRows.storyColumns.split(separator: ", ").map { "e.\($0)" }.joined(separator: ", "))
         FROM lots l LEFT JOIN lot_events e ON e.lot = l.id AND e.\(LotEventRows.storyRoles)
         WHERE l.id = ? ORDER BY e.leaf_index, e.role
         """
@@ -56,13 +55,6 @@ struct LedgerReads: AssessmentSource {
         let query = try RawQuery(db, sql: "SELECT \(LotEventRows.columns) FROM lot_events WHERE lot = ? AND role IN (\(LotEventRows.literal(roles))) ORDER BY leaf_index, role")
         var out: [LotLink] = []
         try query.forEach([.text(lot.rawValue)]) { out.append(try LotEventRows.link($0, lot: lot)) }
-        return out
-    }
-
-    /// Through the `lot_events_story` covering index.
-    func story(of lot: LotID) throws -> [LotLink] {
-        var out: [LotLink] = []
-        try RawQuery(db, sql: Self.storySQL).forEach([.text(lot.rawValue)]) { out.append(try LotEventRows.storyLink($0, lot: lot)) }
         return out
     }
 

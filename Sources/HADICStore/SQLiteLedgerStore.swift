@@ -268,7 +268,6 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
         try db.read { try LedgerReads(db: $0).lotAndStory(lot) }
     }
-    public func story(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).story(of: lot) } }
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
         try db.read { try LedgerReads(db: $0).receipts(of: lot, by: party) }
     }

@@ -67,7 +67,7 @@ public final class ProvenanceCache {
         self.capacity = capacity
     }
 
-    /// A lot's record and its story's index rows (``ProvenanceSource/story(of:)``) below the
+    /// A lot's record and its story's index rows (``ProvenanceSource/lotAndStory(_:)``) below the
     /// tree size, in ledger order; nil if unknown or made later.
     public func lot(_ id: LotID, from source: any ProvenanceSource) throws -> LotEntry? {
         if let known = lots[id] { return known }

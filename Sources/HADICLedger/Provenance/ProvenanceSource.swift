@@ -9,10 +9,10 @@ public protocol ProvenanceSource {
     func links(of lot: LotID, roles: Set<LotLink.Role>) throws -> [LotLink]
     /// The index rows of one event.
     func links(at leafIndex: UInt64) throws -> [LotLink]
-    /// A lot's own story, in ledger order: the rows of its making, packings and unpackings,
-    /// inspections, incidents and recalls; not its custody rows, nor its uses in other lots.
-    func story(of lot: LotID) throws -> [LotLink]
-    /// A lot's record and its story together (a store answers in one query); nil if unknown.
+    /// A lot's record and its own story together (a store answers in one query), nil if the
+    /// lot is unknown. The story is its rows in the roles of ``LotLink/Role/story``: its
+    /// making, packings and unpackings, inspections, incidents and recalls, in ledger order;
+    /// not its custody rows, nor its uses in other lots.
     func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])?
     /// The `custody.receive` rows of one lot by one party, in ledger order.
     func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink]
@@ -27,13 +27,9 @@ public protocol ProvenanceSource {
 }
 
 extension ProvenanceSource {
-    public func story(of lot: LotID) throws -> [LotLink] {
-        try links(of: lot, roles: LotLink.Role.story)
-    }
-
     public func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
         guard let record = try self.lot(lot) else { return nil }
-        return (record, try story(of: lot))
+        return (record, try links(of: lot, roles: LotLink.Role.story))
     }
 
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
