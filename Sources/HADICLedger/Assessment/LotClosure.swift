@@ -37,8 +37,7 @@ public final class ClosureLot: @unchecked Sendable {
     init(entry: ProvenanceCache.LotEntry, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
         self.entry = entry
         self.id = entry.id
-        let record = entry.record
-        self.record = record
+        self.record = entry.record
         self.story = story
         self.origin = origin
         self.upstream = upstream
@@ -51,14 +50,16 @@ public final class ClosureLot: @unchecked Sendable {
 /// index. Its rows carry their events' facts, so only inspections, incidents and recalls are
 /// parsed.
 ///
-/// Of each lot it keeps the rows that bear on the assessed lot:
-/// - its making, packings, unpackings, inspections, incidents and recalls;
+/// Of each lot it keeps the rows that bear on the assessed lot (docs/ASSESSMENT.md):
+/// - its making, inspections, incidents and recalls, and the packings and unpackings on the
+///   used portion's way (all of them for the assessed lot and carriers);
 /// - its uses that made another closure lot (not the other products made from it);
 /// - custody: for the assessed lot and for carriers, every shipment and receipt; for an
-///   ingredient, the path of the portion that was used: the receipts by each party that used it
-///   in the closure before it used it, the shipments those receipts took in, and so on back
-///   through any intermediary (its receipts before it shipped) to the party that made it.
-///   Shipments of the same lot to other customers, or later ones, are not this product's story.
+///   ingredient, the way of the portion that was used (``portionPath``): each user's receipts
+///   before its use, the shipments they took in, the packings before an unpacking, and so back
+///   through every holder, the maker included. Shipments of the same lot to other customers,
+///   or later ones, are not this product's story; carriers are the containers that portion
+///   travelled in.
 public struct LotClosure: Sendable {
     public let root: LotID
     public let time: Timestamp
