@@ -15,6 +15,19 @@ struct LedgerReads: AssessmentSource {
         SELECT \(LotEventRows.columns) FROM lot_events INDEXED BY lot_events_receipts
         WHERE lot = ? AND actor = ? AND role = 'received' ORDER BY leaf_index
         """
+    /// A receipt (columns 0-14) and the shipment row it took in (15-29, null if none).
+    private static let receiptsWithShipmentsSQL = """
+        SELECT \(LotEventRows.columns.split(separator: ", ").map { "r.\($0)" }.joined(separator: ", ")),
+               \(LotEventRows.columns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", "))
+        FROM lot_events r INDEXED BY lot_events_receipts
+        LEFT JOIN events e ON e.id = r.shipment
+        LEFT JOIN lot_events s ON s.lot = r.lot AND s.leaf_index = e.leaf_index AND s.role = 'shipped'
+        WHERE r.lot = ? AND r.actor = ? AND r.role = 'received' ORDER BY r.leaf_index
+        """
+    private static let transformSQL = """
+        SELECT lot, amount, unit, role FROM lot_events
+        WHERE leaf_index = ? AND \(LotEventRows.stepRoles) AND role IN ('consumed', 'produced') ORDER BY role, lot
+        """
     private static let shipmentSQL = """
         SELECT \(LotEventRows.columns) FROM lot_events
         WHERE lot = ? AND leaf_index = (SELECT leaf_index FROM events WHERE id = ?) AND role = 'shipped'
@@ -74,6 +87,28 @@ struct LedgerReads: AssessmentSource {
         var out: [LotLink] = []
         try RawQuery(db, sql: Self.receiptsSQL).forEach([.text(lot.rawValue), .text(party.rawValue)]) { out.append(try LotEventRows.link($0, lot: lot)) }
         return out
+    }
+
+    /// Each receipt joined with the shipment row it took in (through the events' id index).
+    func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
+        var out: [(LotLink, LotLink?)] = []
+        try RawQuery(db, sql: Self.receiptsWithShipmentsSQL).forEach([.text(lot.rawValue), .text(party.rawValue)]) { row in
+            let receipt = try LotEventRows.link(row, lot: lot)
+            out.append((receipt, row.isNull(15) ? nil : try LotEventRows.link(row, lot: lot, from: 15)))
+        }
+        return out
+    }
+
+    /// Inputs and outputs in one search of the `lot_events_steps` covering index.
+    func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine]) {
+        var inputs: [EventLine] = [], outputs: [EventLine] = []
+        try RawQuery(db, sql: Self.transformSQL).forEach([.integer(Int64(clamping: leafIndex))]) { row in
+            let text = row.text(0) ?? "", role = row.text(3) == "produced" ? LotLink.Role.produced : .consumed
+            guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
+            let line = EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)", role: role))
+            if role == .produced { outputs.append(line) } else { inputs.append(line) }
+        }
+        return (inputs, outputs)
     }
 
     /// The shipment's leaf index from the events' id index, then the row by its key.

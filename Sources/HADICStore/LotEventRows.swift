@@ -41,20 +41,21 @@ enum LotEventRows {
         return try link(row, lot: lot)
     }
 
-    /// A row of `SELECT \(columns) FROM lot_events` whose lot is known (not re-validated).
-    static func link(_ row: RawRow, lot: LotID) throws -> LotLink {
-        let (leafIndex, role, event, key) = try head(row, lot: lot)
+    /// A row of `SELECT \(columns) FROM lot_events` whose lot is known (not re-validated);
+    /// `from`: the position of its first column, when it follows other columns.
+    static func link(_ row: RawRow, lot: LotID, from first: Int32 = 0) throws -> LotLink {
+        let (leafIndex, role, event, key) = try head(row, lot: lot, from: first)
         var segregated: Bool?
-        if !row.isNull(13) {
-            switch row.strictInteger(13) {
+        if !row.isNull(first + 13) {
+            switch row.strictInteger(first + 13) {
             case 0: segregated = false
             case 1: segregated = true
             default: throw StoreError.corruptRow(table: "lot_events", key: key, problem: "segregated is neither 0, 1 nor null")
             }
         }
-        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: 3, key: key, role: role), event: event,
-                       counterpart: try party(row, 10, key: key), carrier: try party(row, 11, key: key), place: row.text(12),
-                       segregated: segregated, shipment: try eventID(row, 14, key: key))
+        return LotLink(lot: lot, leafIndex: leafIndex, role: role, quantity: try quantity(row, at: first + 3, key: key, role: role), event: event,
+                       counterpart: try party(row, first + 10, key: key), carrier: try party(row, first + 11, key: key), place: row.text(first + 12),
+                       segregated: segregated, shipment: try eventID(row, first + 14, key: key))
     }
 
     /// A row of `SELECT \(storyColumns) FROM lot_events`.

@@ -271,6 +271,12 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
         try db.read { try LedgerReads(db: $0).receipts(of: lot, by: party) }
     }
+    public func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
+        try db.read { try LedgerReads(db: $0).receiptsWithShipments(of: lot, by: party) }
+    }
+    public func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine]) {
+        try db.read { try LedgerReads(db: $0).transformLines(at: leafIndex) }
+    }
     public func shipment(_ id: EventID, of lot: LotID) throws -> LotLink? { try db.read { try LedgerReads(db: $0).shipment(id, of: lot) } }
     public func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine] {
         try db.read { try LedgerReads(db: $0).lines(at: leafIndex, role: role) }

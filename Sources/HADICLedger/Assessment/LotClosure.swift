@@ -110,9 +110,9 @@ public struct LotClosure: Sendable {
             guard lots[id] == nil else { continue }
             let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
             if let origin = lot.origin, origin.role == .produced {
-                let inputs = try cache.lines(at: origin.leafIndex, role: .consumed, from: source)
+                let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
                 ingredients[id] = inputs
-                outputs[origin.leafIndex] = try cache.lines(at: origin.leafIndex, role: .produced, from: source)
+                outputs[origin.leafIndex] = made
                 for input in inputs {
                     use(input.lot, by: origin.actor, at: origin.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }

@@ -106,7 +106,12 @@ public final class ProvenanceCache {
     /// One party's receipts of a lot below the tree size.
     public func receipts(of lot: LotEntry, by party: PartyID, from source: any ProvenanceSource) throws -> [LotLink] {
         if let known = lot.receiptsByParty[party] { return known }
-        let found = try source.receipts(of: lot.id, by: party).filter { $0.leafIndex < treeSize }
+        var found: [LotLink] = []
+        // Each receipt comes with the shipment it took in, kept for ``shipment(receivedBy:of:from:)``.
+        for (receipt, ship) in try source.receiptsWithShipments(of: lot.id, by: party) where receipt.leafIndex < treeSize {
+            found.append(receipt)
+            lot.shipmentByReceipt[receipt.leafIndex] = ship.flatMap { $0.leafIndex < treeSize ? $0 : nil }
+        }
         lot.receiptsByParty[party] = found
         return found
     }
@@ -124,6 +129,19 @@ public final class ProvenanceCache {
         if let known = lot.custody { return known }
         let found = try source.links(of: lot.id, roles: [.shipped, .received]).filter { $0.leafIndex < treeSize }
         lot.custody = found
+        return found
+    }
+
+    /// A transformation's inputs and outputs (one read for both).
+    public func transformLines(at index: UInt64, from source: any ProvenanceSource) throws -> (inputs: [EventLine], outputs: [EventLine]) {
+        guard index < treeSize else { return ([], []) }
+        if let inputs = lines[LineKey(index: index, role: .consumed)], let outputs = lines[LineKey(index: index, role: .produced)] {
+            return (inputs, outputs)
+        }
+        let found = try source.transformLines(at: index)
+        if lines.count >= capacity { lines.removeAll(keepingCapacity: true) }
+        lines[LineKey(index: index, role: .consumed)] = found.inputs
+        lines[LineKey(index: index, role: .produced)] = found.outputs
         return found
     }
 

@@ -16,6 +16,11 @@ public protocol ProvenanceSource {
     func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])?
     /// The `custody.receive` rows of one lot by one party, in ledger order.
     func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink]
+    /// The same, each with the lot's row in the shipment it took in (nil if none is stored):
+    /// a store answers in one query.
+    func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)]
+    /// A transformation's input and output lines (a store answers in one query).
+    func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine])
     /// The `custody.ship` row of one lot in the shipment with this event id, if any.
     func shipment(_ id: EventID, of lot: LotID) throws -> LotLink?
     /// The lot lines of one event in one role (`consumed`, `packed` or `produced`), in lot order.
@@ -34,6 +39,14 @@ extension ProvenanceSource {
 
     public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
         try links(of: lot, roles: [.received]).filter { $0.actor == party }
+    }
+
+    public func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
+        try receipts(of: lot, by: party).map { r in (r, try r.shipment.flatMap { try shipment($0, of: lot) }) }
+    }
+
+    public func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine]) {
+        (try lines(at: leafIndex, role: .consumed), try lines(at: leafIndex, role: .produced))
     }
 
     public func shipment(_ id: EventID, of lot: LotID) throws -> LotLink? {
