@@ -10,15 +10,10 @@ struct LedgerReads: AssessmentSource {
     let db: Database
 
     // Fixed SQL (built once: the statement cache is keyed by the text).
-    // Named: without statistics SQLite would rather scan the lot's rows.
-    private static let receiptsSQL = """
-        SELECT \(LotEventRows.columns) FROM lot_events INDEXED BY lot_events_receipts
-        WHERE lot = ? AND actor = ? AND role = 'received' ORDER BY leaf_index
-        """
-    /// A receipt (columns 0-14) and the shipment row it took in (15-29, null if none).
+    /// A receipt (columns 0-14) and the shipment row it took in (15-29, null if none). The
+    /// receipts index is named: without statistics SQLite would rather scan the lot's rows.
     private static let receiptsWithShipmentsSQL = """
-        SELECT \(LotEventRows.columns.split(separator: ", ").map { "r.\($0)" }.joined(separator: ", ")),
-               \(LotEventRows.columns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", "))
+        SELECT \(LotEventRows.columns(LotEventRows.columns, of: "r")), \(LotEventRows.columns(LotEventRows.columns, of: "s"))
         FROM lot_events r INDEXED BY lot_events_receipts
         LEFT JOIN events e ON e.id = r.shipment
         LEFT JOIN lot_events s ON s.lot = r.lot AND s.leaf_index = e.leaf_index AND s.role = 'shipped'
@@ -47,7 +42,7 @@ struct LedgerReads: AssessmentSource {
     /// The columns of `lots` in table order (0 to 7), then a story row (8 on, as ``LotEventRows/storyColumns``).
     private static let lotAndStorySQL = """
         SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
-               \(LotEventRows.storyColumns.split(separator: ", ").map { "e.\($0)" }.joined(separator: ", "))
+               \(LotEventRows.columns(LotEventRows.storyColumns, of: "e"))
         FROM lots l LEFT JOIN lot_events e ON e.lot = l.id AND e.\(LotEventRows.storyRoles)
         WHERE l.id = ? ORDER BY e.leaf_index, e.role
         """
@@ -82,13 +77,6 @@ struct LedgerReads: AssessmentSource {
         return record.map { ($0, story) }
     }
 
-    /// Through the `lot_events_receipts` index (named: without statistics SQLite would scan the lot's rows).
-    func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
-        var out: [LotLink] = []
-        try RawQuery(db, sql: Self.receiptsSQL).forEach([.text(lot.rawValue), .text(party.rawValue)]) { out.append(try LotEventRows.link($0, lot: lot)) }
-        return out
-    }
-
     /// Each receipt joined with the shipment row it took in (through the events' id index).
     func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
         var out: [(LotLink, LotLink?)] = []
@@ -103,10 +91,11 @@ struct LedgerReads: AssessmentSource {
     func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine]) {
         var inputs: [EventLine] = [], outputs: [EventLine] = []
         try RawQuery(db, sql: Self.transformSQL).forEach([.integer(Int64(clamping: leafIndex))]) { row in
-            let text = row.text(0) ?? "", role = row.text(3) == "produced" ? LotLink.Role.produced : .consumed
-            guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
-            let line = EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)", role: role))
-            if role == .produced { outputs.append(line) } else { inputs.append(line) }
+            if row.text(3) == "produced" {
+                outputs.append(try LotEventRows.line(row, at: leafIndex, role: .produced))
+            } else {
+                inputs.append(try LotEventRows.line(row, at: leafIndex, role: .consumed))
+            }
         }
         return (inputs, outputs)
     }
@@ -125,10 +114,8 @@ struct LedgerReads: AssessmentSource {
             return try links(at: leafIndex).filter { $0.role == role }.map { EventLine(lot: $0.lot, role: role, quantity: $0.quantity) }
         }
         var out: [EventLine] = []
-        try RawQuery(db, sql: sql).forEach([.integer(Int64(clamping: leafIndex))]) { row in
-            let text = row.text(0) ?? ""
-            guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
-            out.append(EventLine(lot: lot, role: role, quantity: try LotEventRows.quantity(row, at: 1, key: "\(text) @\(leafIndex)", role: role)))
+        try RawQuery(db, sql: sql).forEach([.integer(Int64(clamping: leafIndex))]) {
+            out.append(try LotEventRows.line($0, at: leafIndex, role: role))
         }
         return out
     }

@@ -9,6 +9,11 @@ import HADICCore
 enum LotEventRows {
     /// Every column, in the order ``link(_:)`` reads them.
     static let columns = "lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, counterpart, carrier, place, segregated, shipment"
+    /// `columns` (or `storyColumns`) qualified by a table alias, for joins.
+    static func columns(_ list: String, of alias: String) -> String {
+        list.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
     /// The columns of the `lot_events_story` covering index, in the order ``storyLink(_:lot:)`` reads them
     /// (the custody columns are null in story rows).
     static let storyColumns = "lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, place"
@@ -94,6 +99,13 @@ enum LotEventRows {
 
     /// The roles whose rows carry the quantity their event wrote; the others carry none.
     static let measured: Set<LotLink.Role> = [.created, .consumed, .produced, .packed, .unpacked, .shipped, .received]
+
+    /// A row of `SELECT lot, amount, unit` from `lot_events_steps`: one lot line of event `leafIndex` in `role`.
+    static func line(_ row: RawRow, at leafIndex: UInt64, role: LotLink.Role) throws -> EventLine {
+        let text = row.text(0) ?? ""
+        guard let lot = LotID(text) else { throw StoreError.corruptRow(table: "lot_events", key: "\(text) @\(leafIndex)", problem: "bad lot") }
+        return EventLine(lot: lot, role: role, quantity: try quantity(row, at: 1, key: "\(text) @\(leafIndex)", role: role))
+    }
 
     /// The `amount` and `unit` columns of a row in `role`: a valid quantity where the role has
     /// one, both null where it has none (a missing quantity would silently skip the mass balance).

@@ -268,9 +268,6 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
         try db.read { try LedgerReads(db: $0).lotAndStory(lot) }
     }
-    public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
-        try db.read { try LedgerReads(db: $0).receipts(of: lot, by: party) }
-    }
     public func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
         try db.read { try LedgerReads(db: $0).receiptsWithShipments(of: lot, by: party) }
     }

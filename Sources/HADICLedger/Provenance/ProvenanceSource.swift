@@ -14,10 +14,8 @@ public protocol ProvenanceSource {
     /// making, packings and unpackings, inspections, incidents and recalls, in ledger order;
     /// not its custody rows, nor its uses in other lots.
     func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])?
-    /// The `custody.receive` rows of one lot by one party, in ledger order.
-    func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink]
-    /// The same, each with the lot's row in the shipment it took in (nil if none is stored):
-    /// a store answers in one query.
+    /// The `custody.receive` rows of one lot by one party, in ledger order, each with the lot's
+    /// row in the shipment it took in (nil if none is stored): a store answers in one query.
     func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)]
     /// A transformation's input and output lines (a store answers in one query).
     func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine])
@@ -37,12 +35,10 @@ extension ProvenanceSource {
         return (record, try links(of: lot, roles: LotLink.Role.story))
     }
 
-    public func receipts(of lot: LotID, by party: PartyID) throws -> [LotLink] {
-        try links(of: lot, roles: [.received]).filter { $0.actor == party }
-    }
-
     public func receiptsWithShipments(of lot: LotID, by party: PartyID) throws -> [(receipt: LotLink, ship: LotLink?)] {
-        try receipts(of: lot, by: party).map { r in (r, try r.shipment.flatMap { try shipment($0, of: lot) }) }
+        try links(of: lot, roles: [.received]).filter { $0.actor == party }.map { r in
+            (r, try r.shipment.flatMap { try shipment($0, of: lot) })
+        }
     }
 
     public func transformLines(at leafIndex: UInt64) throws -> (inputs: [EventLine], outputs: [EventLine]) {
@@ -56,6 +52,7 @@ extension ProvenanceSource {
     public func lines(at leafIndex: UInt64, role: LotLink.Role) throws -> [EventLine] {
         try links(at: leafIndex).filter { $0.role == role }.sorted().map { EventLine(lot: $0.lot, role: $0.role, quantity: $0.quantity) }
     }
+
     public func ingredientNode(of lot: LotID) throws -> IngredientNode {
         let making = try links(of: lot, roles: [.created, .produced, .container])
         guard let origin = making.first else { return IngredientNode(record: try self.lot(lot), step: nil, ingredients: []) }
