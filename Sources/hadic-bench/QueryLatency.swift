@@ -23,8 +23,8 @@ struct QueryLatency: ParsableCommand {
     @Option(help: "The data directory.")
     var data: String
 
-    @Option(name: .customLong("class"), help: "Material class of the lots to measure (e.g. the top level's).")
-    var materialClass: String
+    @Option(name: .customLong("class"), help: "Material class of the lots to measure (e.g. the top level's); repeat for several.")
+    var materialClasses: [String]
 
     @Option(help: "Market code for the assessment.")
     var market: String
@@ -44,13 +44,23 @@ struct QueryLatency: ParsableCommand {
     @Option(help: "Repeat the 'repeat' pass this many times (for profiling what a node does from memory).")
     var repeats: Int = 1
 
+    @Flag(help: "Skip the cold and warm passes: fill the cache with the measured lots, then run only the repeat passes (for profiling).")
+    var memoryOnly = false
+
+    @Flag(help: ArgumentHelp("Check that what a node remembers between assessments changes no answer.",
+                             discussion: "After the passes, assesses every measured lot at the head's time and at a time halfway through the ledger, interleaved, with the shared cache, and compares each answer with one made from a fresh cache. Exits 1 on the first difference."))
+    var verify = false
+
+    @Flag(help: "After the passes, time building the closure and the whole assessment separately, from memory (best of 5 per lot).")
+    var phases = false
+
     func run() throws {
         let dir = try DataDirectory(reading: data)
         let store = dir.store
         guard let head = try store.latestBlock() else { throw ValidationError("\(data) holds no ledger") }
         let time = at.flatMap(Timestamp.init) ?? head.header.time
-        let all = try store.lots(ofClasses: [materialClass])
-        guard !all.isEmpty else { throw ValidationError("no lot of class \(materialClass)") }
+        let all = try store.lots(ofClasses: materialClasses)
+        guard !all.isEmpty else { throw ValidationError("no lot of class \(materialClasses.joined(separator: ", "))") }
         // Two interleaved samples: the measured lots, and others that warm the cache first.
         let step = max(1, all.count / max(1, 2 * sample))
         let picked = stride(from: 0, to: all.count, by: step).prefix(2 * sample).map { all[$0] }
@@ -88,7 +98,7 @@ struct QueryLatency: ParsableCommand {
             print("no assessment: \(error)")
             assess = false
         } }
-        print("ledger: \(count) events, \(all.count) lots of class \(materialClass); \(lots.count) measured, assessed for \(market) at \(time)")
+        print("ledger: \(count) events, \(all.count) lots of class \(materialClasses.joined(separator: ", ")); \(lots.count) measured, assessed for \(market) at \(time)")
         print(String(format: "reference: one event read + full parse %.1f µs; evidence load (policies, %d certificate holders) %.1f ms",
                      refMicros, evidence.certificates.count, loadMillis))
 
@@ -101,8 +111,12 @@ struct QueryLatency: ParsableCommand {
         let warm = Assessor(evidence: evidence, reuseEvents: true)
         var rows: [(String, [Double])] = []
         var closureLots: [Int] = [], supported = 0
-        for pass in ["cold", "warm-up", "warm"] + Array(repeating: "repeat", count: max(1, repeats)) {
+        let passes = memoryOnly ? ["fill"] : ["cold", "warm-up", "warm"]
+        for pass in passes + Array(repeating: "repeat", count: max(1, repeats)) {
             var traceMillis: [Double] = [], assessMillis: [Double] = []
+            if verbose {  // on the monotonic clock, to cut a profile into passes (perf script --time)
+                print(String(format: "pass %@ starts at %.6f s", pass as NSString, Double(DispatchTime.now().uptimeNanoseconds) / 1e9))
+            }
             for lot in pass == "warm-up" ? warmers : lots {
                 let useCache = pass != "cold"
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -128,7 +142,7 @@ struct QueryLatency: ParsableCommand {
                     }
                 }
             }
-            guard pass != "warm-up" else { continue }
+            guard pass != "warm-up", pass != "fill" else { continue }
             rows.append(("trace back, \(pass)", traceMillis))
             if !assessMillis.isEmpty { rows.append(("assess, \(pass)", assessMillis)) }
         }
@@ -143,6 +157,30 @@ struct QueryLatency: ParsableCommand {
                              c.lots.count, c.steps.count, Double(t1 - t0) / 1e6, Double(t2 - t1) / 1e6))
             }
         }
+        if phases, assess {
+            // Best of five per lot: the floor of each phase, with the machine's stalls filtered out.
+            var closureBest = 0.0, wholeBest = 0.0
+            for lot in lots {
+                var c = Double.infinity, w = Double.infinity
+                for _ in 0..<5 {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    _ = try store.consistentReads { try LotClosure(root: lot, at: time, from: $0, cache: evidence.cache) }
+                    let t1 = DispatchTime.now().uptimeNanoseconds
+                    _ = try warm.assess(lot, market: market, at: time)
+                    let t2 = DispatchTime.now().uptimeNanoseconds
+                    c = min(c, Double(t1 - t0) / 1e6)
+                    w = min(w, Double(t2 - t1) / 1e6)
+                }
+                closureBest += c
+                wholeBest += w
+            }
+            let n = Double(lots.count)
+            print(String(format: "phases from memory, best of 5, mean over %d lots: closure %.2f ms, whole assessment %.2f ms (rules %.2f ms)",
+                         lots.count, closureBest / n, wholeBest / n, (wholeBest - closureBest) / n))
+        }
+        if verify, assess {
+            try verifyReuse(lots: picked, evidence: evidence, store: store, head: time)
+        }
         let sizes = closureLots.sorted()
         print("closure lots: min \(sizes.first ?? 0), median \(Self.percentile(sizes.map(Double.init), 0.5)), max \(sizes.last ?? 0)"
               + (assess ? "; \(supported) of \(lots.count) supported" : ""))
@@ -151,6 +189,52 @@ struct QueryLatency: ParsableCommand {
             print(String(format: "%-18@ p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (p99 = %.0f event reads)",
                          name as NSString, p50, p99, values.max() ?? 0, p99 * 1000 / refMicros))
         }
+    }
+
+    /// Assessments made with the shared cache (and the evidence's memos) must equal fresh ones,
+    /// at the head's time and at an earlier one, in any order.
+    func verifyReuse(lots: [LotID], evidence: LedgerEvidence, store: SQLiteLedgerStore, head: Timestamp) throws {
+        // The time of the event halfway through the ledger: lots made later are skipped there.
+        let middle = try store.event(at: try store.eventCount() / 2)?.time ?? head
+        let shared = Assessor(evidence: evidence, reuseEvents: true)
+        let fresh = Assessor(evidence: evidence, reuseEvents: false)
+        var compared = 0
+        for time in [head, middle, head] {
+            for lot in lots {
+                let a: Assessment, b: Assessment
+                do { a = try shared.assess(lot, market: market, at: time) } catch {
+                    // Made later than `time`, for example: the fresh assessment must say the same.
+                    let same = (try? fresh.assess(lot, market: market, at: time)) == nil
+                    guard same else {
+                        print("reuse check FAILED: \(lot) at \(time): with the shared cache: \(error); fresh: an answer")
+                        throw ExitCode(1)
+                    }
+                    continue
+                }
+                b = try fresh.assess(lot, market: market, at: time)
+                if let difference = Self.difference(a, b) {
+                    print("reuse check FAILED: \(lot) at \(time): \(difference)")
+                    throw ExitCode(1)
+                }
+                compared += 1
+            }
+        }
+        print("reuse check: \(compared) assessments made with the shared cache equal fresh ones (at \(head) and \(middle))")
+    }
+
+    /// The first difference between two assessments, or nil.
+    static func difference(_ a: Assessment, _ b: Assessment) -> String? {
+        if a.closureLots != b.closureLots || a.closureEvents != b.closureEvents {
+            return "closure \(a.closureLots) lots \(a.closureEvents) events vs \(b.closureLots) lots \(b.closureEvents) events"
+        }
+        for (x, y) in zip(a.results, b.results) {
+            if x.problems != y.problems { return "\(x.rule.rawValue) problems: \(x.problems) vs \(y.problems)" }
+            if x.lots != y.lots || x.events != y.events || x.certificates != y.certificates {
+                return "\(x.rule.rawValue) evidence used: \(x.lots.count) lots, \(x.events.count) events, \(x.certificates.sorted()) vs \(y.lots.count) lots, \(y.events.count) events, \(y.certificates.sorted())"
+            }
+            if x.note != y.note { return "\(x.rule.rawValue) note: \(x.note) vs \(y.note)" }
+        }
+        return nil
     }
 
     static func size(_ node: TraceNode) -> Int { 1 + node.children.reduce(0) { $0 + size($1) } }

@@ -88,6 +88,37 @@ final class AssessTests: HadicTestCase {
         }
     }
 
+    /// A node keeps what assessments read and work out (custody paths, rows, certificate checks)
+    /// for later ones: `hadic-bench --verify` assesses every lot of the fixture chain with every
+    /// rule's case added, for two markets and at two times, with one shared cache, and compares
+    /// each answer with one worked out afresh.
+    func testWhatANodeRemembersBetweenAssessmentsChangesNoAnswer() throws {
+        let dir = makeFixtureLedger()
+        var classes = Set<String>()
+        let classPattern = try NSRegularExpression(pattern: #""class":"([a-z0-9-]+)""#)
+        let data = try Data(contentsOf: URL(fileURLWithPath: Hadic.fixture("assessment/cases.json")))
+        let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        for text in [Hadic.fixtureText("chain/events.jsonl")] + cases.compactMap({ $0["file"] as? String }).map({ Hadic.fixtureText("assessment/\($0)") }) {
+            for m in classPattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let r = Range(m.range(at: 1), in: text) { classes.insert(String(text[r])) }
+            }
+        }
+        // Every case's events on one ledger (some cases contradict each other: those are refused).
+        for file in cases.compactMap({ $0["file"] as? String }) {
+            _ = Hadic.run(["append", "--data", dir, "--signed", Hadic.fixture("assessment/\(file)")])
+        }
+        let bench = URL(fileURLWithPath: try Hadic.requireBinary()).deletingLastPathComponent().appendingPathComponent("hadic-bench").path
+        for market in ["MY", "ID"] {
+            let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + classes.sorted().flatMap { ["--class", $0] }
+            let r = try HadicProcess(executable: bench, args).wait(timeout: 300)
+            XCTAssertEqual(r.status, 0, r.summary)
+            let line = r.lines.first { $0.hasPrefix("reuse check") } ?? r.summary
+            XCTAssertTrue(line.hasPrefix("reuse check: "), line)
+            let compared = Int(line.split(separator: " ").dropFirst(2).first ?? "") ?? 0
+            XCTAssertGreaterThan(compared, 40, line)
+        }
+    }
+
     func testTheVerdictIsAsTheLedgerStoodAtTheTimeAsked() throws {
         let dir = makeFixtureLedger()
         // Made at 04:00; the porcine DNA result came at 09:00.
@@ -332,6 +363,21 @@ final class AssessTests: HadicTestCase {
         // …which is the rest's own story.
         let own = try logistics(c, rest, exit: 1)
         XCTAssertTrue(own.hasPrefix("fail") && own.contains(elsewhere), own)
+
+        // D: one lot used twice in one product: the user makes one meal from a portion that came
+        // segregated, and another from a later portion that did not; a combo of both meals
+        // carries both portions' paths (each use's path is traced, and remembered, on its own).
+        let d = makeFixtureLedger("d"), split = "rempah-madura/split-1"
+        try create(d, split, "20")
+        try receive(d, user, try ship(d, maker, to: "pesantren-sidogiri", split, segregated: true, "2026-10-20T01:00:00Z"), split, "2026-10-20T02:00:00Z")
+        try use(d, split, making: "pesantren-sidogiri/meal-d1")
+        let late = try ship(d, maker, to: "pesantren-sidogiri", split, segregated: false, "2026-10-20T03:00:00Z")
+        try receive(d, user, late, split, "2026-10-20T04:00:00Z")
+        try use(d, split, making: "pesantren-sidogiri/meal-d2")
+        _ = try event(d, user, #"{"type":"lot.transform","time":"2026-10-21T01:00:00Z","body":{"facility":"pesantren-sidogiri/dapur-1","inputs":[{"lot":"pesantren-sidogiri/meal-d1","quantity":\#(q)},{"lot":"pesantren-sidogiri/meal-d2","quantity":\#(q)}],"outputs":[{"lot":"pesantren-sidogiri/combo-d","product":"rendang","class":"ready-meal","quantity":{"amount":"20","unit":"kg"}}]}}"#)
+        XCTAssertTrue(try logistics(d, "pesantren-sidogiri/meal-d1", exit: 0).hasPrefix("pass"))
+        let both = try logistics(d, "pesantren-sidogiri/combo-d", exit: 1)
+        XCTAssertTrue(both.hasPrefix("fail") && both.contains(late), both)
     }
 
     func testALocalPolicyCannotAddLiveAnimals() throws {

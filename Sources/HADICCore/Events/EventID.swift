@@ -25,9 +25,12 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var hex: String { Hex.encode(bytes) }
 
-    // One call over the 32 bytes, not 32 calls (ids are hashed for every event in a batch).
+    // The first 8 bytes of a SHA-256 output are as uniform as all 32, and ids are hashed for
+    // every event of a batch and every row of an assessment. Equality still compares all 32.
     public func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        var prefix: UInt64 = 0
+        for i in 0..<8 { prefix = prefix << 8 | UInt64(bytes[i]) }
+        hasher.combine(prefix)
     }
     public var description: String { hex }
     public var short: String { String(hex.prefix(12)) }

@@ -1,3 +1,5 @@
+import HADICCore
+
 /// The rules of a halal claim (../shared/DOMAIN.md, "When is a lot's halal claim supported by
 /// evidence?"), in the order an assessment reports them.
 public enum AssessmentRule: String, CaseIterable, Sendable {
@@ -114,9 +116,25 @@ public struct RuleResult: Sendable {
         if let e = p.event { events.insert(e) }
     }
 
+    // Rules name the same lots and events thousands of times: they are listed as they come
+    // (events as ids, written in hex only once) and put into the sets when the rule is done.
+    private var usedLots: [LotID] = []
+    private var usedEvents: [EventID] = []
+
+    mutating func used(lot: LotID) { usedLots.append(lot) }
     mutating func used(lot: String) { lots.insert(lot) }
+    mutating func used(event: EventID) { usedEvents.append(event) }
     mutating func used(event: String) { events.insert(event) }
     mutating func used(certificate: String) { certificates.insert(certificate) }
+
+    /// Moves what ``used(lot:)`` and ``used(event:)`` listed into ``lots`` and ``events``.
+    mutating func collectUsed() {
+        var seenLots = Set<LotID>(), seenEvents = Set<EventID>()
+        for lot in usedLots where seenLots.insert(lot).inserted { lots.insert(lot.rawValue) }
+        for e in usedEvents where seenEvents.insert(e).inserted { events.insert(e.hex) }
+        usedLots = []
+        usedEvents = []
+    }
 }
 
 /// Lot ids as text in results, so they read the same in text and JSON.

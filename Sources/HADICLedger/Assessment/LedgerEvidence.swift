@@ -22,6 +22,8 @@ public final class LedgerEvidence {
 
     public let policies: [PolicyVersion]
     public let certificates: [PartyID: [CertificateTimeline]]
+    /// How many certificates ``certificates`` holds (their ``CertificateTimeline/position``s are below it).
+    public let certificateCount: Int
     public let assets: [String: [AssetEvent]]
     /// The ledger's size when the evidence was read: assessments see nothing later.
     public let treeSize: UInt64
@@ -35,8 +37,28 @@ public final class LedgerEvidence {
     /// every later assessment.
     var soundSigners = Set<UInt64>()
     /// The certificate coverage of a shipment's carrier or a handler, by market, policy and event.
-    struct StepKey: Hashable { let scope: String; let index: UInt64; let logistics: Bool }
+    struct StepKey: Hashable { let scope: Int; let index: UInt64; let logistics: Bool }
     private(set) var stepCoverage: [StepKey: RuleRun.Coverage] = [:]
+    /// Market, policy and narrowing of each assessment scope, numbered (keys hash a number, not the text).
+    private var scopes: [String: Int] = [:]
+
+    /// Product names split into lowercase words (R-NAME), kept: many lots share a name.
+    private var nameWords: [String: [String]] = [:]
+
+    func words(of name: String) -> [String] {
+        if let known = nameWords[name] { return known }
+        let words = RuleRun.words(name)
+        if nameWords.count >= 100_000 { nameWords.removeAll(keepingCapacity: true) }
+        nameWords[name] = words
+        return words
+    }
+
+    func scopeNumber(_ scope: String) -> Int {
+        if let n = scopes[scope] { return n }
+        let n = scopes.count
+        scopes[scope] = n
+        return n
+    }
 
     func remember(_ coverage: RuleRun.Coverage, for key: StepKey) {
         if stepCoverage.count >= 500_000 { stepCoverage.removeAll(keepingCapacity: true) }
@@ -67,7 +89,10 @@ public final class LedgerEvidence {
             }
         }
         self.policies = policies
-        self.certificates = Dictionary(grouping: CertificateTimeline.build(from: certEvents), by: { $0.issue.holder })
+        let timelines = CertificateTimeline.build(from: certEvents)
+        for (i, c) in timelines.enumerated() { c.position = i }
+        certificateCount = timelines.count
+        self.certificates = Dictionary(grouping: timelines, by: { $0.issue.holder })
         self.assets = assets
     }
 

@@ -5,6 +5,8 @@ import HADICCore
 /// thousands of times; its rows are settled while the closure is built and never change after.
 public final class ClosureLot: @unchecked Sendable {
     public let id: LotID
+    /// Its position in ``LotClosure/order`` (rules keep per-lot tables by it, not by id).
+    public let slot: Int
     /// What the cache knows of it (its custody lookups hang off it).
     let entry: ProvenanceCache.LotEntry
     public let record: LotRecord
@@ -30,12 +32,25 @@ public final class ClosureLot: @unchecked Sendable {
     public internal(set) var shipments: [(ship: LotLink, via: LotID?)] = []
     /// The containers it was inside, each with the leaf-index window while it was (upstream lots).
     public internal(set) var carriers: [(container: LotID, window: Range<UInt64>)] = []
+    /// What it was made from: a transformation's inputs, or everything packed into it (a container).
+    public internal(set) var ingredients: [EventLine] = []
+    /// Its ingredients that are in the closure (all of them unless the closure was truncated),
+    /// in the order of ``ingredients``, each with its line.
+    public internal(set) var inputs: [(line: EventLine, lot: ClosureLot)] = []
+    /// A transformation's outputs (for the mass balance), when it was produced by one.
+    public internal(set) var outputs: [EventLine] = []
+    /// Whether it was ever packed or unpacked (most lots never travel in a container).
+    let packs: Bool
+    /// Its links and byRole came whole from the cache (``ProvenanceCache/LotEntry/fragment(for:at:)``).
+    var settled = false
 
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
-    init(entry: ProvenanceCache.LotEntry, story: [LotLink], origin: LotLink?, upstream: Bool, depth: Int) {
+    init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], origin: LotLink?, packs: Bool, upstream: Bool, depth: Int) {
         self.entry = entry
+        self.slot = slot
+        self.packs = packs
         self.id = entry.id
         self.record = entry.record
         self.story = story
@@ -68,18 +83,14 @@ public struct LotClosure: Sendable {
     public private(set) var order: [LotID] = []
     /// The parsed inspections, incidents and recalls of closure lots.
     public private(set) var events: [UInt64: ClosureEvent] = [:]
-    /// Every event behind a kept row, by leaf index (what R-SIG checks).
-    public private(set) var steps: [UInt64: LinkEvent] = [:]
+    /// Every event behind a kept row, once each, by leaf index (what R-SIG checks).
+    public private(set) var steps: [(index: UInt64, event: LinkEvent)] = []
     /// Lots that shared a container with a closure lot without being in the closure.
     public private(set) var neighbours: Set<LotID> = []
     /// The receipt of each kept shipment that was received, by the shipment's id.
     public private(set) var receipts: [EventID: LotLink] = [:]
     /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
     public private(set) var upstreamLots: [ClosureLot] = []
-    /// What each closure lot was made from: a transformation's inputs, or everything packed into a container.
-    public private(set) var ingredients: [LotID: [EventLine]] = [:]
-    /// The outputs of each closure transformation, by its leaf index (for the mass balance).
-    public private(set) var outputs: [UInt64: [EventLine]] = [:]
     /// The container of each packing or unpacking row in the closure, by leaf index.
     private var containerAt: [UInt64: LotID] = [:]
 
@@ -94,11 +105,11 @@ public struct LotClosure: Sendable {
         self.root = root
         self.time = time
         guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
-        // Who used each lot in the closure, and the last position where they did: the makers of
-        // the lots made from it, and the packers of the upstream containers it went into.
-        var users: [LotID: [PartyID: UInt64]] = [:]
+        // Who used each lot in the closure, and where: the makers of the lots made from it, and
+        // the packers of the upstream containers it went into (usually one use per lot).
+        var users: [LotID: [Use]] = [:]
         func use(_ lot: LotID, by party: PartyID, at index: UInt64) {
-            users[lot, default: [:]][party] = max(users[lot]?[party] ?? 0, index)
+            users[lot, default: []].append(Use(party: party, index: index))
         }
 
         // 1. Upstream lots: the root, and down through transformations and container contents.
@@ -111,8 +122,8 @@ public struct LotClosure: Sendable {
             let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
             if let origin = lot.origin, origin.role == .produced {
                 let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
-                ingredients[id] = inputs
-                outputs[origin.leafIndex] = made
+                lot.ingredients = inputs
+                lot.outputs = made
                 for input in inputs {
                     use(input.lot, by: origin.actor, at: origin.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
@@ -121,7 +132,7 @@ public struct LotClosure: Sendable {
             }
             for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
                 let children = try cache.lines(at: packing.leafIndex, role: .packed, from: source)
-                ingredients[id, default: []] += children
+                lot.ingredients += children
                 for child in children {
                     use(child.lot, by: packing.actor, at: packing.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
@@ -130,20 +141,56 @@ public struct LotClosure: Sendable {
             }
         }
 
+        for lot in order.compactMap({ lots[$0] }) where !lot.ingredients.isEmpty {
+            lot.inputs = lot.ingredients.compactMap { line in lots[line.lot].map { (line, $0) } }
+        }
+
         // 2. Each upstream lot's custody: all of it for the root; for an ingredient, the path of
         // the portion its users took, with the containers that portion travelled in.
         var carrierQueue: [(LotID, Int)] = []
+        // The uses of each ingredient whose rows can be remembered whole, by slot (see below).
+        var fragmentUses: [[Use]?] = Array(repeating: nil, count: order.count)
         for id in order {
             guard let lot = lots[id] else { continue }
             var custody: [LotLink]
+            // An ingredient that never travelled in a container, its whole story in view: its
+            // rows depend only on how it was used, so they are remembered per set of uses.
+            if id != root, !lot.packs, lot.story.count == lot.entry.links.count {
+                let uses = users[id] ?? []
+                if let known = lot.entry.fragment(for: uses, at: time) {
+                    lot.links = known.links
+                    lot.byRole = known.byRole
+                    lot.settled = true
+                    continue
+                }
+                fragmentUses[lot.slot] = uses
+            }
             if id == root {
                 custody = try cache.custody(of: lot.entry, from: source)
                 lot.links = lot.story
                 lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
             } else {
-                let path = try Self.portionPath(of: lot, users: users[id] ?? [:], containerAt: containerAt, source: source, cache: cache)
+                let uses = users[id] ?? []
+                let path: PortionPath
+                // Remembered when the lot's whole story is in view (its path depends on nothing else).
+                if lot.story.count == lot.entry.links.count {
+                    // The path of several uses is the union of each one's (reach only grows), and
+                    // each one's is remembered: a raw lot is used by many products' makers.
+                    var union = PortionPath()
+                    for use in uses {
+                        let one: PortionPath
+                        if let known = lot.entry.portion(for: use) { one = known } else {
+                            one = try Self.portionPath(of: lot, users: [use], containerAt: containerAt, source: source, cache: cache)
+                            lot.entry.remember(portion: one, for: use)
+                        }
+                        union.formUnion(one, first: uses.count == 1)
+                    }
+                    path = union
+                } else {
+                    path = try Self.portionPath(of: lot, users: uses, containerAt: containerAt, source: source, cache: cache)
+                }
                 custody = path.custody
-                lot.links = lot.story.filter { row in
+                lot.links = !lot.packs ? lot.story : lot.story.filter { row in
                     switch row.role {
                     // Packing into an upstream container is a use; other packings count when on the path.
                     case .packed: return path.packings.contains(row.leafIndex) || containerAt[row.leafIndex].map { lots[$0] != nil } == true
@@ -151,9 +198,12 @@ public struct LotClosure: Sendable {
                     default: return true
                     }
                 }
-                lot.carrierContainers = Set(path.packings.compactMap { containerAt[$0] })
+                if !path.packings.isEmpty { lot.carrierContainers = Set(path.packings.compactMap { containerAt[$0] }) }
             }
-            custody = custody.filter { $0.time <= time }
+            if custody.contains(where: { $0.time > time }) {
+                custody = custody.filter { $0.time <= time }
+                fragmentUses[lot.slot] = nil  // a later assessment may see more of it
+            }
             lot.links += custody
             for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, lot.depth)) }
         }
@@ -170,24 +220,35 @@ public struct LotClosure: Sendable {
                     neighbours.insert(child.lot)
                 }
             }
-            lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
+            if lot.packs { lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] }) }
             for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, depth)) }
             lot.links = lot.story + (try cache.custody(of: lot.entry, from: source)).filter { $0.time <= time }
         }
 
         // 4. Uses that made a closure lot (the consumer's making row says who, when and which
         // event), then each lot's rows in ledger order, by role.
-        var uses: [LotID: [LotLink]] = [:]
-        for id in order {
-            guard let lot = lots[id], lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
-            for input in ingredients[id] ?? [] where lots[input.lot] != nil {
-                uses[input.lot, default: []].append(LotLink(lot: input.lot, leafIndex: origin.leafIndex, role: .consumed,
-                                                            quantity: input.quantity, event: origin.event))
+        let all = order.compactMap { lots[$0] }
+        var uses = [[LotLink]](repeating: [], count: all.count)
+        for lot in all {
+            guard lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
+            for (line, input) in lot.inputs where !input.settled {
+                uses[input.slot].append(LotLink(lot: line.lot, leafIndex: origin.leafIndex, role: .consumed,
+                                                quantity: line.quantity, event: origin.event))
             }
         }
-        for id in order {
-            guard let lot = lots[id] else { continue }
-            var used = uses[id] ?? []
+        var stepRows: [(index: UInt64, event: LinkEvent)] = []
+        for lot in all where lot.settled {
+            for link in lot.links {
+                stepRows.append((link.leafIndex, link.event))
+                switch link.role {
+                case .received: if let s = link.shipment { receipts[s] = link }
+                case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
+                default: break
+                }
+            }
+        }
+        for lot in all where !lot.settled {
+            var used = uses[lot.slot]
             if used.count > 1 {  // co-products of one transformation use the same input once
                 var seenUses = Set<UInt64>()
                 used = used.filter { seenUses.insert($0.leafIndex).inserted }
@@ -198,7 +259,7 @@ public struct LotClosure: Sendable {
             var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
             for link in lot.links {
                 roles[link.role.position].append(link)
-                steps[link.leafIndex] = link.event
+                stepRows.append((link.leafIndex, link.event))
                 switch link.role {
                 case .received: if let s = link.shipment { receipts[s] = link }
                 case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
@@ -206,8 +267,13 @@ public struct LotClosure: Sendable {
                 }
             }
             lot.byRole = roles
+            // (Carriers joined after phase 2, beyond the table: they are never remembered.)
+            if lot.slot < fragmentUses.count, let uses = fragmentUses[lot.slot] { lot.entry.remember(fragment: (lot.links, roles), for: uses) }
         }
-        upstreamLots = order.compactMap { lots[$0] }.filter(\.upstream)
+        stepRows.sort { $0.index < $1.index }
+        steps.reserveCapacity(stepRows.count)
+        for row in stepRows where steps.last?.index != row.index { steps.append(row) }
+        upstreamLots = all.filter(\.upstream)
         for lot in upstreamLots {
             lot.carriers = computeCarriers(of: lot.id)
             lot.shipments = computeShipments(of: lot.id)
@@ -222,16 +288,18 @@ public struct LotClosure: Sendable {
             throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
         }
         // Later than the time asked: not part of the ledger as it stood.
-        let story = entry.links.filter { $0.time <= time }
+        let story = entry.latest.map({ $0 <= time }) ?? true ? entry.links : entry.links.filter { $0.time <= time }
         let origin = story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
         if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
+        var packs = false
         for row in story where row.role == .packed || row.role == .unpacked {
+            packs = true
             guard let container = try cache.links(at: row.leafIndex, from: source).first(where: { $0.role == .container })?.lot else {
                 throw AssessmentError.corrupt("event \(row.event.id) packs \(id) into no container")
             }
             containerAt[row.leafIndex] = container
         }
-        let lot = ClosureLot(entry: entry, story: story, origin: origin, upstream: upstream, depth: depth)
+        let lot = ClosureLot(entry: entry, slot: order.count, story: story, origin: origin, packs: packs, upstream: upstream, depth: depth)
         lots[id] = lot
         order.append(id)
         return lot
@@ -242,20 +310,27 @@ public struct LotClosure: Sendable {
     /// passed the lot on), the shipments those receipts took in, and, when a holder took the lot
     /// out of a container, the packings into that container before then. The maker is a holder
     /// like any other (a lot can come back to it).
-    private static func portionPath(of lot: ClosureLot, users: [PartyID: UInt64], containerAt: [UInt64: LotID],
+    private static func portionPath(of lot: ClosureLot, users: [Use], containerAt: [UInt64: LotID],
                                     source: any AssessmentSource, cache: ProvenanceCache) throws -> PortionPath {
         var path = PortionPath()
-        var bound = users
-        var frontier = Array(users)
+        // Each holder's bound: the latest position where it used or passed on the lot (a few holders at most).
+        var bound: [Use] = []
+        var frontier: [Use] = []
         var seen = Set<UInt64>()
         let unpackings = lot.story.filter { $0.role == .unpacked }
         let packings = unpackings.isEmpty ? [] : lot.story.filter { $0.role == .packed }
         func reach(_ party: PartyID, before index: UInt64) {
-            guard index > bound[party] ?? 0 else { return }
-            bound[party] = index
-            frontier.append((party, index))
+            if let i = bound.firstIndex(where: { $0.party == party }) {
+                guard index > bound[i].index else { return }
+                bound[i].index = index
+            } else {
+                bound.append(Use(party: party, index: index))
+            }
+            frontier.append(Use(party: party, index: index))
         }
-        while let (holder, before) = frontier.popLast() {
+        for user in users { reach(user.party, before: user.index) }
+        while let next = frontier.popLast() {
+            let holder = next.party, before = next.index
             for receipt in try cache.receipts(of: lot.entry, by: holder, from: source) where receipt.leafIndex < before {
                 guard seen.insert(receipt.leafIndex).inserted else { continue }
                 path.custody.append(receipt)
@@ -276,10 +351,26 @@ public struct LotClosure: Sendable {
         return path
     }
 
-    private struct PortionPath {
+    /// A use of a lot: who used it (or passed it on) and at which leaf index.
+    struct Use: Equatable {
+        let party: PartyID
+        var index: UInt64
+    }
+
+    /// The rows on the way of a used portion (``portionPath``).
+    struct PortionPath {
         var custody: [LotLink] = []
         var packings = Set<UInt64>()
         var unpackings = Set<UInt64>()
+
+        /// Adds another path's rows (each once); `first`: this one is empty, take the other whole.
+        mutating func formUnion(_ other: PortionPath, first: Bool) {
+            if first || (custody.isEmpty && packings.isEmpty && unpackings.isEmpty) { self = other; return }
+            // Paths are a few rows: a linear search beats hashing.
+            for row in other.custody where !custody.contains(where: { $0.leafIndex == row.leafIndex }) { custody.append(row) }
+            if !other.packings.isEmpty { packings.formUnion(other.packings) }
+            if !other.unpackings.isEmpty { unpackings.formUnion(other.unpackings) }
+        }
     }
 
     /// The kept rows of `lot` in `role`, in ledger order.
@@ -360,3 +451,4 @@ extension LotLink {
     /// The event id in hex, as assessment results name events.
     var eventHex: String { event.id.hex }
 }
+

@@ -9,14 +9,16 @@ struct RuleRun {
     let evidence: LedgerEvidence
     let verifySignatures: Bool
 
-    let book = ResultBook()
-    var evidenceMemo: [LotID: Bool] = [:]
-    /// Coverage of each lot by its maker's certificates (asked by several rules).
-    let coverageMemo = CoverageMemo()
-    var slaughterMemo: [LotID: Bool] = [:]
+    let book: ResultBook
+    /// Per closure lot, by ``ClosureLot/slot``: whether it has evidence (R-BOM), is critical, traces to a slaughter.
+    var evidenceMemo: [Bool?]
+    var criticalMemo: [Bool?]
+    var slaughterMemo: [Bool?]
+    /// Coverage of each lot by its maker's certificates (asked by several rules), by slot.
+    let coverageMemo: CoverageMemo
 
-    /// Market and policy (with any local narrowing): what memoised coverage depends on.
-    let scope: String
+    /// Market and policy (with any local narrowing), numbered by the evidence: what memoised coverage depends on.
+    let scope: Int
 
     /// Consult and add to what earlier assessments left in the evidence (false: as a one-shot command).
     let remember: Bool
@@ -24,7 +26,12 @@ struct RuleRun {
     init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence,
          verifySignatures: Bool, remember: Bool = true) {
         self.remember = remember
-        scope = "\(code) v\(policy.version) \(policy.narrowedBy?.sha256 ?? "")"
+        scope = evidence.scopeNumber("\(code) v\(policy.version) \(policy.narrowedBy?.sha256 ?? "")")
+        evidenceMemo = Array(repeating: nil, count: closure.order.count)
+        criticalMemo = evidenceMemo
+        slaughterMemo = evidenceMemo
+        coverageMemo = CoverageMemo(count: closure.order.count)
+        book = ResultBook(certificates: evidence.certificateCount)
         self.closure = closure
         self.policy = policy
         self.market = market
@@ -48,7 +55,7 @@ struct RuleRun {
         checkNonconformity()
         checkNames()
         checkLabTests()
-        return book.results
+        return book.finished()
     }
 
     // MARK: Shared lookups
@@ -60,7 +67,9 @@ struct RuleRun {
     /// Records that `rule` relied on certificate `c` (once per rule: rules meet the same few
     /// certificates thousands of times, and this tests identity rather than hashing names).
     func relied(_ rule: AssessmentRule, on c: CertificateTimeline) {
-        guard book.relied.insert(ResultBook.Reliance(rule: rule.position, certificate: ObjectIdentifier(c))).inserted else { return }
+        let bit = UInt32(1) << UInt32(rule.position)
+        guard c.position < book.relied.count, book.relied[c.position] & bit == 0 else { return }
+        book.relied[c.position] |= bit
         book.results[rule.position].used(certificate: c.reference)
     }
 
@@ -69,11 +78,6 @@ struct RuleRun {
     /// The facility a making row names, if any (containers have none).
     func facility(_ o: LotLink) -> String? {
         o.role == .created || o.role == .produced ? o.place : nil
-    }
-
-    /// Inputs of a lot's making: a transformation's inputs, or everything packed into a container.
-    func inputs(_ lot: ClosureLot) -> [LotID] {
-        (closure.ingredients[lot.id] ?? []).map(\.lot)
     }
 
     static func certRef(_ c: CertificateTimeline) -> String { c.reference }
@@ -101,9 +105,9 @@ struct RuleRun {
 
     /// Whether the maker of `lot` held, when making it, a certificate whose scope covers it.
     func coverage(_ lot: ClosureLot) -> Coverage {
-        if let known = coverageMemo.byLot[lot.id] { return known }
+        if let known = coverageMemo.bySlot[lot.slot] { return known }
         let result = computeCoverage(lot)
-        coverageMemo.byLot[lot.id] = result
+        coverageMemo.bySlot[lot.slot] = result
         return result
     }
 
@@ -161,12 +165,15 @@ struct RuleRun {
     }
 
     /// Critical classes, and anything with recorded ethanol, never pass by the positive list.
-    func isCritical(_ lot: ClosureLot) -> Bool {
-        policy.critical.contains(lot.record.materialClass)
+    mutating func isCritical(_ lot: ClosureLot) -> Bool {
+        if let known = criticalMemo[lot.slot] { return known }
+        let critical = policy.critical.contains(lot.record.materialClass)
             || ethanolMeasurements(lot).contains { DecimalText.compare($0.1.value, "0") == 1 }
+        criticalMemo[lot.slot] = critical
+        return critical
     }
 
-    func onPositiveList(_ lot: ClosureLot) -> Bool {
+    mutating func onPositiveList(_ lot: ClosureLot) -> Bool {
         policy.nonCritical.contains(lot.record.materialClass) && !isCritical(lot)
     }
 
@@ -175,20 +182,20 @@ struct RuleRun {
     /// R-CERT-VALID), and every transformation's inputs are checked anyway, wherever it sits
     /// in the closure; so a lot has evidence when (a) or (b) holds, and the closure-wide check
     /// of inputs makes it recursive.
-    mutating func hasEvidence(_ id: LotID) -> Bool {
-        if let known = evidenceMemo[id] { return known }
-        guard let lot = closure.lots[id] else { return false }
+    mutating func hasEvidence(_ lot: ClosureLot) -> Bool {
+        if let known = evidenceMemo[lot.slot] { return known }
         var ok = false
         if lot.record.kind == .container {
-            let contents = inputs(lot)
-            evidenceMemo[id] = false  // containers packed in a cycle cannot support themselves
-            ok = !contents.isEmpty && contents.allSatisfy { hasEvidence($0) }
+            evidenceMemo[lot.slot] = false  // containers packed in a cycle cannot support themselves
+            // Every content must be in the closure (a truncated closure leaves some out).
+            ok = !lot.ingredients.isEmpty && lot.inputs.count == lot.ingredients.count
+                && lot.inputs.allSatisfy { hasEvidence($0.lot) }
         } else if onPositiveList(lot) {
             ok = true
         } else if case .covered = coverage(lot) {
             ok = true
         }
-        evidenceMemo[id] = ok
+        evidenceMemo[lot.slot] = ok
         return ok
     }
 }
@@ -196,12 +203,23 @@ struct RuleRun {
 /// The rules' results while an assessment runs (a reference, so rules can add to it while
 /// reading the rest of the run).
 final class CoverageMemo {
-    var byLot: [LotID: RuleRun.Coverage] = [:]
+    var bySlot: [RuleRun.Coverage?]
+    init(count: Int) { bySlot = Array(repeating: nil, count: count) }
 }
 
 final class ResultBook {
-    struct Reliance: Hashable { let rule: Int; let certificate: ObjectIdentifier }
-    var relied = Set<Reliance>()
+    /// For each certificate (by position), the rules that relied on it, one bit per rule.
+    var relied: [UInt32]
+
+    init(certificates: Int) {
+        relied = Array(repeating: 0, count: certificates)
+    }
     /// One per rule, in ``AssessmentRule/allCases`` order.
     var results: [RuleResult] = AssessmentRule.allCases.map { RuleResult(rule: $0) }
+
+    /// The results, each with what it used collected into its sets.
+    func finished() -> [RuleResult] {
+        for i in results.indices { results[i].collectUsed() }
+        return results
+    }
 }

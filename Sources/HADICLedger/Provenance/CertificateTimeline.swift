@@ -12,6 +12,8 @@ public final class CertificateTimeline: @unchecked Sendable {
     public let issuedBy: EventID
     /// How results name it: `issuer/number` (made once: assessments name certificates thousands of times).
     public let reference: String
+    /// Its position among the certificates of the ``LedgerEvidence`` that loaded it (for tables by certificate).
+    public internal(set) var position = 0
     /// Suspensions and revocations, in ledger order, with their event times.
     public private(set) var changes: [(kind: EventType, time: Timestamp, event: EventID, reason: String)] = []
 

@@ -54,11 +54,41 @@ public final class ProvenanceCache {
         /// The shipment row each receipt (by its leaf index) took in; nil when none is stored.
         fileprivate var shipmentByReceipt: [UInt64: LotLink?] = [:]
         fileprivate var custody: [LotLink]?
+        /// The custody path of the portion taken by each use of it traced so far (a raw lot
+        /// is used by several makers, each in many closures); a few dozen at most.
+        private var portions: [(use: LotClosure.Use, path: LotClosure.PortionPath)] = []
+
+        /// An ingredient's closure rows (in ledger order, and by role) for each way it was used
+        /// so far, with the latest time among them: an assessment at that time or later reuses them.
+        private var fragments: [(uses: [LotClosure.Use], latest: Timestamp?, links: [LotLink], byRole: [[LotLink]])] = []
+
+        func fragment(for uses: [LotClosure.Use], at time: Timestamp) -> (links: [LotLink], byRole: [[LotLink]])? {
+            guard let known = fragments.first(where: { $0.uses == uses }), known.latest.map({ $0 <= time }) ?? true else { return nil }
+            return (known.links, known.byRole)
+        }
+
+        func remember(fragment: (links: [LotLink], byRole: [[LotLink]]), for uses: [LotClosure.Use]) {
+            if fragments.count >= 8 { fragments.removeFirst() }
+            fragments.append((uses, fragment.links.max(by: { $0.time < $1.time })?.time, fragment.links, fragment.byRole))
+        }
+
+        func portion(for use: LotClosure.Use) -> LotClosure.PortionPath? {
+            portions.first { $0.use == use }?.path
+        }
+
+        func remember(portion path: LotClosure.PortionPath, for use: LotClosure.Use) {
+            if portions.count >= 32 { portions.removeFirst() }
+            portions.append((use, path))
+        }
+
+        /// The latest time among ``links`` (an assessment at that time or later sees the whole story).
+        let latest: Timestamp?
 
         init(id: LotID, record: LotRecord, links: [LotLink]) {
             self.id = id
             self.record = record
             self.links = links
+            latest = links.max(by: { $0.time < $1.time })?.time
         }
     }
 

@@ -8,11 +8,11 @@ extension RuleRun {
     /// The lots whose maker is "the producer": the assessed lot, or what a container holds.
     func producedLots() -> [ClosureLot] {
         var out: [ClosureLot] = []
-        var stack = [closure.root]
-        var seen = Set<LotID>()
-        while let id = stack.popLast() {
-            guard seen.insert(id).inserted, let lot = closure.lots[id] else { continue }
-            if lot.record.kind == .container { stack += inputs(lot) } else { out.append(lot) }
+        var stack = closure.lots[closure.root].map { [$0] } ?? []
+        var seen = Set<Int>()
+        while let lot = stack.popLast() {
+            guard seen.insert(lot.slot).inserted else { continue }
+            if lot.record.kind == .container { stack += lot.inputs.map(\.lot) } else { out.append(lot) }
         }
         return out
     }
@@ -24,7 +24,7 @@ extension RuleRun {
         }
         switch coverage {
         case .covered(let c):
-            relied(.certificateValid, on: c); with(.certificateValid) { $0.used(lot: lot.id.rawValue) }
+            relied(.certificateValid, on: c); with(.certificateValid) { $0.used(lot: lot.id) }
             relied(.issuer, on: c)
         case .unrecognised(let c):
             with(.issuer) {
@@ -58,14 +58,14 @@ extension RuleRun {
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
             guard let o = origin(lot), o.role == .produced, seen.insert(o.leafIndex).inserted else { continue }
-            for id in inputs(lot) {
-                guard let input = closure.lots[id] else { continue }
+            for (_, input) in lot.inputs {
+                let id = input.id
                 inputsChecked += 1
                 let critical = isCritical(input)
                 if critical { criticalChecked += 1 }
                 let rule: AssessmentRule = critical ? .critical : .billOfMaterials
-                with(rule) { $0.used(lot: id.rawValue) }
-                guard !hasEvidence(id) else { continue }
+                with(rule) { $0.used(lot: id) }
+                guard !hasEvidence(input) else { continue }
                 let cov = coverage(input)
                 switch cov {
                 case .inactive, .unrecognised:
@@ -105,8 +105,8 @@ extension RuleRun {
                             lot: lot.id.rawValue, event: o.eventHex)
                 }
             }
-            for id in inputs(lot) {
-                guard let input = closure.lots[id] else { continue }
+            for (_, input) in lot.inputs {
+                let id = input.id
                 var simple = onPositiveList(input)
                 if !simple, case .covered = coverage(input) { simple = !isCritical(input) }
                 if !simple {
@@ -129,7 +129,7 @@ extension RuleRun {
             guard let o = origin(lot), o.role == .produced, case .covered(let c) = coverage(lot),
                   seen.insert(o.leafIndex).inserted else { continue }
             count += 1
-            relied(.composition, on: c); with(.composition) { $0.used(event: o.eventHex) }
+            relied(.composition, on: c); with(.composition) { $0.used(event: o.event.id) }
             guard !c.issue.composition.isEmpty else {
                 with(.composition) {
                     $0.unknown("certificate \(c.issue.number) of \(o.actor) records no composition to compare event \(o.event.id.short) with",
@@ -138,8 +138,8 @@ extension RuleRun {
                 continue
             }
             let allowed = Set(c.issue.composition)
-            for id in inputs(lot) {
-                guard let input = closure.lots[id], !allowed.contains(input.record.materialClass) else { continue }
+            for (_, input) in lot.inputs where !allowed.contains(input.record.materialClass) {
+                let id = input.id
                 with(.composition) {
                     $0.fail("event \(o.event.id.short) makes \(lot.id) from \(id) (class \(input.record.materialClass)), outside the composition certificate \(c.issue.number) covers (\(c.issue.composition.joined(separator: ", "))): certificate update required",
                             lot: lot.id.rawValue, event: o.eventHex)
@@ -155,20 +155,21 @@ extension RuleRun {
         var count = 0
         for lot in closure.upstreamLots where policy.animal.contains(lot.record.materialClass) {
             count += 1
-            _ = traceSlaughter(lot.id)
+            _ = traceSlaughter(lot)
         }
         with(.slaughter) { $0.note = count == 0 ? "no animal-derived lot" : "\(count) animal-derived lots trace to a certified slaughter" }
     }
 
     /// Whether an animal-derived lot traces back to a certified slaughter; reports the first gap.
-    mutating func traceSlaughter(_ id: LotID) -> Bool {
-        if let known = slaughterMemo[id] { return known }
-        slaughterMemo[id] = false
-        guard let lot = closure.lots[id], let o = origin(lot) else { return false }
+    mutating func traceSlaughter(_ lot: ClosureLot) -> Bool {
+        if let known = slaughterMemo[lot.slot] { return known }
+        slaughterMemo[lot.slot] = false
+        let id = lot.id
+        guard let o = origin(lot) else { return false }
         var ok = false
         switch o.role {
         case .produced:
-            let ins = inputs(lot).compactMap { closure.lots[$0] }
+            let ins = lot.inputs.map(\.lot)
             if ins.contains(where: { policy.liveAnimals.contains($0.record.materialClass) }) {
                 if case .covered(let c) = coverage(lot) {
                     ok = true
@@ -187,7 +188,7 @@ extension RuleRun {
                                 lot: id.rawValue, event: o.eventHex)
                     }
                 } else {
-                    ok = animal.allSatisfy { traceSlaughter($0.id) }
+                    ok = animal.allSatisfy { traceSlaughter($0) }
                 }
             }
         case .created:
@@ -204,7 +205,7 @@ extension RuleRun {
         default:
             break
         }
-        slaughterMemo[id] = ok
+        slaughterMemo[lot.slot] = ok
         return ok
     }
 

@@ -13,7 +13,7 @@ extension RuleRun {
                 shipments += 1
                 let carrier = ship.carrier ?? ship.actor
                 let cov = stepCoverage(of: carrier, at: ship.time, index: ship.leafIndex, logistics: true)
-                let carried = via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)"
+                var carried: String { via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)" }  // only failures say it
                 if case .covered(let c) = cov {
                     relied(.logistics, on: c)
                     relied(.issuer, on: c)
@@ -38,12 +38,12 @@ extension RuleRun {
                 }
             }
             // Storing and packing: the handler works under a halal assurance system.
-            var handling = lot.rows(.received).map { ($0, "storing") }
-            handling += lot.rows(.packed).map { ($0, "packing") }
+            var handling = lot.rows(.received) + lot.rows(.packed)
             for (carrier, window) in lot.carriers {
-                handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }.map { ($0, "storing") }
+                handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }
             }
-            for (e, work) in handling where seenHandling.insert(e.leafIndex).inserted {
+            for e in handling where seenHandling.insert(e.leafIndex).inserted {
+                var work: String { e.role == .packed ? "packing" : "storing" }
                 let role = try evidence.party(e.actor)?.0.role
                 let warehouse = role == .logistics || role == .exporter
                 let cov = stepCoverage(of: e.actor, at: e.time, index: e.leafIndex, logistics: warehouse && market.certifiedLogistics)
@@ -80,8 +80,10 @@ extension RuleRun {
         let goods = try evidence.nonHalalGoods(classes: policy.nonHalal)
         var checks = 0
         for lot in closure.upstreamLots {
+            // Most ledgers record few non-halal goods: look up only the kinds of place that held some.
             for (container, _) in lot.carriers {
                 checks += 1
+                guard !goods.containers.isEmpty else { continue }
                 for mark in goods.containers[container] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
                         $0.fail("\(lot.id) shared container \(container) with non-halal lot \(mark.lot) (event \(mark.event.short))",
@@ -91,12 +93,12 @@ extension RuleRun {
             }
             for (ship, _) in lot.shipments {
                 checks += 1
-                if goods.shipments.contains(ship.event.id) {
+                if !goods.shipments.isEmpty, goods.shipments.contains(ship.event.id) {
                     with(.segregation) {
                         $0.fail("shipment \(ship.event.id.short) carried \(lot.id) together with non-halal goods", lot: lot.id.rawValue, event: ship.eventHex)
                     }
                 }
-                guard let vehicle = ship.place else { continue }
+                guard let vehicle = ship.place, !goods.vehicles.isEmpty else { continue }
                 let arrived = closure.receipts[ship.event.id]?.time ?? closure.time
                 // The two trips overlap: the vehicle held both at once.
                 for trip in goods.vehicles[vehicle] ?? [] where trip.ship != ship.event.id && trip.start <= closure.time
@@ -110,6 +112,7 @@ extension RuleRun {
             for receive in lot.rows(.received) {
                 guard let place = receive.place else { continue }
                 checks += 1
+                guard !goods.storage.isEmpty else { continue }
                 for mark in goods.storage[place] ?? [] where mark.time <= closure.time {
                     with(.segregation) {
                         $0.fail("storage place \(place), where \(receive.actor) kept \(lot.id) (event \(receive.event.id.short)), also received non-halal lot \(mark.lot) (event \(mark.event.short)); zone it under its own storage id",
@@ -126,17 +129,18 @@ extension RuleRun {
     mutating func checkSertu() throws {
         let severe = try evidence.nonHalalGoods(classes: policy.severeNajis)
         var uses: [(asset: String, e: LotLink, lot: LotID)] = []
-        struct Use: Hashable { let asset: String; let index: UInt64 }
-        var seen = Set<Use>()
+        // Each event uses one asset (a shipment its vehicle, a making its facility).
+        var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
             for (ship, _) in lot.shipments {
-                if let v = ship.place, seen.insert(Use(asset: v, index: ship.leafIndex)).inserted {
+                if let v = ship.place, seen.insert(ship.leafIndex).inserted {
                     uses.append((v, ship, lot.id))
                 }
             }
-            if let o = origin(lot), let f = facility(o), seen.insert(Use(asset: f, index: o.leafIndex)).inserted { uses.append((f, o, lot.id)) }
+            if let o = origin(lot), let f = facility(o), seen.insert(o.leafIndex).inserted { uses.append((f, o, lot.id)) }
         }
-        for use in uses {
+        // Only assets with a recorded najis contact can need a sertu.
+        for use in uses where evidence.assets[use.asset] != nil || severe.vehicles[use.asset] != nil {
             var contacts: [(time: Timestamp, event: EventID, what: String)] = []
             for a in evidence.assets[use.asset] ?? [] {
                 if case .najis(let l) = a.kind, a.time <= use.e.time { contacts.append((a.time, a.event, "najis incident on \(l)")) }

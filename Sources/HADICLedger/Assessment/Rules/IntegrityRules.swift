@@ -7,7 +7,7 @@ extension RuleRun {
     mutating func checkSignatures() throws {
         var r = RuleResult(rule: .signature)
         // Every closure event is checked; only those with a problem are listed.
-        for (index, e) in closure.steps.sorted(by: { $0.key < $1.key }) {
+        for (index, e) in closure.steps {
             if remember, !verifySignatures, evidence.soundSigners.contains(index) { continue }
             var hex: String { e.id.hex }  // only a failure names the event
             var failed = false
@@ -81,7 +81,7 @@ extension RuleRun {
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
             guard let o = origin(lot), o.role == .produced, seen.insert(o.leafIndex).inserted else { continue }
-            let ins = (closure.ingredients[lot.id] ?? []).compactMap(\.quantity), outs = (closure.outputs[o.leafIndex] ?? []).compactMap(\.quantity)
+            let ins = lot.ingredients.compactMap(\.quantity), outs = lot.outputs.compactMap(\.quantity)
             let dims = Set((ins + outs).map(\.unit.dimension))
             guard dims.count == 1, dims.first != .count else { incomparable += 1; continue }
             compared += 1

@@ -77,13 +77,8 @@ extension RuleRun {
 
     mutating func checkNames() {
         let terms = policy.haramNames.map { Self.words($0) }.filter { !$0.isEmpty }
-        var checked: [String: [String]] = [:]  // many lots share a product name
         for lot in closure.upstreamLots {
-            let words: [String]
-            if let known = checked[lot.record.product] { words = known } else {
-                words = Self.words(lot.record.product)
-                checked[lot.record.product] = words
-            }
+            let words = evidence.words(of: lot.record.product)
             for term in terms where Self.contains(words, term) {
                 with(.name) {
                     $0.unknown("product name \"\(lot.record.product)\" of \(lot.id) contains \"\(term.joined(separator: " "))\": flagged for human review",
@@ -100,7 +95,7 @@ extension RuleRun {
 
     static func contains(_ words: [String], _ term: [String]) -> Bool {
         guard !term.isEmpty, words.count >= term.count else { return false }
-        return (0...(words.count - term.count)).contains { Array(words[$0..<($0 + term.count)]) == term }
+        return (0...(words.count - term.count)).contains { words[$0..<($0 + term.count)].elementsEqual(term) }
     }
 
     // MARK: R-LABTEST
