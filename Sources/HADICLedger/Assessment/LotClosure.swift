@@ -105,12 +105,9 @@ public struct LotClosure: Sendable {
         self.root = root
         self.time = time
         guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
-        // Who used each lot in the closure, and where: the makers of the lots made from it, and
-        // the packers of the upstream containers it went into (usually one use per lot).
-        var users: [LotID: [Use]] = [:]
-        func use(_ lot: LotID, by party: PartyID, at index: UInt64) {
-            users[lot, default: []].append(Use(party: party, index: index))
-        }
+        // Who used each ingredient line, and where: the maker of the lot made from it, or the
+        // packer of the container it went into (parallel to each lot's ingredients).
+        var lineUses: [[Use]] = []
 
         // 1. Upstream lots: the root, and down through transformations and container contents.
         var queue: [(LotID, Int)] = [(root, 0)]
@@ -120,12 +117,13 @@ public struct LotClosure: Sendable {
             head += 1
             guard lots[id] == nil else { continue }
             let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
+            lineUses.append([])  // at lot.slot
             if let origin = lot.origin, origin.role == .produced {
                 let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
                 lot.ingredients = inputs
                 lot.outputs = made
+                lineUses[lot.slot] = Array(repeating: Use(party: origin.actor, index: origin.leafIndex), count: inputs.count)
                 for input in inputs {
-                    use(input.lot, by: origin.actor, at: origin.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
                     queue.append((input.lot, depth + 1))
                 }
@@ -133,16 +131,23 @@ public struct LotClosure: Sendable {
             for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
                 let children = try cache.lines(at: packing.leafIndex, role: .packed, from: source)
                 lot.ingredients += children
+                lineUses[lot.slot] += Array(repeating: Use(party: packing.actor, index: packing.leafIndex), count: children.count)
                 for child in children {
-                    use(child.lot, by: packing.actor, at: packing.leafIndex)
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
                     queue.append((child.lot, depth + 1))
                 }
             }
         }
 
+        // Each lot's users, in the order their uses were met (usually one per lot).
+        var users = [[Use]](repeating: [], count: order.count)
         for lot in order.compactMap({ lots[$0] }) where !lot.ingredients.isEmpty {
-            lot.inputs = lot.ingredients.compactMap { line in lots[line.lot].map { (line, $0) } }
+            let uses = lineUses[lot.slot]
+            for (i, line) in lot.ingredients.enumerated() {
+                guard let input = lots[line.lot] else { continue }
+                lot.inputs.append((line, input))
+                users[input.slot].append(uses[i])
+            }
         }
 
         // 2. Each upstream lot's custody: all of it for the root; for an ingredient, the path of
@@ -156,7 +161,7 @@ public struct LotClosure: Sendable {
             // An ingredient that never travelled in a container, its whole story in view: its
             // rows depend only on how it was used, so they are remembered per set of uses.
             if id != root, !lot.packs, lot.story.count == lot.entry.links.count {
-                let uses = users[id] ?? []
+                let uses = users[lot.slot]
                 if let known = lot.entry.fragment(for: uses, at: time) {
                     lot.links = known.links
                     lot.byRole = known.byRole
@@ -170,7 +175,7 @@ public struct LotClosure: Sendable {
                 lot.links = lot.story
                 lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
             } else {
-                let uses = users[id] ?? []
+                let uses = users[lot.slot]
                 let path: PortionPath
                 // Remembered when the lot's whole story is in view (its path depends on nothing else).
                 if lot.story.count == lot.entry.links.count {
@@ -275,8 +280,9 @@ public struct LotClosure: Sendable {
         for row in stepRows where steps.last?.index != row.index { steps.append(row) }
         upstreamLots = all.filter(\.upstream)
         for lot in upstreamLots {
-            lot.carriers = computeCarriers(of: lot.id)
-            lot.shipments = computeShipments(of: lot.id)
+            if !lot.carrierContainers.isEmpty { lot.carriers = computeCarriers(of: lot.id) }
+            // Most lots never travel in a container: their own shipments, already in ledger order.
+            lot.shipments = lot.carriers.isEmpty ? lot.rows(.shipped).map { ($0, nil) } : computeShipments(of: lot.id)
         }
     }
 

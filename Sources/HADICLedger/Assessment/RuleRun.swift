@@ -148,6 +148,19 @@ struct RuleRun {
         return found
     }
 
+    /// The coverage of a handler's receipt or packing (row `e`), and whether the handler works as
+    /// a warehouse (logistics or exporter: the market may require a halal warehousing
+    /// certificate); remembered in the evidence like ``stepCoverage(of:at:index:logistics:)``.
+    func handlerCoverage(_ e: LotLink) throws -> (Coverage, warehouse: Bool) {
+        let key = LedgerEvidence.StepKey(scope: scope, index: e.leafIndex, logistics: false)
+        if remember, let known = evidence.handlerCoverage[key] { return known }
+        let role = try evidence.party(e.actor)?.0.role
+        let warehouse = role == .logistics || role == .exporter
+        let found = (anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics), warehouse)
+        if remember { evidence.remember(handler: found, for: key) }
+        return found
+    }
+
     /// An active, recognised certificate of `party` at `time`, optionally only logistics ones
     /// (with services in scope); else the best reason there is none.
     func anyCertificate(of party: PartyID, at time: Timestamp, logistics: Bool) -> Coverage {

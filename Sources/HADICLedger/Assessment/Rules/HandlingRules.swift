@@ -44,9 +44,7 @@ extension RuleRun {
             }
             for e in handling where seenHandling.insert(e.leafIndex).inserted {
                 var work: String { e.role == .packed ? "packing" : "storing" }
-                let role = try evidence.party(e.actor)?.0.role
-                let warehouse = role == .logistics || role == .exporter
-                let cov = stepCoverage(of: e.actor, at: e.time, index: e.leafIndex, logistics: warehouse && market.certifiedLogistics)
+                let (cov, warehouse) = try handlerCoverage(e)
                 switch cov {
                 case .covered(let c):
                     relied(warehouse ? .logistics : .certificateValid, on: c)
