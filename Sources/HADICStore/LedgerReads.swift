@@ -46,6 +46,14 @@ struct LedgerReads: AssessmentSource {
         FROM lots l LEFT JOIN lot_events e ON e.lot = l.id AND e.\(LotEventRows.storyRoles)
         WHERE l.id = ? ORDER BY e.leaf_index, e.role
         """
+    /// Every lot's record (0 to 7) with each of its rows (8 on, as ``LotEventRows/columns``):
+    /// the lots' key in order, and each lot's rows by the index's key, so SQLite sorts nothing.
+    private static let everyLotSQL = """
+        SELECT l.id, l.kind, l.product, l.class, l.dimension, l.creator, l.created_by, l.recalled_by,
+               \(LotEventRows.columns(LotEventRows.columns, of: "e"))
+        FROM lots l JOIN lot_events e ON e.lot = l.id
+        ORDER BY l.id, e.leaf_index, e.role
+        """
     private static let atSQL = "SELECT \(LotEventRows.columns) FROM lot_events WHERE leaf_index = ? ORDER BY lot, role"
     private static let linesSQL: [LotLink.Role: String] = Dictionary(uniqueKeysWithValues: [LotLink.Role.consumed, .packed, .produced].map {
         ($0, "SELECT lot, amount, unit FROM lot_events WHERE leaf_index = ? AND \(LotEventRows.stepRoles) AND role = '\($0.rawValue)' ORDER BY lot")
@@ -147,6 +155,23 @@ struct LedgerReads: AssessmentSource {
                                                                             role: role == .container ? .packed : .consumed)))
         }
         return IngredientNode(record: record, step: step, ingredients: edges)
+    }
+
+    /// One pass over the lots and the provenance index: each lot with all its rows.
+    func everyLot(_ body: (LotID, LotRecord, [LotLink]) throws -> Void) throws {
+        var current: (id: LotID, record: LotRecord)?
+        var rows: [LotLink] = []
+        try RawQuery(db, sql: Self.everyLotSQL).forEach([]) { row in
+            let text = row.text(0) ?? ""
+            if current?.id.rawValue != text {
+                if let done = current { try body(done.id, done.record, rows) }
+                guard let id = LotID(text) else { throw StoreError.corruptRow(table: "lots", key: text, problem: "bad id") }
+                current = (id, try DerivedRows.lot(row, id: id))
+                rows = []
+            }
+            if let lot = current?.id { rows.append(try LotEventRows.link(row, lot: lot, from: 8)) }
+        }
+        if let done = current { try body(done.id, done.record, rows) }
     }
 
     func links(at leafIndex: UInt64) throws -> [LotLink] {

@@ -44,6 +44,10 @@ struct QueryLatency: ParsableCommand {
     @Option(help: "Repeat the 'repeat' pass this many times (for profiling what a node does from memory).")
     var repeats: Int = 1
 
+    @Flag(help: ArgumentHelp("Load every lot and its provenance rows into the evidence's cache first, as a node does at start.",
+                             discussion: "The warm pass then measures a node's first answer for each lot (everything in memory, nothing yet worked out for it); the cold pass is unchanged."))
+    var preload = false
+
     @Flag(help: "Skip the cold and warm passes: fill the cache with the measured lots, then run only the repeat passes (for profiling).")
     var memoryOnly = false
 
@@ -91,6 +95,14 @@ struct QueryLatency: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let evidence = try LedgerEvidence(source: store)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        if preload {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let loaded = try evidence.cache.preload(from: store)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print(String(format: "preload: %d lots, %d rows, %d inspections/incidents/recalls in %.1f s%@; resident memory %@",
+                         loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString,
+                         Self.residentMemory() as NSString))
+        }
         var assess = !traceOnly
         if assess { do {
             _ = try evidence.policy(at: time)
@@ -212,6 +224,14 @@ struct QueryLatency: ParsableCommand {
                     continue
                 }
                 b = try fresh.assess(lot, market: market, at: time)
+                if time == head {
+                    let remembered = try store.consistentReads { try ProvenanceTrace(source: $0, cache: evidence.cache).back(lot) }
+                    let afresh = try store.consistentReads { try ProvenanceTrace(source: $0).back(lot) }
+                    guard Self.outline(remembered) == Self.outline(afresh) else {
+                        print("reuse check FAILED: trace back of \(lot) differs with the shared cache")
+                        throw ExitCode(1)
+                    }
+                }
                 if let difference = Self.difference(a, b) {
                     print("reuse check FAILED: \(lot) at \(time): \(difference)")
                     throw ExitCode(1)
@@ -220,6 +240,13 @@ struct QueryLatency: ParsableCommand {
             }
         }
         print("reuse check: \(compared) assessments made with the shared cache equal fresh ones (at \(head) and \(middle))")
+    }
+
+    /// Everything a trace tree shows, one line per node.
+    static func outline(_ node: TraceNode, depth: Int = 0) -> String {
+        var line = "\(depth) \(node.lot) \(node.record.map { "\($0)" } ?? "-") \(node.quantity.map { "\($0)" } ?? "-") "
+        line += "\(node.step.map { "\($0)" } ?? "-") \(node.repeated)\n"
+        return line + node.children.map { outline($0, depth: depth + 1) }.joined()
     }
 
     /// The first difference between two assessments, or nil.
@@ -235,6 +262,14 @@ struct QueryLatency: ParsableCommand {
             if x.note != y.note { return "\(x.rule.rawValue) note: \(x.note) vs \(y.note)" }
         }
         return nil
+    }
+
+    /// VmRSS of this process (Linux), e.g. "1.2 GB".
+    static func residentMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return "unknown" }
+        return String(format: "%.2f GB", kb / 1_048_576)
     }
 
     static func size(_ node: TraceNode) -> Int { 1 + node.children.reduce(0) { $0 + size($1) } }

@@ -89,9 +89,9 @@ final class AssessTests: HadicTestCase {
     }
 
     /// A node keeps what assessments read and work out (custody paths, rows, certificate checks)
-    /// for later ones: `hadic-bench --verify` assesses every lot of the fixture chain with every
-    /// rule's case added, for two markets and at two times, with one shared cache, and compares
-    /// each answer with one worked out afresh.
+    /// for later ones, or loads it all at start: `hadic-bench --verify` assesses every lot of the
+    /// fixture chain with every rule's case added, for two markets and at two times, with one
+    /// shared cache, and compares each answer (and each trace) with one worked out afresh.
     func testWhatANodeRemembersBetweenAssessmentsChangesNoAnswer() throws {
         let dir = makeFixtureLedger()
         var classes = Set<String>()
@@ -108,8 +108,10 @@ final class AssessTests: HadicTestCase {
             _ = Hadic.run(["append", "--data", dir, "--signed", Hadic.fixture("assessment/\(file)")])
         }
         let bench = URL(fileURLWithPath: try Hadic.requireBinary()).deletingLastPathComponent().appendingPathComponent("hadic-bench").path
-        for market in ["MY", "ID"] {
-            let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + classes.sorted().flatMap { ["--class", $0] }
+        // Also with everything loaded first, as a node does at start (`--preload`).
+        for (market, preload) in [("MY", false), ("ID", false), ("MY", true)] {
+            let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + (preload ? ["--preload"] : [])
+                + classes.sorted().flatMap { ["--class", $0] }
             let r = try HadicProcess(executable: bench, args).wait(timeout: 300)
             XCTAssertEqual(r.status, 0, r.summary)
             let line = r.lines.first { $0.hasPrefix("reuse check") } ?? r.summary

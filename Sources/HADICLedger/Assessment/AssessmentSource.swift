@@ -13,6 +13,9 @@ public protocol AssessmentSource: ProvenanceSource {
     func key(_ keyID: String) throws -> KeyRecord?
     /// How many events the ledger holds.
     func treeSize() throws -> UInt64
+    /// Every lot with its record and all its index rows (each lot's in ledger order), one lot
+    /// at a time: what a node loads into memory (``ProvenanceCache/preload(from:)``).
+    func everyLot(_ body: (LotID, LotRecord, [LotLink]) throws -> Void) throws
     /// Runs `body` with reads that all see one state of the ledger (a store runs them in one
     /// read transaction); an in-memory source may pass itself.
     func consistentReads<T>(_ body: (any AssessmentSource) throws -> T) throws -> T

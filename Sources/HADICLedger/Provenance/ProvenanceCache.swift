@@ -54,6 +54,9 @@ public final class ProvenanceCache {
         /// The shipment row each receipt (by its leaf index) took in; nil when none is stored.
         fileprivate var shipmentByReceipt: [UInt64: LotLink?] = [:]
         fileprivate var custody: [LotLink]?
+        /// Loaded with all its rows (``ProvenanceCache/preload(from:)``): a party missing from
+        /// ``receiptsByParty`` received none, a receipt missing from ``shipmentByReceipt`` took in no stored shipment.
+        fileprivate var complete = false
         /// The custody path of the portion taken by each use of it traced so far (a raw lot
         /// is used by several makers, each in many closures); a few dozen at most.
         private var portions: [(use: LotClosure.Use, path: LotClosure.PortionPath)] = []
@@ -114,6 +117,11 @@ public final class ProvenanceCache {
     /// unknown; a container's ingredients are those below the tree size.
     public func ingredientNode(of lot: LotID, from source: any ProvenanceSource) throws -> IngredientNode {
         if let known = nodes[lot] { return known }
+        if let entry = lots[lot], entry.complete, let node = try? preloadedNode(of: entry) {
+            if nodes.count >= capacity { nodes.removeAll(keepingCapacity: true) }
+            nodes[lot] = node
+            return node
+        }
         var node = try source.ingredientNode(of: lot)
         if let step = node.step, step.index >= treeSize {
             node = IngredientNode(record: nil, step: nil, ingredients: [])
@@ -136,6 +144,7 @@ public final class ProvenanceCache {
     /// One party's receipts of a lot below the tree size.
     public func receipts(of lot: LotEntry, by party: PartyID, from source: any ProvenanceSource) throws -> [LotLink] {
         if let known = lot.receiptsByParty[party] { return known }
+        if lot.complete { return [] }
         var found: [LotLink] = []
         // Each receipt comes with the shipment it took in, kept for ``shipment(receivedBy:of:from:)``.
         for (receipt, ship) in try source.receiptsWithShipments(of: lot.id, by: party) where receipt.leafIndex < treeSize {
@@ -149,6 +158,7 @@ public final class ProvenanceCache {
     /// The lot's row in the shipment a receipt of it took in, if that shipment is stored below the tree size.
     public func shipment(receivedBy receipt: LotLink, of lot: LotEntry, from source: any ProvenanceSource) throws -> LotLink? {
         if let known = lot.shipmentByReceipt[receipt.leafIndex] { return known }
+        if lot.complete { return nil }
         let found = try receipt.shipment.flatMap { try source.shipment($0, of: lot.id) }.flatMap { $0.leafIndex < treeSize ? $0 : nil }
         lot.shipmentByReceipt[receipt.leafIndex] = found
         return found
@@ -200,17 +210,111 @@ public final class ProvenanceCache {
         if let e = events[index] { return e }
         eventReads += 1
         guard let stored = try source.event(at: index) else { throw LedgerError.corrupt("the index names event \(index), which is not stored") }
+        let e = try Self.closureEvent(stored)
+        if events.count >= capacity { events.removeAll(keepingCapacity: true) }
+        events[index] = e
+        return e
+    }
+
+    private static func closureEvent(_ stored: StoredEvent) throws -> ClosureEvent {
         let admitted: AdmittedEvent
         do {
             admitted = try AdmittedEvent(leafBytes: stored.leafBytes, type: stored.type)
         } catch {
             throw LedgerError.corrupt("event \(stored.id) does not parse: \(error)")
         }
-        let e = ClosureEvent(stored: StoredEvent(index: stored.index, id: stored.id, block: stored.block, type: stored.type,
-                                                 actor: stored.actor, time: stored.time, leafBytes: []),
-                             keyID: admitted.keyID, body: admitted.body)
-        if events.count >= capacity { events.removeAll(keepingCapacity: true) }
-        events[index] = e
-        return e
+        return ClosureEvent(stored: StoredEvent(index: stored.index, id: stored.id, block: stored.block, type: stored.type,
+                                                actor: stored.actor, time: stored.time, leafBytes: []),
+                            keyID: admitted.keyID, body: admitted.body)
+    }
+
+    // MARK: Preloading (a node)
+
+    /// What ``preload(from:)`` loaded.
+    public struct Preload: Sendable {
+        public let lots: Int
+        public let rows: Int
+        public let events: Int
+        /// False when the capacity was reached first: the rest is read on demand.
+        public let complete: Bool
+    }
+
+    /// Loads every lot below the tree size with all its rows, every transformation's and
+    /// packing's lines, and the inspections, incidents and recalls, in one pass over the lots
+    /// and the provenance index: afterwards queries read nothing from `source` (as far as the
+    /// capacity allows). What a node does at start, so that even a lot's first trace or
+    /// assessment is answered from memory. Call it on a fresh cache.
+    @discardableResult
+    public func preload(from source: any AssessmentSource) throws -> Preload {
+        var lineSets: [LineKey: [EventLine]] = [:]
+        var packingRows: [UInt64: [LotLink]] = [:]
+        var rowCount = 0
+        var full = false
+        try source.everyLot { id, record, all in
+            guard !full else { return }
+            guard lots.count < capacity, lineSets.count < capacity else { full = true; return }
+            let rows = all.filter { $0.leafIndex < treeSize }
+            rowCount += rows.count
+            var story: [LotLink] = [], custody: [LotLink] = []
+            for row in rows {
+                switch row.role {
+                case .shipped, .received: custody.append(row)
+                case .consumed: break
+                default: story.append(row)
+                }
+                switch row.role {
+                case .consumed, .produced, .packed:
+                    lineSets[LineKey(index: row.leafIndex, role: row.role), default: []].append(EventLine(lot: id, role: row.role, quantity: row.quantity))
+                default: break
+                }
+                // The rows of packings and unpackings (``links(at:from:)`` names their containers).
+                if row.role == .container || row.role == .packed || row.role == .unpacked { packingRows[row.leafIndex, default: []].append(row) }
+            }
+            guard !story.isEmpty else { return }  // made at or after the tree size
+            let entry = LotEntry(id: id, record: record, links: story)
+            entry.custody = custody
+            var shipsByID: [EventID: LotLink] = [:]
+            for row in custody where row.role == .shipped { shipsByID[row.event.id] = row }
+            for row in custody where row.role == .received {
+                entry.receiptsByParty[row.actor, default: []].append(row)
+                entry.shipmentByReceipt[row.leafIndex] = row.shipment.flatMap { shipsByID[$0] }
+            }
+            entry.complete = true
+            lots[id] = entry
+        }
+        for (key, found) in lineSets where lines[key] == nil { lines[key] = found }
+        // A transformation with no stored output (or input) still answers from memory.
+        for key in lineSets.keys where key.role == .consumed || key.role == .produced {
+            let other = LineKey(index: key.index, role: key.role == .consumed ? .produced : .consumed)
+            if lines[other] == nil { lines[other] = [] }
+        }
+        for (index, found) in packingRows where rows[index] == nil { rows[index] = found }
+        var eventCount = 0
+        for stored in try source.events(ofTypes: [.lotInspect, .lotIncident, .lotRecall]) where stored.index < treeSize {
+            guard events.count < capacity else { full = true; break }
+            events[stored.index] = try Self.closureEvent(stored)
+            eventCount += 1
+        }
+        return Preload(lots: lots.count, rows: rowCount, events: eventCount, complete: !full)
+    }
+
+    /// A backward trace's node for a preloaded lot: its first making row, and the lines of that
+    /// transformation, or of every packing into it (a container), from memory.
+    private func preloadedNode(of entry: LotEntry) throws -> IngredientNode {
+        let making = entry.links.filter { $0.role == .created || $0.role == .produced || $0.role == .container }
+        guard let origin = making.first else { return IngredientNode(record: entry.record, step: nil, ingredients: []) }
+        var edges: [IngredientNode.Edge] = []
+        switch origin.role {
+        case .produced:
+            guard let inputs = lines[LineKey(index: origin.leafIndex, role: .consumed)] else { throw LedgerError.corrupt("no lines at \(origin.leafIndex)") }
+            edges = inputs.map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
+        case .container:
+            for packing in making where packing.role == .container {
+                edges += (lines[LineKey(index: packing.leafIndex, role: .packed)] ?? []).map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
+            }
+        default:
+            break
+        }
+        return IngredientNode(record: entry.record, step: TraceStep(origin), ingredients: edges)
     }
 }
