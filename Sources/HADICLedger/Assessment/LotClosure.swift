@@ -89,6 +89,8 @@ public struct LotClosure: Sendable {
     public private(set) var neighbours: Set<LotID> = []
     /// The receipt of each kept shipment that was received, by the shipment's id.
     public private(set) var receipts: [EventID: LotLink] = [:]
+    /// Every closure lot, in ``order`` (each lot's ``ClosureLot/slot`` is its position here).
+    public private(set) var ordered: [ClosureLot] = []
     /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
     public private(set) var upstreamLots: [ClosureLot] = []
     /// The container of each packing or unpacking row in the closure, by leaf index.
@@ -119,7 +121,8 @@ public struct LotClosure: Sendable {
             let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
             lineUses.append([])  // at lot.slot
             if let origin = lot.origin, origin.role == .produced {
-                let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
+                let (inputs, made) = try lot.entry.makingLines ?? cache.transformLines(at: origin.leafIndex, from: source)
+                lot.entry.makingLines = (inputs, made)
                 lot.ingredients = inputs
                 lot.outputs = made
                 lineUses[lot.slot] = Array(repeating: Use(party: origin.actor, index: origin.leafIndex), count: inputs.count)
@@ -278,6 +281,7 @@ public struct LotClosure: Sendable {
         stepRows.sort { $0.index < $1.index }
         steps.reserveCapacity(stepRows.count)
         for row in stepRows where steps.last?.index != row.index { steps.append(row) }
+        ordered = all
         upstreamLots = all.filter(\.upstream)
         for lot in upstreamLots {
             if !lot.carrierContainers.isEmpty { lot.carriers = computeCarriers(of: lot.id) }
@@ -387,6 +391,11 @@ public struct LotClosure: Sendable {
     /// The parsed inspections, incidents or recalls of `lot`, in ledger order.
     public func events(of lot: LotID, _ role: LotLink.Role) -> [ClosureEvent] {
         rows(of: lot, role).compactMap { events[$0.leafIndex] }
+    }
+
+    /// The parsed inspections, incidents or recalls of a closure lot, in ledger order.
+    public func events(of lot: ClosureLot, _ role: LotLink.Role) -> [ClosureEvent] {
+        lot.rows(role).compactMap { events[$0.leafIndex] }
     }
 
     /// The containers `lot` was inside, each with the leaf-index window while it was.

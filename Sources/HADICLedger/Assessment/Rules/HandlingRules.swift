@@ -38,9 +38,12 @@ extension RuleRun {
                 }
             }
             // Storing and packing: the handler works under a halal assurance system.
-            var handling = lot.rows(.received) + lot.rows(.packed)
-            for (carrier, window) in lot.carriers {
-                handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }
+            var handling = lot.rows(.received)
+            if !lot.rows(.packed).isEmpty || !lot.carriers.isEmpty {  // most lots are never packed
+                handling += lot.rows(.packed)
+                for (carrier, window) in lot.carriers {
+                    handling += closure.rows(of: carrier, .received).filter { window.contains($0.leafIndex) }
+                }
             }
             for e in handling where seenHandling.insert(e.leafIndex).inserted {
                 var work: String { e.role == .packed ? "packing" : "storing" }

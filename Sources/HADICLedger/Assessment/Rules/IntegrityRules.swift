@@ -40,7 +40,7 @@ extension RuleRun {
     mutating func checkCustody() {
         var r = RuleResult(rule: .custody)
         var checked = 0
-        for lot in closure.order.compactMap({ closure.lots[$0] }) {
+        for lot in closure.ordered {
             let made = origin(lot)
             let receives = lot.rows(.received)
             for ship in lot.rows(.shipped) {

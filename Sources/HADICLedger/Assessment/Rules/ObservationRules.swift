@@ -52,8 +52,8 @@ extension RuleRun {
             if case .lotIncident(let i) = e.body, let r = i.resolves { resolved.insert(r) }
         }
         var incidents = 0
-        for lot in closure.order.compactMap({ closure.lots[$0] }) {
-            for e in closure.events(of: lot.id, .incident) {
+        for lot in closure.ordered {
+            for e in closure.events(of: lot, .incident) {
                 guard case .lotIncident(let i) = e.body, i.kind != .resolution else { continue }
                 incidents += 1
                 with(.nonconformity) { $0.used(event: e.id) }
@@ -63,7 +63,7 @@ extension RuleRun {
                     }
                 }
             }
-            for e in closure.events(of: lot.id, .recalled) {
+            for e in closure.events(of: lot, .recalled) {
                 guard case .lotRecall(let rc) = e.body else { continue }
                 with(.nonconformity) {
                     $0.fail("\(lot.id) was recalled (event \(e.stored.id.short), \(e.time)): \(rc.reason)", lot: lot.id.rawValue, event: e.id)
@@ -105,7 +105,7 @@ extension RuleRun {
         for req in market.labTests {
             for lot in closure.upstreamLots where req.classes.contains(lot.record.materialClass) {
                 required += 1
-                let results = closure.events(of: lot.id, .inspected).compactMap { e -> (ClosureEvent, LotInspect)? in
+                let results = closure.events(of: lot, .inspected).compactMap { e -> (ClosureEvent, LotInspect)? in
                     guard case .lotInspect(let i) = e.body, i.test == req.test else { return nil }
                     return (e, i)
                 }
