@@ -44,7 +44,7 @@ struct QueryLatency: ParsableCommand {
     @Option(help: "Repeat the 'repeat' pass this many times (for profiling what a node does from memory).")
     var repeats: Int = 1
 
-    @Flag(help: ArgumentHelp("Load every lot and its provenance rows into the evidence's cache first, as a node does at start.",
+    @Flag(help: ArgumentHelp("Load every lot and its provenance rows into the evidence's cache first, and work out every use's custody path and every event's signer checks, as a node does at start.",
                              discussion: "The warm pass then measures a node's first answer for each lot (everything in memory, nothing yet worked out for it); the cold pass is unchanged."))
     var preload = false
 
@@ -102,6 +102,11 @@ struct QueryLatency: ParsableCommand {
             print(String(format: "preload: %d lots, %d rows, %d inspections/incidents/recalls in %.1f s%@; resident memory %@",
                          loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString,
                          Self.residentMemory() as NSString))
+            let prepareStart = DispatchTime.now().uptimeNanoseconds
+            let prepared = try evidence.prepare()
+            print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks in %.1f s; resident memory %@",
+                         prepared.uses, prepared.soundSigners, prepared.events,
+                         Double(DispatchTime.now().uptimeNanoseconds - prepareStart) / 1e9, Self.residentMemory() as NSString))
         }
         var assess = !traceOnly
         if assess { do {

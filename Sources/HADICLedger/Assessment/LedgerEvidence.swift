@@ -118,6 +118,26 @@ public final class LedgerEvidence {
         return entry
     }
 
+    /// What R-SIG finds wrong with an event's signer, short of re-verifying the signature: its
+    /// key must be a key of its actor, added before and not retired by the event's time, and
+    /// the actor not revoked by then. Empty when sound.
+    func signerProblems(of e: LinkEvent) throws -> [String] {
+        guard let (key, added, retired) = try key(e.keyID), key.party == e.actor else {
+            return ["key \(e.keyID.prefix(16))… of event \(e.id.short) is not a key of \(e.actor)"]
+        }
+        var problems: [String] = []
+        if let added, e.time < added {
+            problems.append("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) added only at \(added)")
+        }
+        if let retired, retired <= e.time {
+            problems.append("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) retired at \(retired)")
+        }
+        if let (_, revoked) = try party(e.actor), let revoked, revoked <= e.time {
+            problems.append("event \(e.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)")
+        }
+        return problems
+    }
+
     func party(_ id: PartyID) throws -> (PartyRecord, revoked: Timestamp?)? {
         if let p = partyCache[id] { return p }
         guard let p = try source.party(id) else { return nil }

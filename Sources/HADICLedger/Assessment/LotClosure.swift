@@ -322,13 +322,20 @@ public struct LotClosure: Sendable {
     /// like any other (a lot can come back to it).
     private static func portionPath(of lot: ClosureLot, users: [Use], containerAt: [UInt64: LotID],
                                     source: any AssessmentSource, cache: ProvenanceCache) throws -> PortionPath {
+        try portionPath(story: lot.story, of: lot.entry, users: users, containerAt: { containerAt[$0] }, source: source, cache: cache)
+    }
+
+    /// ``portionPath(of:users:containerAt:source:cache:)`` for a lot's entry and story (a node
+    /// works it out for every use when it starts: ``LedgerEvidence/prepare()``).
+    static func portionPath(story: [LotLink], of entry: ProvenanceCache.LotEntry, users: [Use], containerAt: (UInt64) throws -> LotID?,
+                            source: any AssessmentSource, cache: ProvenanceCache) throws -> PortionPath {
         var path = PortionPath()
         // Each holder's bound: the latest position where it used or passed on the lot (a few holders at most).
         var bound: [Use] = []
         var frontier: [Use] = []
         var seen = Set<UInt64>()
-        let unpackings = lot.story.filter { $0.role == .unpacked }
-        let packings = unpackings.isEmpty ? [] : lot.story.filter { $0.role == .packed }
+        let unpackings = story.filter { $0.role == .unpacked }
+        let packings = unpackings.isEmpty ? [] : story.filter { $0.role == .packed }
         func reach(_ party: PartyID, before index: UInt64) {
             if let i = bound.firstIndex(where: { $0.party == party }) {
                 guard index > bound[i].index else { return }
@@ -341,18 +348,18 @@ public struct LotClosure: Sendable {
         for user in users { reach(user.party, before: user.index) }
         while let next = frontier.popLast() {
             let holder = next.party, before = next.index
-            for receipt in try cache.receipts(of: lot.entry, by: holder, from: source) where receipt.leafIndex < before {
+            for receipt in try cache.receipts(of: entry, by: holder, from: source) where receipt.leafIndex < before {
                 guard seen.insert(receipt.leafIndex).inserted else { continue }
                 path.custody.append(receipt)
-                guard let ship = try cache.shipment(receivedBy: receipt, of: lot.entry, from: source) else { continue }
+                guard let ship = try cache.shipment(receivedBy: receipt, of: entry, from: source) else { continue }
                 if seen.insert(ship.leafIndex).inserted { path.custody.append(ship) }
                 reach(ship.actor, before: ship.leafIndex)
             }
             for unpacking in unpackings where unpacking.actor == holder && unpacking.leafIndex < before {
                 guard seen.insert(unpacking.leafIndex).inserted else { continue }
                 path.unpackings.insert(unpacking.leafIndex)
-                guard let container = containerAt[unpacking.leafIndex] else { continue }
-                for packing in packings where packing.leafIndex < unpacking.leafIndex && containerAt[packing.leafIndex] == container {
+                guard let container = try containerAt(unpacking.leafIndex) else { continue }
+                for packing in packings where try packing.leafIndex < unpacking.leafIndex && containerAt(packing.leafIndex) == container {
                     path.packings.insert(packing.leafIndex)
                     reach(packing.actor, before: packing.leafIndex)
                 }

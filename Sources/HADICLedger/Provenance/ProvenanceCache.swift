@@ -60,7 +60,7 @@ public final class ProvenanceCache {
         /// The lines of the transformation that produced it (kept here: a closure asks for them by lot).
         var makingLines: (inputs: [EventLine], outputs: [EventLine])?
         /// The custody path of the portion taken by each use of it traced so far (a raw lot
-        /// is used by several makers, each in many closures); a few dozen at most.
+        /// is used by several makers, each in many closures); a few hundred at most.
         private var portions: [(use: LotClosure.Use, path: LotClosure.PortionPath)] = []
 
         /// An ingredient's closure rows (in ledger order, and by role) for each way it was used
@@ -82,7 +82,7 @@ public final class ProvenanceCache {
         }
 
         func remember(portion path: LotClosure.PortionPath, for use: LotClosure.Use) {
-            if portions.count >= 32 { portions.removeFirst() }
+            if portions.count >= 256 { portions.removeFirst() }
             portions.append((use, path))
         }
 
@@ -231,6 +231,9 @@ public final class ProvenanceCache {
     }
 
     // MARK: Preloading (a node)
+
+    /// Every lot entry held (for work over all of them, as ``LedgerEvidence/prepare()`` does).
+    var entries: Dictionary<LotID, LotEntry>.Values { lots.values }
 
     /// What ``preload(from:)`` loaded.
     public struct Preload: Sendable {

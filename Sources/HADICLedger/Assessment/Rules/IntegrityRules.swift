@@ -9,26 +9,12 @@ extension RuleRun {
         // Every closure event is checked; only those with a problem are listed.
         for (index, e) in closure.steps {
             if remember, !verifySignatures, evidence.soundSigners.contains(index) { continue }
-            var hex: String { e.id.hex }  // only a failure names the event
-            var failed = false
-            func fail(_ message: String) { r.fail(message, event: hex); failed = true }
-            guard let (key, added, retired) = try evidence.key(e.keyID), key.party == e.actor else {
-                fail("key \(e.keyID.prefix(16))… of event \(e.id.short) is not a key of \(e.actor)")
-                continue
+            var problems = try evidence.signerProblems(of: e)
+            if verifySignatures, let (key, _, _) = try evidence.key(e.keyID), key.party == e.actor, try !signatureVerifies(at: index, under: key) {
+                problems.append("the signature of event \(e.id.short) does not verify under key \(e.keyID.prefix(16))…")
             }
-            if let added, e.time < added {
-                fail("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) added only at \(added)")
-            }
-            if let retired, retired <= e.time {
-                fail("event \(e.id.short) at \(e.time) is signed with a key of \(e.actor) retired at \(retired)")
-            }
-            if let (_, revoked) = try evidence.party(e.actor), let revoked, revoked <= e.time {
-                fail("event \(e.id.short) at \(e.time) is by \(e.actor), revoked at \(revoked)")
-            }
-            if verifySignatures, try !signatureVerifies(at: index, under: key) {
-                fail("the signature of event \(e.id.short) does not verify under key \(e.keyID.prefix(16))…")
-            }
-            if remember, !failed { evidence.soundSigners.insert(index) }
+            for message in problems { r.fail(message, event: e.id.hex) }
+            if remember, problems.isEmpty { evidence.soundSigners.insert(index) }
         }
         r.note = "\(closure.steps.count) events, each by a key registered to its actor and live at its time"
             + (verifySignatures ? "; signatures re-verified" : "; signatures verified at admission")
