@@ -103,9 +103,9 @@ struct QueryLatency: ParsableCommand {
                          loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString,
                          Self.residentMemory() as NSString))
             let prepareStart = DispatchTime.now().uptimeNanoseconds
-            let prepared = try evidence.prepare()
-            print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks in %.1f s; resident memory %@",
-                         prepared.uses, prepared.soundSigners, prepared.events,
+            let prepared = try evidence.prepare(markets: [market], at: time)
+            print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks, %d steps' certificate coverage for %@ in %.1f s; resident memory %@",
+                         prepared.uses, prepared.soundSigners, prepared.events, prepared.steps, market as NSString,
                          Double(DispatchTime.now().uptimeNanoseconds - prepareStart) / 1e9, Self.residentMemory() as NSString))
         }
         var assess = !traceOnly

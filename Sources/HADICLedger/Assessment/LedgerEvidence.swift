@@ -61,14 +61,14 @@ public final class LedgerEvidence {
     }
 
     func remember(_ coverage: RuleRun.Coverage, for key: StepKey) {
-        if stepCoverage.count >= 500_000 { stepCoverage.removeAll(keepingCapacity: true) }
+        if stepCoverage.count >= 2_000_000 { stepCoverage.removeAll(keepingCapacity: true) }
         stepCoverage[key] = coverage
     }
     /// The same for handlers (receipts and packings), with whether the handler is a warehouse.
     private(set) var handlerCoverage: [StepKey: (RuleRun.Coverage, warehouse: Bool)] = [:]
 
     func remember(handler found: (RuleRun.Coverage, warehouse: Bool), for key: StepKey) {
-        if handlerCoverage.count >= 500_000 { handlerCoverage.removeAll(keepingCapacity: true) }
+        if handlerCoverage.count >= 2_000_000 { handlerCoverage.removeAll(keepingCapacity: true) }
         handlerCoverage[key] = found
     }
     private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]

@@ -8,6 +8,9 @@ extension LedgerEvidence {
         /// Events whose signer checks (R-SIG) passed.
         public let soundSigners: Int
         public let events: Int
+        /// Shipments' carriers and receipts' and packings' handlers whose certificate coverage
+        /// was worked out, over all the markets asked.
+        public let steps: Int
     }
 
     /// What a node works out once, after loading every lot (``ProvenanceCache/preload(from:)``),
@@ -15,8 +18,13 @@ extension LedgerEvidence {
     /// use of every lot (``LotClosure``'s portion path, per use) and the signer checks of every
     /// event that touches a lot. Both depend only on the ledger below ``treeSize``, so they hold
     /// for every later assessment; `hadic-bench --verify` checks that answers do not change.
+    ///
+    /// For each market in `markets` (under the ledger policy in force at `time`), it also works
+    /// out the certificate coverage of every shipment's carrier and every receipt's and
+    /// packing's handler (R-LOGISTICS, handlers under R-CERT-VALID), as the assessments of that
+    /// market remember it.
     @discardableResult
-    public func prepare() throws -> Preparation {
+    public func prepare(markets: [String] = [], at time: Timestamp? = nil) throws -> Preparation {
         var uses = 0, checked = 0
         var seenEvents = Set<UInt64>()
         var events: [(UInt64, LinkEvent)] = []
@@ -48,6 +56,27 @@ extension LedgerEvidence {
             soundSigners.insert(index)
             checked += 1
         }
-        return Preparation(uses: uses, soundSigners: checked, events: seenEvents.count)
+        var steps = 0
+        if !markets.isEmpty, let time {
+            let policy = try policy(at: time)
+            for code in markets {
+                guard let market = policy.markets[code] else { throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted())) }
+                let scope = scopeNumber(RuleRun.scopeText(code: code, policy: policy))
+                for entry in Array(cache.entries) {
+                    for row in try cache.custody(of: entry, from: source) + entry.links.filter({ $0.role == .packed }) {
+                        let key = StepKey(scope: scope, index: row.leafIndex, logistics: row.role == .shipped)
+                        if row.role == .shipped {
+                            guard stepCoverage[key] == nil else { continue }
+                            remember(RuleRun.anyCertificate(of: row.carrier ?? row.actor, at: row.time, logistics: true, market: market, evidence: self), for: key)
+                        } else {
+                            guard handlerCoverage[key] == nil else { continue }
+                            remember(handler: try RuleRun.handlerCoverage(row, market: market, evidence: self), for: key)
+                        }
+                        steps += 1
+                    }
+                }
+            }
+        }
+        return Preparation(uses: uses, soundSigners: checked, events: seenEvents.count, steps: steps)
     }
 }

@@ -26,7 +26,7 @@ struct RuleRun {
     init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence,
          verifySignatures: Bool, remember: Bool = true) {
         self.remember = remember
-        scope = evidence.scopeNumber("\(code) v\(policy.version) \(policy.narrowedBy?.sha256 ?? "")")
+        scope = evidence.scopeNumber(Self.scopeText(code: code, policy: policy))
         evidenceMemo = Array(repeating: nil, count: closure.order.count)
         criticalMemo = evidenceMemo
         slaughterMemo = evidenceMemo
@@ -92,7 +92,16 @@ struct RuleRun {
         return true
     }
 
+    /// What memoised coverage depends on: the market, the policy version and any local narrowing.
+    static func scopeText(code: String, policy: HalalPolicy) -> String {
+        "\(code) v\(policy.version) \(policy.narrowedBy?.sha256 ?? "")"
+    }
+
     func recognised(_ c: CertificateTimeline, at time: Timestamp) -> Bool {
+        Self.recognised(c, at: time, by: market)
+    }
+
+    static func recognised(_ c: CertificateTimeline, at time: Timestamp, by market: MarketPolicy) -> Bool {
         market.issuers.contains { $0.party == c.issuer && $0.covers(time) }
     }
 
@@ -120,9 +129,13 @@ struct RuleRun {
     /// The first usable certificate; else an active one the market does not trust; else the
     /// latest one, with its status then.
     private func best(of candidates: [CertificateTimeline], at time: Timestamp) -> Coverage {
+        Self.best(of: candidates, at: time, market: market)
+    }
+
+    static func best(of candidates: [CertificateTimeline], at time: Timestamp, market: MarketPolicy) -> Coverage {
         var unrecognised: CertificateTimeline?, selfDeclared: CertificateTimeline?
         for c in candidates where c.status(at: time) == .active {
-            if recognised(c, at: time) {
+            if recognised(c, at: time, by: market) {
                 // A full certificate is relied on before a self-declaration.
                 if !c.issue.selfDeclared { return .covered(c) }
                 if selfDeclared == nil { selfDeclared = c }
@@ -154,18 +167,26 @@ struct RuleRun {
     func handlerCoverage(_ e: LotLink) throws -> (Coverage, warehouse: Bool) {
         let key = LedgerEvidence.StepKey(scope: scope, index: e.leafIndex, logistics: false)
         if remember, let known = evidence.handlerCoverage[key] { return known }
-        let role = try evidence.party(e.actor)?.0.role
-        let warehouse = role == .logistics || role == .exporter
-        let found = (anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics), warehouse)
+        let found = try Self.handlerCoverage(e, market: market, evidence: evidence)
         if remember { evidence.remember(handler: found, for: key) }
         return found
+    }
+
+    static func handlerCoverage(_ e: LotLink, market: MarketPolicy, evidence: LedgerEvidence) throws -> (Coverage, warehouse: Bool) {
+        let role = try evidence.party(e.actor)?.0.role
+        let warehouse = role == .logistics || role == .exporter
+        return (anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics, market: market, evidence: evidence), warehouse)
     }
 
     /// An active, recognised certificate of `party` at `time`, optionally only logistics ones
     /// (with services in scope); else the best reason there is none.
     func anyCertificate(of party: PartyID, at time: Timestamp, logistics: Bool) -> Coverage {
+        Self.anyCertificate(of: party, at: time, logistics: logistics, market: market, evidence: evidence)
+    }
+
+    static func anyCertificate(of party: PartyID, at time: Timestamp, logistics: Bool, market: MarketPolicy, evidence: LedgerEvidence) -> Coverage {
         let all = evidence.certificates[party] ?? []
-        return best(of: logistics ? all.filter { !$0.issue.scope.services.isEmpty } : all, at: time)
+        return best(of: logistics ? all.filter { !$0.issue.scope.services.isEmpty } : all, at: time, market: market)
     }
 
     func ethanolMeasurements(_ lot: ClosureLot) -> [(ClosureEvent, Measurement)] {
