@@ -48,11 +48,14 @@ struct QueryLatency: ParsableCommand {
                              discussion: "The warm pass then measures a node's first answer for each lot (everything in memory, nothing yet worked out for it); the cold pass is unchanged."))
     var preload = false
 
+    @Option(help: "How many lots (and lines, rows, events) the shared cache holds (small values test a preload that stops early).")
+    var cacheCapacity = 500_000
+
     @Flag(help: "Skip the cold and warm passes: fill the cache with the measured lots, then run only the repeat passes (for profiling).")
     var memoryOnly = false
 
     @Flag(help: ArgumentHelp("Check that what a node remembers between assessments changes no answer.",
-                             discussion: "After the passes, assesses every measured lot at the head's time and at a time halfway through the ledger, interleaved, with the shared cache, and compares each answer with one made from a fresh cache. Exits 1 on the first difference."))
+                             discussion: "Before the passes, assesses every measured lot at the head's time and at a time halfway through the ledger, interleaved, with the shared cache, and compares each answer with one made from a fresh cache. Exits 1 on the first difference."))
     var verify = false
 
     @Flag(help: "After the passes, time building the closure and the whole assessment separately, from memory (best of 5 per lot).")
@@ -93,7 +96,7 @@ struct QueryLatency: ParsableCommand {
                      readMicros, lightMicros, fullMicros))
 
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let evidence = try LedgerEvidence(source: store)
+        let evidence = try LedgerEvidence(source: store, cacheCapacity: cacheCapacity)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         if preload {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -118,6 +121,10 @@ struct QueryLatency: ParsableCommand {
         print("ledger: \(count) events, \(all.count) lots of class \(materialClasses.joined(separator: ", ")); \(lots.count) measured, assessed for \(market) at \(time)")
         print(String(format: "reference: one event read + full parse %.1f µs; evidence load (policies, %d certificate holders) %.1f ms",
                      refMicros, evidence.certificates.count, loadMillis))
+
+        if verify, assess {  // first: on the state just loaded (or empty), before the passes fill it
+            try verifyReuse(lots: picked, evidence: evidence, store: store, head: time)
+        }
 
         // Cold: nothing kept between queries (what a one-shot `hadic trace` or `hadic assess` does).
         // Warm: what queries read kept in the evidence's cache (what a node does), after queries
@@ -194,9 +201,6 @@ struct QueryLatency: ParsableCommand {
             let n = Double(lots.count)
             print(String(format: "phases from memory, best of 5, mean over %d lots: closure %.2f ms, whole assessment %.2f ms (rules %.2f ms)",
                          lots.count, closureBest / n, wholeBest / n, (wholeBest - closureBest) / n))
-        }
-        if verify, assess {
-            try verifyReuse(lots: picked, evidence: evidence, store: store, head: time)
         }
         let sizes = closureLots.sorted()
         print("closure lots: min \(sizes.first ?? 0), median \(Self.percentile(sizes.map(Double.init), 0.5)), max \(sizes.last ?? 0)"

@@ -108,9 +108,10 @@ final class AssessTests: HadicTestCase {
             _ = Hadic.run(["append", "--data", dir, "--signed", Hadic.fixture("assessment/\(file)")])
         }
         let bench = URL(fileURLWithPath: try Hadic.requireBinary()).deletingLastPathComponent().appendingPathComponent("hadic-bench").path
-        // Also with everything loaded first, as a node does at start (`--preload`).
-        for (market, preload) in [("MY", false), ("ID", false), ("MY", true)] {
-            let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + (preload ? ["--preload"] : [])
+        // Also with everything loaded first, as a node does at start (`--preload`), and with a
+        // cache too small for the ledger (the preload stops early; parts are emptied and refilled).
+        for (market, extra) in [("MY", []), ("ID", []), ("MY", ["--preload"]), ("ID", ["--preload", "--cache-capacity", "5"]), ("MY", ["--preload", "--cache-capacity", "30"])] {
+            let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + extra
                 + classes.sorted().flatMap { ["--class", $0] }
             let r = try HadicProcess(executable: bench, args).wait(timeout: 300)
             XCTAssertEqual(r.status, 0, r.summary)

@@ -73,10 +73,11 @@ public final class LedgerEvidence {
     }
     private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
 
-    public init(source: any AssessmentSource) throws {
+    /// - Parameter cacheCapacity: how many lots (and lines, rows, events) ``cache`` holds.
+    public init(source: any AssessmentSource, cacheCapacity: Int = 500_000) throws {
         self.source = source
         treeSize = try source.treeSize()
-        cache = ProvenanceCache(treeSize: treeSize)
+        cache = ProvenanceCache(treeSize: treeSize, capacity: cacheCapacity)
         var policies: [PolicyVersion] = []
         var certEvents: [EventEnvelope] = []
         var assets: [String: [AssetEvent]] = [:]

@@ -287,13 +287,17 @@ public final class ProvenanceCache {
             entry.complete = true
             lots[id] = entry
         }
-        for (key, found) in lineSets where lines[key] == nil { lines[key] = found }
-        // A transformation with no stored output (or input) still answers from memory.
-        for key in lineSets.keys where key.role == .consumed || key.role == .produced {
-            let other = LineKey(index: key.index, role: key.role == .consumed ? .produced : .consumed)
-            if lines[other] == nil { lines[other] = [] }
+        // Lines and packing rows gather the rows of many lots: only whole when every lot was read.
+        // (Stopped at the capacity, the loaded lots are whole; their events' lines are read on demand.)
+        if !full {
+            for (key, found) in lineSets where lines[key] == nil { lines[key] = found }
+            // A transformation with no stored output (or input) still answers from memory.
+            for key in lineSets.keys where key.role == .consumed || key.role == .produced {
+                let other = LineKey(index: key.index, role: key.role == .consumed ? .produced : .consumed)
+                if lines[other] == nil { lines[other] = [] }
+            }
+            for (index, found) in packingRows where rows[index] == nil { rows[index] = found }
         }
-        for (index, found) in packingRows where rows[index] == nil { rows[index] = found }
         var eventCount = 0
         for stored in try source.events(ofTypes: [.lotInspect, .lotIncident, .lotRecall]) where stored.index < treeSize {
             guard events.count < capacity else { full = true; break }
@@ -314,8 +318,9 @@ public final class ProvenanceCache {
             guard let inputs = lines[LineKey(index: origin.leafIndex, role: .consumed)] else { throw LedgerError.corrupt("no lines at \(origin.leafIndex)") }
             edges = inputs.map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
         case .container:
-            for packing in making where packing.role == .container {
-                edges += (lines[LineKey(index: packing.leafIndex, role: .packed)] ?? []).map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
+            for packing in making where packing.role == .container && packing.event.type == .lotAggregate {
+                guard let children = lines[LineKey(index: packing.leafIndex, role: .packed)] else { throw LedgerError.corrupt("no lines at \(packing.leafIndex)") }
+                edges += children.map { IngredientNode.Edge(lot: $0.lot, quantity: $0.quantity) }
             }
         default:
             break
