@@ -98,19 +98,7 @@ struct QueryLatency: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let evidence = try LedgerEvidence(source: store, cacheCapacity: cacheCapacity)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        if preload {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let loaded = try evidence.cache.preload(from: store)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            print(String(format: "preload: %d lots, %d rows, %d inspections/incidents/recalls in %.1f s%@; resident memory %@",
-                         loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString,
-                         Self.residentMemory() as NSString))
-            let prepareStart = DispatchTime.now().uptimeNanoseconds
-            let prepared = try evidence.prepare(markets: [market], at: time)
-            print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks, %d steps' certificate coverage for %@ in %.1f s; resident memory %@",
-                         prepared.uses, prepared.soundSigners, prepared.events, prepared.steps, market as NSString,
-                         Double(DispatchTime.now().uptimeNanoseconds - prepareStart) / 1e9, Self.residentMemory() as NSString))
-        }
+        if preload { try start(evidence, store: store, at: time, report: true) }
         var assess = !traceOnly
         if assess { do {
             _ = try evidence.policy(at: time)
@@ -122,8 +110,11 @@ struct QueryLatency: ParsableCommand {
         print(String(format: "reference: one event read + full parse %.1f µs; evidence load (policies, %d certificate holders) %.1f ms",
                      refMicros, evidence.certificates.count, loadMillis))
 
-        if verify, assess {  // first: on the state just loaded (or empty), before the passes fill it
-            try verifyReuse(lots: picked, evidence: evidence, store: store, head: time)
+        if verify, assess {
+            // On evidence of its own, loaded the same way: the measured passes start untouched.
+            let checked = try LedgerEvidence(source: store, cacheCapacity: cacheCapacity)
+            if preload { try start(checked, store: store, at: time, report: false) }
+            try verifyReuse(lots: picked, evidence: checked, store: store, head: time)
         }
 
         // Cold: nothing kept between queries (what a one-shot `hadic trace` or `hadic assess` does).
@@ -271,6 +262,21 @@ struct QueryLatency: ParsableCommand {
             if x.note != y.note { return "\(x.rule.rawValue) note: \(x.note) vs \(y.note)" }
         }
         return nil
+    }
+
+    /// What a node does at start: loads every lot, then prepares the market measured.
+    func start(_ evidence: LedgerEvidence, store: SQLiteLedgerStore, at time: Timestamp, report: Bool) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let loaded = try evidence.cache.preload(from: store)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let prepareStart = DispatchTime.now().uptimeNanoseconds
+        let prepared = try evidence.prepare(markets: [market], at: time)
+        guard report else { return }
+        print(String(format: "preload: %d lots, %d rows, %d inspections/incidents/recalls in %.1f s%@",
+                     loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString))
+        print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks, %d steps' certificate coverage for %@ in %.1f s; resident memory %@",
+                     prepared.uses, prepared.soundSigners, prepared.events, prepared.steps, market as NSString,
+                     Double(DispatchTime.now().uptimeNanoseconds - prepareStart) / 1e9, Self.residentMemory() as NSString))
     }
 
     /// VmRSS of this process (Linux), e.g. "1.2 GB".
