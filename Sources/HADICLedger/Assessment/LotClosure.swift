@@ -372,6 +372,9 @@ public struct LotClosure: Sendable {
     struct Use: Equatable {
         let party: PartyID
         var index: UInt64
+
+        // The index tells most uses apart (remembered paths are searched by use).
+        static func == (a: Use, b: Use) -> Bool { a.index == b.index && a.party == b.party }
     }
 
     /// The rows on the way of a used portion (``portionPath``).

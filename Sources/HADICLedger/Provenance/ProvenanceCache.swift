@@ -28,8 +28,11 @@ public final class ClosureEvent: Sendable {
 /// Below that size the ledger never changes: events are append-only, a lot's record is fixed at
 /// its creation (its recall is read from its rows, not the record), and rows for later events
 /// are left out. So nothing here goes stale; a view of a newer ledger needs a new cache. It is
-/// what lets a node answer many traces and assessments from memory. Bounded: when a part is
-/// full it is emptied and refills with what queries touch next.
+/// what lets a node answer many traces and assessments from memory; a node may also load all of
+/// it at start (``preload(from:)``). Each lot's entry also keeps what assessments worked out
+/// about it that depends only on the ledger (its portions' custody paths, its closure rows per
+/// way it was used: docs/ASSESSMENT.md). Bounded: when a part is full it is emptied and refills
+/// with what queries touch next.
 public final class ProvenanceCache {
     /// Rows and events at this leaf index or later are ignored.
     public let treeSize: UInt64
