@@ -122,7 +122,6 @@ public struct RuleResult: Sendable {
     private var usedEvents: [EventID] = []
 
     mutating func used(lot: LotID) { usedLots.append(lot) }
-    mutating func used(lot: String) { lots.insert(lot) }
     mutating func used(event: EventID) { usedEvents.append(event) }
     mutating func used(event: String) { events.insert(event) }
     mutating func used(certificate: String) { certificates.insert(certificate) }

@@ -36,9 +36,12 @@ public final class LedgerEvidence {
     /// depend only on the event and on keys and parties below ``treeSize``, so they hold for
     /// every later assessment.
     var soundSigners = Set<UInt64>()
-    /// The certificate coverage of a shipment's carrier or a handler, by market, policy and event.
-    struct StepKey: Hashable { let scope: Int; let index: UInt64; let logistics: Bool }
-    private(set) var stepCoverage: [StepKey: RuleRun.Coverage] = [:]
+    /// A step of custody under one assessment scope (``scopeNumber(_:)``): its event's leaf index.
+    struct StepKey: Hashable { let scope: Int; let index: UInt64 }
+    /// The certificate coverage of each shipment's carrier, by scope and event.
+    private var carrierCoverage: [StepKey: RuleRun.Coverage] = [:]
+    /// The same for each receipt's or packing's handler, with whether the handler is a warehouse.
+    private var handlerCoverage: [StepKey: (RuleRun.Coverage, warehouse: Bool)] = [:]
     /// Market, policy and narrowing of each assessment scope, numbered (keys hash a number, not the text).
     private var scopes: [String: Int] = [:]
 
@@ -60,16 +63,35 @@ public final class LedgerEvidence {
         return n
     }
 
-    func remember(_ coverage: RuleRun.Coverage, for key: StepKey) {
-        if stepCoverage.count >= 2_000_000 { stepCoverage.removeAll(keepingCapacity: true) }
-        stepCoverage[key] = coverage
+    /// Whether the carrier of shipment row `ship` (its `carrier`, else its sender) held an active,
+    /// recognised logistics certificate at its time, remembered per scope and event (what a node
+    /// asks again and again for the shipments many products share). `remember`: false for a
+    /// one-shot assessment, which neither consults nor adds to what earlier ones left.
+    func carrierCoverage(of ship: LotLink, scope: Int, market: MarketPolicy, remember: Bool) -> RuleRun.Coverage {
+        let key = StepKey(scope: scope, index: ship.leafIndex)
+        if remember, let known = carrierCoverage[key] { return known }
+        let found = RuleRun.anyCertificate(of: ship.carrier ?? ship.actor, at: ship.time, logistics: true, market: market, evidence: self)
+        if remember {
+            if carrierCoverage.count >= 2_000_000 { carrierCoverage.removeAll(keepingCapacity: true) }
+            carrierCoverage[key] = found
+        }
+        return found
     }
-    /// The same for handlers (receipts and packings), with whether the handler is a warehouse.
-    private(set) var handlerCoverage: [StepKey: (RuleRun.Coverage, warehouse: Bool)] = [:]
 
-    func remember(handler found: (RuleRun.Coverage, warehouse: Bool), for key: StepKey) {
-        if handlerCoverage.count >= 2_000_000 { handlerCoverage.removeAll(keepingCapacity: true) }
-        handlerCoverage[key] = found
+    /// The coverage of the handler of a receipt or packing row `e`, and whether the handler works
+    /// as a warehouse (logistics or exporter: the market may require a halal warehousing
+    /// certificate); remembered like ``carrierCoverage(of:scope:market:remember:)``.
+    func handlerCoverage(of e: LotLink, scope: Int, market: MarketPolicy, remember: Bool) throws -> (RuleRun.Coverage, warehouse: Bool) {
+        let key = StepKey(scope: scope, index: e.leafIndex)
+        if remember, let known = handlerCoverage[key] { return known }
+        let role = try party(e.actor)?.0.role
+        let warehouse = role == .logistics || role == .exporter
+        let found = (RuleRun.anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics, market: market, evidence: self), warehouse)
+        if remember {
+            if handlerCoverage.count >= 2_000_000 { handlerCoverage.removeAll(keepingCapacity: true) }
+            handlerCoverage[key] = found
+        }
+        return found
     }
     private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
 

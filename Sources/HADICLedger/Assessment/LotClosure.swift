@@ -121,8 +121,7 @@ public struct LotClosure: Sendable {
             let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
             lineUses.append([])  // at lot.slot
             if let origin = lot.origin, origin.role == .produced {
-                let (inputs, made) = try lot.entry.makingLines ?? cache.transformLines(at: origin.leafIndex, from: source)
-                lot.entry.makingLines = (inputs, made)
+                let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
                 lot.ingredients = inputs
                 lot.outputs = made
                 lineUses[lot.slot] = Array(repeating: Use(party: origin.actor, index: origin.leafIndex), count: inputs.count)

@@ -8,8 +8,8 @@ extension LedgerEvidence {
         /// Events whose signer checks (R-SIG) passed.
         public let soundSigners: Int
         public let events: Int
-        /// Shipments' carriers and receipts' and packings' handlers whose certificate coverage
-        /// was worked out, over all the markets asked.
+        /// Shipment, receipt and packing rows whose carrier's or handler's certificate coverage
+        /// is now remembered, counted per row over all the markets asked.
         public let steps: Int
     }
 
@@ -64,13 +64,10 @@ extension LedgerEvidence {
                 let scope = scopeNumber(RuleRun.scopeText(code: code, policy: policy))
                 for entry in Array(cache.entries) {
                     for row in try cache.custody(of: entry, from: source) + entry.links.filter({ $0.role == .packed }) {
-                        let key = StepKey(scope: scope, index: row.leafIndex, logistics: row.role == .shipped)
                         if row.role == .shipped {
-                            guard stepCoverage[key] == nil else { continue }
-                            remember(RuleRun.anyCertificate(of: row.carrier ?? row.actor, at: row.time, logistics: true, market: market, evidence: self), for: key)
+                            _ = carrierCoverage(of: row, scope: scope, market: market, remember: true)
                         } else {
-                            guard handlerCoverage[key] == nil else { continue }
-                            remember(handler: try RuleRun.handlerCoverage(row, market: market, evidence: self), for: key)
+                            _ = try handlerCoverage(of: row, scope: scope, market: market, remember: true)
                         }
                         steps += 1
                     }

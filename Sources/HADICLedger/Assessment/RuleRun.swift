@@ -149,34 +149,6 @@ struct RuleRun {
         return .none
     }
 
-    /// ``anyCertificate(of:at:logistics:)`` for the party of the event at `index`, remembered in
-    /// the evidence for later assessments under the same market and policy (what a node asks
-    /// again and again for the shipments and receipts that many products share).
-    func stepCoverage(of party: PartyID, at time: Timestamp, index: UInt64, logistics: Bool) -> Coverage {
-        guard remember else { return anyCertificate(of: party, at: time, logistics: logistics) }
-        let key = LedgerEvidence.StepKey(scope: scope, index: index, logistics: logistics)
-        if let known = evidence.stepCoverage[key] { return known }
-        let found = anyCertificate(of: party, at: time, logistics: logistics)
-        evidence.remember(found, for: key)
-        return found
-    }
-
-    /// The coverage of a handler's receipt or packing (row `e`), and whether the handler works as
-    /// a warehouse (logistics or exporter: the market may require a halal warehousing
-    /// certificate); remembered in the evidence like ``stepCoverage(of:at:index:logistics:)``.
-    func handlerCoverage(_ e: LotLink) throws -> (Coverage, warehouse: Bool) {
-        let key = LedgerEvidence.StepKey(scope: scope, index: e.leafIndex, logistics: false)
-        if remember, let known = evidence.handlerCoverage[key] { return known }
-        let found = try Self.handlerCoverage(e, market: market, evidence: evidence)
-        if remember { evidence.remember(handler: found, for: key) }
-        return found
-    }
-
-    static func handlerCoverage(_ e: LotLink, market: MarketPolicy, evidence: LedgerEvidence) throws -> (Coverage, warehouse: Bool) {
-        let role = try evidence.party(e.actor)?.0.role
-        let warehouse = role == .logistics || role == .exporter
-        return (anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics, market: market, evidence: evidence), warehouse)
-    }
 
     /// An active, recognised certificate of `party` at `time`, optionally only logistics ones
     /// (with services in scope); else the best reason there is none.

@@ -60,8 +60,6 @@ public final class ProvenanceCache {
         /// Loaded with all its rows (``ProvenanceCache/preload(from:)``): a party missing from
         /// ``receiptsByParty`` received none, a receipt missing from ``shipmentByReceipt`` took in no stored shipment.
         fileprivate var complete = false
-        /// The lines of the transformation that produced it (kept here: a closure asks for them by lot).
-        var makingLines: (inputs: [EventLine], outputs: [EventLine])?
         /// The custody path of the portion taken by each use of it traced so far (a raw lot
         /// is used by several makers, each in many closures); a few hundred at most.
         private var portions: [(use: LotClosure.Use, path: LotClosure.PortionPath)] = []

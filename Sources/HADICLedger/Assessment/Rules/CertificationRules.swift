@@ -173,7 +173,7 @@ extension RuleRun {
             if ins.contains(where: { policy.liveAnimals.contains($0.record.materialClass) }) {
                 if case .covered(let c) = coverage(lot) {
                     ok = true
-                    relied(.slaughter, on: c); with(.slaughter) { $0.used(event: o.eventHex) }
+                    relied(.slaughter, on: c); with(.slaughter) { $0.used(event: o.event.id) }
                 } else {
                     with(.slaughter) {
                         $0.fail("slaughter event \(o.event.id.short) by \(o.actor) making \(id) is not covered by an active recognised certificate",

@@ -12,7 +12,7 @@ extension RuleRun {
             for (ship, via) in lot.shipments where seenShips.insert(ship.leafIndex).inserted {
                 shipments += 1
                 let carrier = ship.carrier ?? ship.actor
-                let cov = stepCoverage(of: carrier, at: ship.time, index: ship.leafIndex, logistics: true)
+                let cov = evidence.carrierCoverage(of: ship, scope: scope, market: market, remember: remember)
                 var carried: String { via.map { "\(lot.id) (in \($0))" } ?? "\(lot.id)" }  // only failures say it
                 if case .covered(let c) = cov {
                     relied(.logistics, on: c)
@@ -47,7 +47,7 @@ extension RuleRun {
             }
             for e in handling where seenHandling.insert(e.leafIndex).inserted {
                 var work: String { e.role == .packed ? "packing" : "storing" }
-                let (cov, warehouse) = try handlerCoverage(e)
+                let (cov, warehouse) = try evidence.handlerCoverage(of: e, scope: scope, market: market, remember: remember)
                 switch cov {
                 case .covered(let c):
                     relied(warehouse ? .logistics : .certificateValid, on: c)
