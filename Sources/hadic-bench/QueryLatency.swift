@@ -4,13 +4,12 @@ import HADICCore
 import HADICLedger
 import HADICStore
 
-/// `hadic-bench queries`: in-process latency of `trace back` and `assess` over many lots of a
+/// `hadic-bench queries` (the default): in-process latency of `trace back` and `assess` over many lots of a
 /// ledger (for example one made by `hadic synth --bom deep`), as p50/p99, beside the cost of
 /// one event read and parse measured in the same run (the machine is shared and noisy).
-@main
 struct QueryLatency: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hadic-bench",
+        commandName: "queries",
         abstract: "Measure provenance-query and assessment latency on a ledger (docs/PERFORMANCE.md).",
         discussion: """
             Picks --sample lots of material class --class (through the lots-by-class index, spread \
@@ -50,6 +49,9 @@ struct QueryLatency: ParsableCommand {
 
     @Option(help: "How many lots (and lines, rows, events) the shared cache holds (small values test a preload that stops early).")
     var cacheCapacity = 500_000
+
+    @Option(help: "Run the rules on two cores for closures of at least this many lots (0: never; 1: always, which --verify compares with one after the other).")
+    var parallelFrom = Assessor.largeClosure
 
     @Flag(help: "Skip the cold and warm passes: fill the cache with the measured lots, then run only the repeat passes (for profiling).")
     var memoryOnly = false
@@ -122,8 +124,8 @@ struct QueryLatency: ParsableCommand {
         // about *other* lots (the warm-up sample) have filled it: the measured lots themselves
         // are new to it, their shared upstream is not. Repeat: the same lots again, all in
         // memory: the floor the rules themselves set.
-        let cold = Assessor(evidence: evidence, reuseEvents: false)
-        let warm = Assessor(evidence: evidence, reuseEvents: true)
+        let cold = Assessor(evidence: evidence, reuseEvents: false, parallelRulesFromLots: parallelRules)
+        let warm = Assessor(evidence: evidence, reuseEvents: true, parallelRulesFromLots: parallelRules)
         var rows: [(String, [Double])] = []
         var closureLots: [Int] = [], supported = 0
         let passes = memoryOnly ? ["fill"] : ["cold", "warm-up", "warm"]
@@ -203,13 +205,16 @@ struct QueryLatency: ParsableCommand {
         }
     }
 
+    var parallelRules: Int? { parallelFrom > 0 ? parallelFrom : nil }
+
     /// Assessments made with the shared cache (and the evidence's memos) must equal fresh ones,
     /// at the head's time and at an earlier one, in any order.
     func verifyReuse(lots: [LotID], evidence: LedgerEvidence, store: SQLiteLedgerStore, head: Timestamp) throws {
         // The time of the event halfway through the ledger: lots made later are skipped there.
         let middle = try store.event(at: try store.eventCount() / 2)?.time ?? head
-        let shared = Assessor(evidence: evidence, reuseEvents: true)
-        let fresh = Assessor(evidence: evidence, reuseEvents: false)
+        let shared = Assessor(evidence: evidence, reuseEvents: true, parallelRulesFromLots: parallelRules)
+        // The reference runs the rules one after the other: the shared one's run in parallel.
+        let fresh = Assessor(evidence: evidence, reuseEvents: false, parallelRulesFromLots: nil)
         var compared = 0
         for time in [head, middle, head] {
             for lot in lots {
@@ -239,7 +244,7 @@ struct QueryLatency: ParsableCommand {
                 compared += 1
             }
         }
-        print("reuse check: \(compared) assessments made with the shared cache equal fresh ones (at \(head) and \(middle))")
+        print("reuse check: \(compared) assessments made with the shared cache\(parallelRules.map { ", rules on two cores from \($0) lots," } ?? "") equal fresh ones, rules one after the other (at \(head) and \(middle))")
     }
 
     /// Everything a trace tree shows, one line per node.

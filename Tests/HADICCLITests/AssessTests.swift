@@ -110,7 +110,8 @@ final class AssessTests: HadicTestCase {
         let bench = URL(fileURLWithPath: try Hadic.requireBinary()).deletingLastPathComponent().appendingPathComponent("hadic-bench").path
         // Also with everything loaded first, as a node does at start (`--preload`), and with a
         // cache too small for the ledger (the preload stops early; parts are emptied and refilled).
-        for (market, extra) in [("MY", []), ("ID", []), ("MY", ["--preload"]), ("ID", ["--preload", "--cache-capacity", "5"]), ("MY", ["--preload", "--cache-capacity", "30"])] {
+        // And with the rules on two cores for every closure, however small (the results are merged).
+        for (market, extra) in [("MY", []), ("ID", ["--parallel-from", "1"]), ("MY", ["--preload", "--parallel-from", "1"]), ("ID", ["--preload", "--cache-capacity", "5"]), ("MY", ["--preload", "--cache-capacity", "30"])] {
             let args = ["--data", dir, "--market", market, "--sample", "200", "--verify"] + extra
                 + classes.sorted().flatMap { ["--class", $0] }
             let r = try HadicProcess(executable: bench, args).wait(timeout: 300)

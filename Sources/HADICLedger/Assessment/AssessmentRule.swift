@@ -96,7 +96,16 @@ public struct RuleResult: Sendable {
     /// A short account of what passed, e.g. "24 events checked".
     public var note: String = ""
 
+    /// How many problems a result lists at most (the verdict is decided by the first).
+    static let problemLimit = 200
+    private var problemLimit = RuleResult.problemLimit
+
     public init(rule: AssessmentRule) { self.rule = rule }
+
+    init(rule: AssessmentRule, problemLimit: Int) {
+        self.rule = rule
+        self.problemLimit = problemLimit
+    }
 
     public var outcome: RuleOutcome { problems.map(\.outcome).max() ?? .pass }
 
@@ -110,7 +119,7 @@ public struct RuleResult: Sendable {
 
     private mutating func add(_ p: Problem) {
         // The same problem reached along two paths of a DAG is reported once.
-        guard !problems.contains(p), problems.count < 200 else { return }
+        guard !problems.contains(p), problems.count < problemLimit else { return }
         problems.append(p)
         if let lot = p.lot { lots.insert(lot) }
         if let e = p.event { events.insert(e) }
@@ -125,6 +134,16 @@ public struct RuleResult: Sendable {
     mutating func used(event: EventID) { usedEvents.append(event) }
     mutating func used(event: String) { events.insert(event) }
     mutating func used(certificate: String) { certificates.insert(certificate) }
+
+    /// Adds what a later check of the same rule found, as if it had run after this one on the
+    /// same result (problems in order, each once, up to the limit; the later note wins).
+    mutating func absorb(_ later: RuleResult) {
+        for p in later.problems { add(p) }
+        lots.formUnion(later.lots)
+        events.formUnion(later.events)
+        certificates.formUnion(later.certificates)
+        if !later.note.isEmpty { note = later.note }
+    }
 
     /// Moves what ``used(lot:)`` and ``used(event:)`` listed into ``lots`` and ``events``.
     mutating func collectUsed() {

@@ -1,3 +1,4 @@
+import Dispatch
 import HADICCore
 
 /// One assessment's evaluation: the rules, sharing what they look up.
@@ -23,15 +24,17 @@ struct RuleRun {
     /// Consult and add to what earlier assessments left in the evidence (false: as a one-shot command).
     let remember: Bool
 
+    /// - Parameter problemLimit: problems each result keeps (nil: all, for a group whose
+    ///   results are merged into another's, which applies the limit).
     init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence,
-         verifySignatures: Bool, remember: Bool = true) {
+         verifySignatures: Bool, remember: Bool = true, problemLimit: Int? = RuleResult.problemLimit) {
         self.remember = remember
         scope = evidence.scopeNumber(Self.scopeText(code: code, policy: policy))
         evidenceMemo = Array(repeating: nil, count: closure.order.count)
         criticalMemo = evidenceMemo
         slaughterMemo = evidenceMemo
         coverageMemo = CoverageMemo(count: closure.order.count)
-        book = ResultBook(certificates: evidence.certificateCount)
+        book = ResultBook(certificates: evidence.certificateCount, problemLimit: problemLimit ?? Int.max)
         self.closure = closure
         self.policy = policy
         self.market = market
@@ -40,14 +43,54 @@ struct RuleRun {
         self.verifySignatures = verifySignatures
     }
 
-    mutating func evaluate() throws -> [RuleResult] {
-        try checkSignatures()
+    /// Every rule's result. For a closure of at least `parallelFromLots` lots, the rules run
+    /// as two groups, one on another core; the results are the same as one after the other
+    /// (nil), which `hadic-bench --verify` checks.
+    mutating func evaluate(parallelFromLots: Int? = nil) throws -> [RuleResult] {
+        guard let threshold = parallelFromLots, closure.ordered.count >= threshold else {
+            try checkSignatures()
+            try checkMaking()
+            try checkHandlingAndObservations()
+            return book.finished()
+        }
+        // The second group works on its own copy: its own book and memos. Only it touches the
+        // evidence's memos (signer checks, coverage, names), so the two never share mutable state.
+        let other = OtherCore(run: forked())
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            do {
+                try other.run.checkSignatures()
+                try other.run.checkHandlingAndObservations()
+            } catch {
+                other.error = error
+            }
+            done.signal()
+        }
+        let failure: (any Error)?
+        do { try checkMaking(); failure = nil } catch { failure = error }
+        done.wait()  // before anything leaves: the other group reads this run's closure and evidence
+        if let failure { throw failure }
+        if let error = other.error { throw error }
+        var results = book.finished()
+        // In the sequential order the second group's rules come after the first's.
+        for (i, later) in other.run.book.finished().enumerated() { results[i].absorb(later) }
+        return results
+    }
+
+    /// R-CUSTODY, R-MASS, the producers (R-CERT-VALID, R-ISSUER), R-BOM, R-CRITICAL,
+    /// R-SELF-DECLARE, R-COMPOSITION, R-SLAUGHTER: reads only the closure and the policy.
+    private mutating func checkMaking() throws {
         checkCustody()
         checkMass()
         try checkProducers()
         checkInputs()
         checkComposition()
         checkSlaughter()
+    }
+
+    /// R-LOGISTICS and handlers, R-SEGREGATION, R-SERTU, R-ETHANOL, R-NONCONFORMITY, R-NAME,
+    /// R-LABTEST (and R-SIG before them): these consult and add to the evidence's memos.
+    private mutating func checkHandlingAndObservations() throws {
         try checkHandling()
         try checkSegregation()
         try checkSertu()
@@ -55,7 +98,20 @@ struct RuleRun {
         checkNonconformity()
         checkNames()
         checkLabTests()
-        return book.finished()
+    }
+
+    /// A copy of this run with its own (empty) results and memos.
+    private func forked() -> RuleRun {
+        RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures,
+                remember: remember, problemLimit: nil)
+    }
+
+    /// The run of the second group and what stopped it, handed between threads.
+    private final class OtherCore: @unchecked Sendable {
+        // Written by the other thread before it signals, read by this one after waiting.
+        var run: RuleRun
+        var error: (any Error)?
+        init(run: RuleRun) { self.run = run }
     }
 
     // MARK: Shared lookups
@@ -217,11 +273,12 @@ final class ResultBook {
     /// For each certificate (by position), the rules that relied on it, one bit per rule.
     var relied: [UInt32]
 
-    init(certificates: Int) {
+    init(certificates: Int, problemLimit: Int) {
         relied = Array(repeating: 0, count: certificates)
+        results = AssessmentRule.allCases.map { RuleResult(rule: $0, problemLimit: problemLimit) }
     }
     /// One per rule, in ``AssessmentRule/allCases`` order.
-    var results: [RuleResult] = AssessmentRule.allCases.map { RuleResult(rule: $0) }
+    var results: [RuleResult]
 
     /// The results, each with what it used collected into its sets.
     func finished() -> [RuleResult] {

@@ -1,0 +1,22 @@
+extension LedgerStore {
+    /// A prover over the stored tree as it stands now (its nodes never change once written, so
+    /// proofs for sizes up to this one stay valid while the ledger grows).
+    public func merkleProver() throws -> MerkleProver {
+        MerkleProver(storedSize: try eventCount()) { try self.merkleNode($0) }
+    }
+
+    /// The first block whose tree has exactly `treeSize` leaves: the one whose signed
+    /// checkpoint commits to that size (nil when no block ended at that size). A binary search
+    /// over heights: tree sizes never decrease with height.
+    public func block(withTreeSize treeSize: UInt64) throws -> SealedBlock? {
+        guard let head = try latestHeight() else { return nil }
+        var low: UInt64 = 0, high = head + 1  // the answer is in [low, high)
+        while low < high {
+            let mid = low + (high - low) / 2
+            guard let block = try block(at: mid) else { throw LedgerError.corrupt("block \(mid) is missing below the head \(head)") }
+            if block.header.treeSize < treeSize { low = mid + 1 } else { high = mid }
+        }
+        guard low <= head, let found = try block(at: low), found.header.treeSize == treeSize else { return nil }
+        return found
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import HADICCore
+import HADICCrypto
+import HADICLedger
+import HADICStore
+
+struct ProofCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proof",
+        abstract: "Print Merkle proofs (RFC 9162) that anyone can check offline against a signed checkpoint.",
+        discussion: """
+            inclusion: that an event is in the ledger, as a C2SP tlog-proof (c2sp.org/tlog-proof@v1: \
+            the event's index, the audit path, and the signed checkpoint it leads to).
+            consistency: that the ledger at one size is a prefix of the ledger at a later size \
+            (nothing was changed or removed in between, only appended).
+
+            Proofs are read from the stored Merkle nodes: O(log n) reads, whatever the ledger's size. \
+            The formats are in docs/FORMATS.md ("Proofs").
+
+              hadic proof inclusion --data DIR 3f2a...e9 > event.tlog-proof
+              hadic proof consistency --data DIR --from 1000 --to 5000
+            """,
+        subcommands: [Inclusion.self, Consistency.self]
+    )
+
+    struct Inclusion: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a C2SP tlog-proof that an event is in the tree of a signed checkpoint.",
+            discussion: """
+                The checkpoint is the head's, or with --size the one signed when the ledger had \
+                that many events (a size at which a block ended: `hadic block H` shows each \
+                block's tree_size).
+                """
+        )
+
+        @OptionGroup var data: DataOptions
+
+        @Argument(help: "The event id (64 lowercase hex digits).")
+        var event: String
+
+        @Option(help: ArgumentHelp("Prove against the checkpoint signed at this tree size (default: the latest).", valueName: "N"))
+        var size: UInt64?
+
+        @Flag(help: "Print JSON instead: {event, index, tree_size, hashes (base64), root, checkpoint}.")
+        var json = false
+
+        func validate() throws {
+            guard EventID(hex: event) != nil else { throw ValidationError("an event id is 64 lowercase hex digits") }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                let r = try LedgerReader(data.data)
+                guard let id = EventID(hex: event), let stored = try r.dir.store.event(id: id) else {
+                    throw CLIFailure("no event \(event) in this ledger")
+                }
+                let block = try ProofCommand.checkpointedBlock(size ?? r.head.header.treeSize, reader: r)
+                let treeSize = block.header.treeSize
+                guard stored.index < treeSize else {
+                    throw CLIFailure("event \(event) is at index \(stored.index), not in the tree of size \(treeSize) (it was appended later)")
+                }
+                let proof = try r.dir.store.merkleProver().inclusionProof(leafIndex: stored.index, treeSize: treeSize)
+                // Never hand out a proof that does not check: it would mean a stored node is wrong.
+                do { try proof.verify(leafHash: MerkleHash.leaf(stored.leafBytes), root: block.header.treeRoot) } catch {
+                    throw CLIFailure("the stored tree does not prove event \(event) against the checkpoint at size \(treeSize) (\(error)); run `hadic verify`")
+                }
+                if json {
+                    let value: JSONValue = .object([
+                        "event": .string(stored.id.hex), "index": .number(JSONNumber(Int(stored.index))),
+                        "tree_size": .number(JSONNumber(Int(treeSize))), "hashes": .array(proof.hashes.map { .string(Base64.encode($0)) }),
+                        "root": .string(Base64.encode(block.header.treeRoot)), "checkpoint": .string(block.checkpoint),
+                    ])
+                    print(value.prettyPrinted())
+                } else {
+                    FileHandle.standardOutput.write(Data(TLogProof(index: stored.index, hashes: proof.hashes, checkpoint: block.checkpoint).text.utf8))
+                }
+            }
+        }
+    }
+
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the consistency proof from one tree size to a later one, one base64 hash per line.",
+            discussion: """
+                A verifier holding a checkpoint at --from checks the hashes against its root and \
+                the root of the checkpoint at --to (`hadic checkpoint`, or --json, which carries it \
+                when a block ended at that size). Empty when --from is 0 or equals --to.
+                """
+        )
+
+        @OptionGroup var data: DataOptions
+
+        @Option(help: ArgumentHelp("The older tree size.", valueName: "M"))
+        var from: UInt64
+
+        @Option(help: ArgumentHelp("The newer tree size (default: the latest).", valueName: "N"))
+        var to: UInt64?
+
+        @Flag(help: "Print JSON instead: {from, to, hashes (base64), from_root, to_root, checkpoint (signed at --to, or null)}.")
+        var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let r = try LedgerReader(data.data)
+                let newSize = to ?? r.head.header.treeSize
+                guard newSize <= r.head.header.treeSize else {
+                    throw CLIFailure("--to \(newSize) is beyond the ledger's \(r.head.header.treeSize) events")
+                }
+                guard from <= newSize else { throw CLIFailure("--from \(from) is after --to \(newSize): a consistency proof goes from an older size to a newer one") }
+                let prover = try r.dir.store.merkleProver()
+                let proof = try prover.consistencyProof(from: from, to: newSize)
+                let oldRoot = try prover.root(treeSize: from), newRoot = try prover.root(treeSize: newSize)
+                let oldBlock = try r.dir.store.block(withTreeSize: from), newBlock = try r.dir.store.block(withTreeSize: newSize)
+                // Roots folded from stored nodes must be the signed ones, where a block ended at that size.
+                for (size, block, root) in [(from, oldBlock, oldRoot), (newSize, newBlock, newRoot)] where block.map({ $0.header.treeRoot != root }) == true {
+                    throw CLIFailure("the stored Merkle nodes give another root at size \(size) than the one signed in block \(block?.header.height ?? 0); run `hadic verify`")
+                }
+                do { try proof.verify(oldRoot: oldRoot, newRoot: newRoot) } catch {
+                    throw CLIFailure("the stored tree does not prove \(from) -> \(newSize) consistent with the signed roots (\(error)); run `hadic verify`")
+                }
+                if json {
+                    let checkpoint = newBlock?.checkpoint
+                    let value: JSONValue = .object([
+                        "from": .number(JSONNumber(Int(from))), "to": .number(JSONNumber(Int(newSize))),
+                        "hashes": .array(proof.hashes.map { .string(Base64.encode($0)) }),
+                        "from_root": .string(Base64.encode(oldRoot)), "to_root": .string(Base64.encode(newRoot)),
+                        "checkpoint": checkpoint.map { .string($0) } ?? .null,
+                    ])
+                    print(value.prettyPrinted())
+                } else {
+                    FileHandle.standardOutput.write(Data(proof.hashes.map { Base64.encode($0) + "\n" }.joined().utf8))
+                }
+            }
+        }
+    }
+
+    /// The block whose signed checkpoint is at `size`, or a failure naming the nearest sizes that have one.
+    static func checkpointedBlock(_ size: UInt64, reader r: LedgerReader) throws -> SealedBlock {
+        guard size <= r.head.header.treeSize else {
+            throw CLIFailure("tree size \(size) is beyond the ledger's \(r.head.header.treeSize) events")
+        }
+        if let block = try r.dir.store.block(withTreeSize: size) { return block }
+        throw CLIFailure("no checkpoint was signed at tree size \(size): checkpoints are signed when a block ends (`hadic block H` shows each block's tree_size)")
+    }
+}
