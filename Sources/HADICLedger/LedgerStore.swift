@@ -21,6 +21,8 @@ public protocol LedgerStore: AnyObject {
     func events(in range: Range<UInt64>) throws -> [StoredEvent]
     func eventCount() throws -> UInt64
     func merkleNode(_ id: MerkleNodeID) throws -> [UInt8]?
+    /// The stored ones of these nodes, read together (a proof's nodes).
+    func merkleNodes(_ ids: [MerkleNodeID]) throws -> [MerkleNodeID: [UInt8]]
     /// Every stored Merkle node in (level, index) order.
     func forEachMerkleNode(_ body: (MerkleNode) throws -> Void) throws
     func loadState() throws -> LedgerState
@@ -50,6 +52,13 @@ extension LedgerStore {
     public func snapshot() throws -> any LedgerStore { self }
 
     public func latestHeight() throws -> UInt64? { try latestBlock()?.height }
+
+    /// One lookup per node; stores that can read several in one round trip should override it.
+    public func merkleNodes(_ ids: [MerkleNodeID]) throws -> [MerkleNodeID: [UInt8]] {
+        var found: [MerkleNodeID: [UInt8]] = [:]
+        for id in ids { found[id] = try merkleNode(id) }
+        return found
+    }
 
     /// One lookup per id; stores that can answer a whole batch at once should override it.
     public func knownEvents(among ids: [EventID]) throws -> Set<EventID> {

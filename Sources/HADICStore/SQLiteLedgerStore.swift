@@ -200,6 +200,17 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         }
     }
 
+    public func merkleNodes(_ ids: [MerkleNodeID]) throws -> [MerkleNodeID: [UInt8]] {
+        try db.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND position = ?")
+            var found: [MerkleNodeID: [UInt8]] = [:]
+            for id in ids where found[id] == nil {
+                if let hash = try Data.fetchOne(statement, arguments: [id.level, Int64(clamping: id.index)]) { found[id] = [UInt8](hash) }
+            }
+            return found
+        }
+    }
+
     public func forEachMerkleNode(_ body: (MerkleNode) throws -> Void) throws {
         try db.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT level, position, hash FROM merkle_nodes ORDER BY level, position")

@@ -1,8 +1,13 @@
 extension LedgerStore {
-    /// A prover over the stored tree as it stands now (its nodes never change once written, so
-    /// proofs for sizes up to this one stay valid while the ledger grows).
+    /// A prover over the tree as its latest block signed it (stored nodes never change once
+    /// written, so the prover stays right while the ledger grows).
     public func merkleProver() throws -> MerkleProver {
-        MerkleProver(storedSize: try eventCount()) { try self.merkleNode($0) }
+        merkleProver(treeSize: try latestBlock()?.header.treeSize ?? 0)
+    }
+
+    /// A prover for trees up to `treeSize` leaves, which must all be stored (a committed size).
+    public func merkleProver(treeSize: UInt64) -> MerkleProver {
+        MerkleProver(storedSize: treeSize) { try self.merkleNodes($0) }
     }
 
     /// The first block whose tree has exactly `treeSize` leaves: the one whose signed

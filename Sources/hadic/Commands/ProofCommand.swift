@@ -60,7 +60,7 @@ struct ProofCommand: ParsableCommand {
                 guard stored.index < treeSize else {
                     throw CLIFailure("event \(event) is at index \(stored.index), not in the tree of size \(treeSize) (it was appended later)")
                 }
-                let proof = try r.dir.store.merkleProver().inclusionProof(leafIndex: stored.index, treeSize: treeSize)
+                let proof = try r.dir.store.merkleProver(treeSize: r.head.header.treeSize).inclusionProof(leafIndex: stored.index, treeSize: treeSize)
                 // Never hand out a proof that does not check: it would mean a stored node is wrong.
                 do { try proof.verify(leafHash: MerkleHash.leaf(stored.leafBytes), root: block.header.treeRoot) } catch {
                     throw CLIFailure("the stored tree does not prove event \(event) against the checkpoint at size \(treeSize) (\(error)); run `hadic verify`")
@@ -108,7 +108,7 @@ struct ProofCommand: ParsableCommand {
                     throw CLIFailure("--to \(newSize) is beyond the ledger's \(r.head.header.treeSize) events")
                 }
                 guard from <= newSize else { throw CLIFailure("--from \(from) is after --to \(newSize): a consistency proof goes from an older size to a newer one") }
-                let prover = try r.dir.store.merkleProver()
+                let prover = r.dir.store.merkleProver(treeSize: r.head.header.treeSize)
                 let proof = try prover.consistencyProof(from: from, to: newSize)
                 let oldRoot = try prover.root(treeSize: from), newRoot = try prover.root(treeSize: newSize)
                 let oldBlock = try r.dir.store.block(withTreeSize: from), newBlock = try r.dir.store.block(withTreeSize: newSize)
