@@ -174,6 +174,51 @@ final class ProofTests: HadicTestCase {
         for r in [beyond, unsigned, missing, future, backwards] { XCTAssertEqual(r.stdout, "", r.summary) }
     }
 
+    /// scripts/verify_proof.py: Python's standard library and the openssl command, nothing of HADIC.
+    func testThePythonVerifierChecksProofsWithoutHADIC() throws {
+        let python = try XCTUnwrap(SQL.which("python3"), "python3 is needed for the stand-alone verifier")
+        let script = Hadic.packageRoot.appendingPathComponent("scripts/verify_proof.py").path
+        @discardableResult
+        func verify(_ args: [String], exit status: Int32, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+            let r = try HadicProcess(executable: python, [script] + args + ["--key", Hadic.key("sequencer.key.pub")]).wait(timeout: 60)
+            XCTAssertEqual(r.status, status, "\(message)\n\(r.summary)", file: file, line: line)
+            return r
+        }
+        let dir = makeFixtureLedger(blockSize: 10)
+        let exported = export(dir).split(separator: "\n").map(String.init)
+        let ids = Hadic.chainLines.map { Hadic.eventID(ofCanonicalEnvelope: $0) ?? "?" }
+        for index in [0, 7, 31, 52] {
+            let proof = try write(hadic(["proof", "inclusion", "--data", dir, ids[index]]).stdout, to: "p\(index).tlog-proof")
+            let event = try write(exported[index] + "\n", to: "e\(index).json")
+            let ok = try verify(["inclusion", proof, event], exit: 0, "event \(index)")
+            XCTAssertTrue(ok.stdout.contains("at index \(index) of the tree of size 53"), ok.stdout)
+            // Another event, or the proof with one hash altered, does not verify.
+            let other = try write(exported[(index + 1) % 53] + "\n", to: "other\(index).json")
+            XCTAssertTrue(try verify(["inclusion", proof, other], exit: 1).stderr.contains("NOT VERIFIED"))
+            var lines = try String(contentsOfFile: proof, encoding: .utf8).components(separatedBy: "\n")
+            var raw = try XCTUnwrap(Base64.decode(lines[2]))
+            raw[5] ^= 0x10
+            lines[2] = Base64.encode(raw)
+            let altered = try write(lines.joined(separator: "\n"), to: "altered\(index).tlog-proof")
+            XCTAssertTrue(try verify(["inclusion", altered, event], exit: 1).stderr.contains("does not lead to the signed root"))
+        }
+        // Against an earlier checkpoint, and the consistency proof from it to the latest.
+        let early = try write(hadic(["proof", "inclusion", "--data", dir, ids[3], "--size", "20"]).stdout, to: "early.tlog-proof")
+        try verify(["inclusion", early, try write(exported[3] + "\n", to: "e3.json")], exit: 0)
+        let block2 = try XCTUnwrap(Hadic.json(hadic(["block", "--data", dir, "2"]).stdout))
+        let old = try write(try XCTUnwrap(block2["checkpoint"] as? String), to: "old.checkpoint")
+        let new = try write(hadic(["checkpoint", "--data", dir]).stdout, to: "new.checkpoint")
+        let hashes = try write(hadic(["proof", "consistency", "--data", dir, "--from", "20"]).stdout, to: "20-53.hashes")
+        XCTAssertTrue(try verify(["consistency", old, new, hashes], exit: 0).stdout.contains("size 20 is a prefix of the signed tree of size 53"))
+        let wrongPair = try write(hadic(["proof", "consistency", "--data", dir, "--from", "30"]).stdout, to: "30-53.hashes")
+        XCTAssertTrue(try verify(["consistency", old, new, wrongPair], exit: 1).stderr.contains("NOT VERIFIED"))
+        // A checkpoint whose size was changed no longer carries a valid signature.
+        let forged = try write(try String(contentsOfFile: new, encoding: .utf8).replacingOccurrences(of: "\n53\n", with: "\n54\n"), to: "forged.checkpoint")
+        XCTAssertTrue(try verify(["consistency", old, forged, hashes], exit: 1).stderr.contains("no valid signature"))
+        // Unreadable input is a usage error (2), not a verdict.
+        try verify(["inclusion", try write("not a proof", to: "junk"), try write("{}", to: "junk.json")], exit: 2)
+    }
+
     func testAStoredNodeThatWasAlteredIsNeverHandedOutAsAProof() throws {
         try SQL.requireTool()
         let dir = makeFixtureLedger()
