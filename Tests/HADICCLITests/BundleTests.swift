@@ -1,0 +1,164 @@
+import Foundation
+import HADICCrypto
+import XCTest
+
+/// `hadic prove` and `hadic verify-bundle`: the exporter's one file, checked offline against
+/// the sequencer key alone; the assessment made from it equals the ledger's; any single change
+/// to it fails and is named.
+final class BundleTests: HadicTestCase {
+    static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
+    static let madeAt = "2026-11-20T00:00:00Z"
+
+    private func prove(_ dir: String, _ lot: String, to name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let out = path(name)
+        hadic(["prove", "--data", dir, lot, "--out", out, "--at", Self.madeAt], file: file, line: line)
+        return out
+    }
+
+    private func verify(_ bundle: String, _ extra: [String] = [], exit status: Int32 = 0,
+                        file: StaticString = #filePath, line: UInt = #line) -> ProcessResult {
+        hadic(["verify-bundle", bundle, "--trust", Hadic.key("sequencer.key.pub")] + extra, exit: status, file: file, line: line)
+    }
+
+    private func load(_ path: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    private func save(_ object: [String: Any], as name: String) throws -> String {
+        let p = path(name)
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    func testTheRendangBundleVerifiesAndCarriesEverythingItsAssessmentNames() throws {
+        let dir = makeFixtureLedger()
+        let bundle = prove(dir, Self.rendang, to: "rendang.bundle.json")
+        let b = try load(bundle)
+        XCTAssertEqual(b["format"] as? String, "hadic-bundle")
+        XCTAssertEqual(b["version"] as? Int, 1)
+        XCTAssertEqual(b["ledger_id"] as? String, Hadic.ledgerID)
+        XCTAssertEqual(b["checkpoint"] as? String, hadic(["checkpoint", "--data", dir]).stdout)
+        let events = try XCTUnwrap(b["events"] as? [[String: Any]])
+        let leaves = Set(events.compactMap { $0["leaf"] as? String })
+        let ids = Set(leaves.compactMap { Hadic.eventID(ofCanonicalEnvelope: $0) })
+        XCTAssertEqual(leaves.count, events.count)
+        XCTAssertTrue(leaves.isSubset(of: Set(Hadic.chainLines)), "every leaf is a fixture event, byte for byte")
+
+        let r = verify(bundle)
+        XCTAssertTrue(r.stdout.hasPrefix("valid: bundle of \(Self.rendang)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("MY (Malaysia): SUPPORTED"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("AE (") && r.stdout.contains("NOT SUPPORTED (R-ISSUER"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("unpacked by jatim-export"), "the custody chain is printed: \(r.stdout)")
+        XCTAssertEqual(r.stderr, "")
+
+        // Everything the ledger's own assessment relies on is in the bundle, and the assessment
+        // made from the bundle alone is the ledger's, field for field.
+        for market in ["MY", "ID", "AE"] {
+            let ledger = try XCTUnwrap(Hadic.json(hadic(["assess", "--data", dir, Self.rendang, "--market", market, "--at", Self.madeAt, "--json"],
+                                                        exit: market == "AE" ? 1 : 0).stdout))
+            for rule in (ledger["rules"] as? [[String: Any]]) ?? [] {
+                for e in (rule["events"] as? [String]) ?? [] { XCTAssertTrue(ids.contains(e), "\(market) \(rule["rule"] ?? ""): event \(e) is in the bundle") }
+            }
+            let fromBundle = try XCTUnwrap(Hadic.json(verify(bundle, ["--market", market, "--json"]).stdout))
+            let assessed = try XCTUnwrap((fromBundle["assessments"] as? [[String: Any]])?.first)
+            XCTAssertEqual(NSDictionary(dictionary: assessed), NSDictionary(dictionary: ledger), "\(market): the bundle's assessment is the ledger's")
+        }
+    }
+
+    /// For every rule's failing case, the verdict made from the bundle is the ledger's.
+    func testEveryRuleCaseIsJudgedTheSameFromItsBundle() throws {
+        let base = makeFixtureLedger("base")
+        let data = try Data(contentsOf: URL(fileURLWithPath: Hadic.fixture("assessment/cases.json")))
+        let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        for (n, c) in cases.enumerated() {
+            let rule = try XCTUnwrap(c["rule"] as? String), lot = try XCTUnwrap(c["lot"] as? String), market = try XCTUnwrap(c["market"] as? String)
+            let dir = try copyLedger(base, to: "case-\(n)")
+            if let file = c["file"] as? String { hadic(["append", "--data", dir, "--signed", Hadic.fixture("assessment/\(file)")]) }
+            let ledger = try XCTUnwrap(Hadic.json(hadic(["assess", "--data", dir, lot, "--market", market, "--at", Self.madeAt, "--json"], exit: 1).stdout))
+            let bundle = prove(dir, lot, to: "case-\(n).bundle.json")
+            let fromBundle = try XCTUnwrap(Hadic.json(verify(bundle, ["--market", market, "--json"]).stdout), rule)
+            let assessed = try XCTUnwrap((fromBundle["assessments"] as? [[String: Any]])?.first, rule)
+            XCTAssertEqual(assessed["verdict"] as? String, "not supported", rule)
+            XCTAssertEqual(NSDictionary(dictionary: assessed), NSDictionary(dictionary: ledger), "\(rule): the bundle's assessment is the ledger's")
+        }
+    }
+
+    func testAnyChangeToTheBundleFailsAndIsNamed() throws {
+        let dir = makeFixtureLedger()
+        let bundle = prove(dir, Self.rendang, to: "good.bundle.json")
+        let b = try load(bundle)
+        let events = try XCTUnwrap(b["events"] as? [[String: Any]])
+        func mutated(_ name: String, _ change: (inout [String: Any], inout [[String: Any]]) throws -> Void) throws -> String {
+            var top = b, list = events
+            try change(&top, &list)
+            top["events"] = list
+            return try save(top, as: name)
+        }
+        func expectInvalid(_ file: String, _ fragment: String, line: UInt = #line) {
+            let r = verify(file, exit: 1, line: line)
+            XCTAssertEqual(r.stdout, "", line: line)
+            XCTAssertTrue(r.stderr.contains("INVALID") && r.stderr.contains(fragment), "expected \(fragment): \(r.stderr)", line: line)
+        }
+        let i = 5, index = try XCTUnwrap(events[i]["index"] as? Int)
+        // An event byte.
+        expectInvalid(try mutated("byte.json") { _, l in
+            let leaf = try XCTUnwrap(l[i]["leaf"] as? String)
+            l[i]["leaf"] = leaf.replacingOccurrences(of: "\"time\":\"2026-", with: "\"time\":\"2025-")
+        }, "event at index \(index): inclusion proof")
+        // A proof hash.
+        expectInvalid(try mutated("proof.json") { _, l in
+            var proof = try XCTUnwrap(l[i]["proof"] as? [String])
+            var raw = try XCTUnwrap(Base64.decode(proof[0]))
+            raw[0] ^= 1
+            proof[0] = Base64.encode(raw)
+            l[i]["proof"] = proof
+        }, "event at index \(index): inclusion proof")
+        // The checkpoint.
+        expectInvalid(try mutated("checkpoint.json") { top, _ in
+            top["checkpoint"] = (top["checkpoint"] as? String)?.replacingOccurrences(of: "\n53\n", with: "\n52\n")
+        }, "checkpoint")
+        // The genesis header (its admins' keys, the sequencer key).
+        expectInvalid(try mutated("genesis.json") { top, _ in
+            var g = try XCTUnwrap(top["genesis"] as? [String: Any])
+            g["header"] = (g["header"] as? String)?.replacingOccurrences(of: "hcms-admin", with: "hcms-admjn")
+            top["genesis"] = g
+        }, "genesis")
+        // A party's registration removed: the events it signed no longer have a key.
+        let registration = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"party.register\"") == true })
+        expectInvalid(try mutated("no-registration.json") { _, l in l.remove(at: registration) }, "is registered by no event in the bundle")
+        // An ingredient's making removed.
+        let making = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"lot.create\"") == true })
+        expectInvalid(try mutated("no-making.json") { _, l in l.remove(at: making) }, "the event that made it is not in the bundle")
+        // A shipment removed: its receipt points at nothing.
+        let shipment = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"custody.ship\"") == true })
+        expectInvalid(try mutated("no-shipment.json") { _, l in l.remove(at: shipment) }, "which is not in the bundle")
+        // Another sequencer key trusted.
+        let other = hadic(["verify-bundle", bundle, "--trust", Hadic.key("hcms-admin.key.pub")], exit: 1)
+        XCTAssertTrue(other.stderr.contains("genesis: it names sequencer key"), other.stderr)
+        // Not a bundle at all.
+        expectInvalid(try write("{\"format\":\"other\"}", to: "other.json"), "malformed bundle")
+        expectInvalid(try write("not json", to: "junk.json"), "malformed bundle")
+        hadic(["verify-bundle", path("missing.json"), "--trust", Hadic.key("sequencer.key.pub")], exit: 2)
+    }
+
+    func testABundleStillVerifiesAfterTheLedgerGrewAndItsCheckpointLinksToTheNewOne() throws {
+        let dir = initFixtureLedger()
+        let lines = Hadic.chainLines
+        hadic(["append", "--data", dir, "--signed", try write(lines.prefix(50).joined(separator: "\n") + "\n", to: "first.jsonl")])
+        let bundle = prove(dir, Self.rendang, to: "early.bundle.json")
+        let early = try XCTUnwrap(Hadic.json(verify(bundle, ["--json"]).stdout))
+        XCTAssertEqual(early["tree_size"] as? Int, 50)
+        hadic(["append", "--data", dir, "--signed", try write(lines.dropFirst(50).joined(separator: "\n") + "\n", to: "rest.jsonl")])
+        let again = try XCTUnwrap(Hadic.json(verify(bundle, ["--json"]).stdout))
+        XCTAssertEqual(again["tree_size"] as? Int, 50, "the bundle is unchanged by the ledger's growth")
+        // The consistency proof from the bundle's checkpoint to the new one, checked by the stand-alone verifier.
+        let old = try write(try XCTUnwrap(try load(bundle)["checkpoint"] as? String), to: "old.checkpoint")
+        let new = try write(hadic(["checkpoint", "--data", dir]).stdout, to: "new.checkpoint")
+        let hashes = try write(hadic(["proof", "consistency", "--data", dir, "--from", "50"]).stdout, to: "50-53.hashes")
+        let python = try XCTUnwrap(SQL.which("python3"))
+        let r = try HadicProcess(executable: python, [Hadic.packageRoot.appendingPathComponent("scripts/verify_proof.py").path,
+                                                      "consistency", old, new, hashes, "--key", Hadic.key("sequencer.key.pub")]).wait(timeout: 60)
+        XCTAssertEqual(r.status, 0, r.summary)
+        XCTAssertTrue(r.stdout.contains("size 50 is a prefix of the signed tree of size 53"), r.stdout)
+    }
+}
