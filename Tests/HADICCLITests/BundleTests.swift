@@ -141,6 +141,43 @@ final class BundleTests: HadicTestCase {
         hadic(["verify-bundle", path("missing.json"), "--trust", Hadic.key("sequencer.key.pub")], exit: 2)
     }
 
+    /// scripts/verify_bundle.py: the format stands on its own (Python's standard library and openssl).
+    func testThePythonVerifierChecksABundleWithoutHADIC() throws {
+        let python = try XCTUnwrap(SQL.which("python3"))
+        let script = Hadic.packageRoot.appendingPathComponent("scripts/verify_bundle.py").path
+        func run(_ bundle: String, key: String = Hadic.key("sequencer.key.pub")) throws -> ProcessResult {
+            try HadicProcess(executable: python, [script, bundle, "--trust", key]).wait(timeout: 120)
+        }
+        let dir = makeFixtureLedger()
+        let bundle = prove(dir, Self.rendang, to: "rendang.bundle.json")
+        let ok = try run(bundle)
+        XCTAssertEqual(ok.status, 0, ok.summary)
+        XCTAssertTrue(ok.stdout.hasPrefix("valid: 48 events of \(Self.rendang)"), ok.stdout)
+        let b = try load(bundle)
+        var events = try XCTUnwrap(b["events"] as? [[String: Any]])
+        // An event byte changed: its inclusion proof no longer leads to the signed root.
+        var changed = b
+        var altered = events
+        let leaf = try XCTUnwrap(altered[10]["leaf"] as? String)
+        altered[10]["leaf"] = leaf.replacingOccurrences(of: "\"v\":1", with: "\"v\":2")
+        changed["events"] = altered
+        let bad = try run(try save(changed, as: "altered.json"))
+        XCTAssertEqual(bad.status, 1, bad.summary)
+        XCTAssertTrue(bad.stderr.contains("inclusion proof"), bad.stderr)
+        // A registration removed: the events its key signed have no key.
+        let registration = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"party.register\"") == true })
+        events.remove(at: registration)
+        var missing = b
+        missing["events"] = events
+        let unregistered = try run(try save(missing, as: "unregistered.json"))
+        XCTAssertEqual(unregistered.status, 1, unregistered.summary)
+        XCTAssertTrue(unregistered.stderr.contains("registered by no event in the bundle"), unregistered.stderr)
+        let wrongKey = try run(bundle, key: Hadic.key("hcms-admin.key.pub"))
+        XCTAssertEqual(wrongKey.status, 1, wrongKey.summary)
+        XCTAssertTrue(wrongKey.stderr.contains("genesis"), wrongKey.stderr)
+        XCTAssertEqual(try run(try write("{", to: "junk.json")).status, 2)
+    }
+
     func testABundleStillVerifiesAfterTheLedgerGrewAndItsCheckpointLinksToTheNewOne() throws {
         let dir = initFixtureLedger()
         let lines = Hadic.chainLines
