@@ -49,6 +49,8 @@ final class BundleTests: HadicTestCase {
         XCTAssertTrue(r.stdout.contains("MY (Malaysia): SUPPORTED"), r.stdout)
         XCTAssertTrue(r.stdout.contains("AE (") && r.stdout.contains("NOT SUPPORTED (R-ISSUER"), r.stdout)
         XCTAssertTrue(r.stdout.contains("unpacked by jatim-export"), "the custody chain is printed: \(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("shipped by pesantren-sidogiri to jatim-export, carrier dingin-logistik (in urn:epc:id:sscc:8991234.0000000001)"),
+                      "with the shipments of the containers it travelled in: \(r.stdout)")
         XCTAssertEqual(r.stderr, "")
 
         // Everything the ledger's own assessment relies on is in the bundle, and the assessment
@@ -113,6 +115,14 @@ final class BundleTests: HadicTestCase {
             proof[0] = Base64.encode(raw)
             l[i]["proof"] = proof
         }, "event at index \(index): inclusion proof")
+        // A party's key, in its registration.
+        let reg = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"party.register\"") == true })
+        let regIndex = try XCTUnwrap(events[reg]["index"] as? Int)
+        expectInvalid(try mutated("party-key.json") { _, l in
+            let leaf = try XCTUnwrap(l[reg]["leaf"] as? String)
+            l[reg]["leaf"] = leaf.replacingOccurrences(of: "\"public_key\":\"MCowBQYDK2VwAyEA", with: "\"public_key\":\"MCowBQYDK2VwAyEB")
+            XCTAssertNotEqual(l[reg]["leaf"] as? String, leaf)
+        }, "event at index \(regIndex): inclusion proof")
         // The checkpoint.
         expectInvalid(try mutated("checkpoint.json") { top, _ in
             top["checkpoint"] = (top["checkpoint"] as? String)?.replacingOccurrences(of: "\n53\n", with: "\n52\n")

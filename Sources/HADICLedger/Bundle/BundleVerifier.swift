@@ -67,9 +67,21 @@ public struct BundleVerifier {
             events.append((entry.index, e))
         }
 
-        // 4. Signers, in ledger order.
+        // 4. Signers, in ledger order. The signatures themselves are checked first, on every
+        // core, each under the key its event names as the events before it left the keys (up
+        // to the first failure below, that is the state the checks in order see).
+        var replay = genesis.initialState
+        var signers: [(key: PublicKey?, envelope: EventEnvelope)] = []
+        signers.reserveCapacity(events.count)
+        for (_, e) in events {
+            signers.append((replay.keys[e.keyID]?.publicKey, e))
+            if e.type == .partyRegister || e.type == .partyRotateKey || e.type == .partyRevoke { Admission.apply(e, to: &replay) }
+        }
+        let signatureValid = parallelMap(signers) { signer in
+            signer.key.map { $0.isValidSignature(signer.envelope.signature, for: signer.envelope.signingInput) } ?? false
+        }
         var state = genesis.initialState
-        for (index, e) in events {
+        for (position, (index, e)) in events.enumerated() {
             let item = "event \(e.id.hex) (index \(index))"
             guard let key = state.keys[e.keyID] else {
                 throw .invalid(item: item, reason: "its key \(e.keyID.prefix(16))… is registered by no event in the bundle nor in genesis")
@@ -79,7 +91,7 @@ public struct BundleVerifier {
             guard let actor = state.parties[e.actor] else { throw .invalid(item: item, reason: "its actor \(e.actor) is not registered") }
             guard actor.revokedBy == nil else { throw .invalid(item: item, reason: "its actor \(e.actor) was revoked by event \(actor.revokedBy?.hex ?? "")") }
             guard actor.role.permittedTypes.contains(e.type) else { throw .invalid(item: item, reason: "a \(actor.role.rawValue) may not sign \(e.type.rawValue)") }
-            guard key.publicKey.isValidSignature(e.signature, for: e.signingInput) else {
+            guard signatureValid[position] else {
                 throw .invalid(item: item, reason: "its signature does not verify under key \(e.keyID.prefix(16))… of \(e.actor)")
             }
             switch e.type {

@@ -156,25 +156,37 @@ struct VerifyBundleCommand: ParsableCommand {
         }
     }
 
-    /// The lot's making, packings and custody steps in ledger order, as its events in the bundle say.
+    /// The lot's making, packings and custody steps in ledger order, as its events in the bundle
+    /// say, with the shipments and receipts of the containers it was packed into.
     static func custody(of lot: LotID, in v: BundleVerifier.Verified) -> [String] {
-        var lines: [String] = []
+        var rows: [(index: UInt64, link: LotLink)] = []
+        var containers = Set<LotID>()
         for (index, e) in v.events {
-            for link in LotLink.links(of: e, at: index) where link.lot == lot {
-                let what: String
-                switch link.role {
-                case .created: what = "created by \(link.actor)"
-                case .produced: what = "produced by \(link.actor)"
-                case .container: what = "packed as a container by \(link.actor)"
-                case .shipped: what = "shipped by \(link.actor)" + (link.counterpart.map { " to \($0)" } ?? "") + (link.carrier.map { ", carrier \($0)" } ?? "")
-                case .received: what = "received by \(link.actor)" + (link.place.map { " at \($0)" } ?? "")
-                case .packed: what = "packed into a container by \(link.actor)"
-                case .unpacked: what = "unpacked by \(link.actor)"
-                default: continue
-                }
-                lines.append("\(link.time.text)  \(what)  (event \(e.id.short), index \(index))")
+            let links = LotLink.links(of: e, at: index)
+            for link in links where link.lot == lot {
+                rows.append((index, link))
+                if link.role == .packed, let c = links.first(where: { $0.role == .container })?.lot { containers.insert(c) }
             }
         }
-        return lines
+        for (index, e) in v.events {
+            for link in LotLink.links(of: e, at: index) where containers.contains(link.lot) && (link.role == .shipped || link.role == .received) {
+                rows.append((index, link))
+            }
+        }
+        return rows.sorted { $0.index != $1.index ? $0.index < $1.index : $0.link.role.rawValue < $1.link.role.rawValue }.compactMap { index, link in
+            let what: String
+            switch link.role {
+            case .created: what = "created by \(link.actor)"
+            case .produced: what = "produced by \(link.actor)"
+            case .container: what = "packed as a container by \(link.actor)"
+            case .shipped: what = "shipped by \(link.actor)" + (link.counterpart.map { " to \($0)" } ?? "") + (link.carrier.map { ", carrier \($0)" } ?? "")
+            case .received: what = "received by \(link.actor)" + (link.place.map { " at \($0)" } ?? "")
+            case .packed: what = "packed into a container by \(link.actor)"
+            case .unpacked: what = "unpacked by \(link.actor)"
+            default: return nil
+            }
+            let via = link.lot == lot ? "" : " (in \(link.lot))"
+            return "\(link.time.text)  \(what)\(via)  (event \(link.event.id.short), index \(index))"
+        }
     }
 }
