@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HADICCore
 import HADICCrypto
 import HADICLedger
 import HADICStore
@@ -33,7 +34,7 @@ struct ProofLatency: ParsableCommand {
         let store = dir.store
         guard let head = try store.latestBlock(), head.header.treeSize > 1 else { throw ValidationError("the ledger needs at least two events") }
         let size = head.header.treeSize, root = head.header.treeRoot
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         print("# hadic-bench proofs: \(ISO8601DateFormatter().string(from: Date())), \(ProcessInfo.processInfo.activeProcessorCount) cores, tree size \(size)")
 
         // References: one interior-node hash, one stored-node read.
@@ -95,18 +96,5 @@ struct ProofLatency: ParsableCommand {
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         QueryLatency.percentile(values, p)
-    }
-
-    /// SplitMix64: reproducible choices.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
     }
 }
