@@ -38,6 +38,13 @@ class Unreadable(Exception):
     """The input cannot be parsed."""
 
 
+def decimal(text, what):
+    """A non-negative decimal in its canonical form (ASCII digits, no leading zeros)."""
+    if not text or not all("0" <= c <= "9" for c in text) or str(int(text)) != text:
+        raise Unreadable(f"bad {what} {text!r}")
+    return int(text)
+
+
 def b64decode(text, what):
     try:
         raw = base64.b64decode(text, validate=True)
@@ -107,13 +114,11 @@ def verified_checkpoint(note, origin, public_key):
             signed = True
     if not signed:
         raise NotVerified(f"the checkpoint carries no valid signature by the sequencer key for {name}")
-    size_text, root_text = body[1], body[2]
-    if not size_text.isdigit() or str(int(size_text)) != size_text:
-        raise Unreadable(f"bad tree size {size_text!r}")
-    root = b64decode(root_text, "the root hash")
+    size = decimal(body[1], "tree size")
+    root = b64decode(body[2], "the root hash")
     if len(root) != 32:
         raise Unreadable("the root hash is not 32 bytes")
-    return int(size_text), root
+    return size, root
 
 
 def node(left, right):
@@ -197,16 +202,14 @@ def parse_tlog_proof(text):
         raise Unreadable("the first line is not c2sp.org/tlog-proof@v1")
     if len(lines) < 2 or not lines[1].startswith("index "):
         raise Unreadable("the second line is not 'index N' (HADIC writes no extra data)")
-    digits = lines[1][len("index "):]
-    if not digits.isdigit() or str(int(digits)) != digits:
-        raise Unreadable(f"bad index {digits!r}")
+    index = decimal(lines[1][len("index "):], "index")
     hashes = []
     for i, line in enumerate(lines[2:], 1):
         h = b64decode(line, f"proof line {i}")
         if len(h) != 32:
             raise Unreadable(f"proof line {i} is not a SHA-256 hash")
         hashes.append(h)
-    return int(digits), hashes, checkpoint
+    return index, hashes, checkpoint
 
 
 def read_text(path):

@@ -123,6 +123,27 @@ final class AssessTests: HadicTestCase {
         }
     }
 
+    /// A rule with more problems than a result lists (200): on two cores, the merged result
+    /// names exactly the lots and events of the problems it keeps, as one after the other does.
+    func testARuleWithMoreProblemsThanListedIsTheSameOnTwoCores() throws {
+        let dir = makeFixtureLedger()
+        let lot = "daging-nusantara/shipped-often"
+        var templates = [Self.lotCreateTemplate(lot, amount: "1000", time: "2026-10-20T00:00:00Z")]
+        for i in 0..<250 {
+            templates.append("{\"type\":\"custody.ship\",\"time\":\"2026-10-21T\(String(format: "%02d:%02d", i / 60, i % 60)):00Z\",\"body\":{\"to\":\"pesantren-sidogiri\",\"lots\":[{\"lot\":\"\(lot)\",\"quantity\":{\"amount\":\"1\",\"unit\":\"kg\"}}]}}")
+        }
+        let signed = sign(templates, key: "daging-nusantara.key", actor: "daging-nusantara")
+        hadic(["append", "--data", dir, "--signed", try write(signed.joined(separator: "\n") + "\n", to: "ships.jsonl")])
+        let a = try assessJSON(dir, lot, ["--market", "MY", "--at", "2026-11-01T00:00:00Z"], exit: 1)
+        let logistics = try XCTUnwrap(rules(a)["R-LOGISTICS"])
+        XCTAssertEqual((logistics["problems"] as? [Any])?.count, 200, "a result lists 200 problems at most")
+        XCTAssertEqual((logistics["events"] as? [Any])?.count, 200, "and names the events of those it lists")
+        let bench = URL(fileURLWithPath: try Hadic.requireBinary()).deletingLastPathComponent().appendingPathComponent("hadic-bench").path
+        let r = try HadicProcess(executable: bench, ["--data", dir, "--market", "MY", "--class", "chili", "--sample", "50", "--verify", "--parallel-from", "1"]).wait(timeout: 300)
+        XCTAssertEqual(r.status, 0, r.summary)
+        XCTAssertTrue(r.stdout.contains("reuse check: ") && !r.stdout.contains("FAILED"), r.summary)
+    }
+
     func testTheVerdictIsAsTheLedgerStoodAtTheTimeAsked() throws {
         let dir = makeFixtureLedger()
         // Made at 04:00; the porcine DNA result came at 09:00.

@@ -85,6 +85,28 @@ final class BundleTests: HadicTestCase {
         }
     }
 
+    /// Pork packed in a crate that rode in the same shipment (no vehicle named): the ledger's
+    /// R-SEGREGATION fails, and so must the bundle's.
+    func testNonHalalGoodsInAContainerOfTheSameShipmentAreInTheBundle() throws {
+        let dir = makeFixtureLedger()
+        let chunks = "daging-nusantara/chunks-2026-10-006"
+        let templates = [
+            "{\"type\":\"lot.create\",\"time\":\"2026-10-20T00:00:00Z\",\"body\":{\"lot\":\"daging-nusantara/pork-x\",\"product\":\"pork belly\",\"class\":\"pork\",\"quantity\":{\"amount\":\"10\",\"unit\":\"kg\"}}}",
+            "{\"type\":\"lot.aggregate\",\"time\":\"2026-10-20T01:00:00Z\",\"body\":{\"parent\":\"daging-nusantara/crate-x\",\"children\":[{\"lot\":\"daging-nusantara/pork-x\",\"quantity\":{\"amount\":\"10\",\"unit\":\"kg\"}}]}}",
+            "{\"type\":\"custody.ship\",\"time\":\"2026-10-20T02:00:00Z\",\"body\":{\"to\":\"pesantren-sidogiri\",\"lots\":[{\"lot\":\"\(chunks)\",\"quantity\":{\"amount\":\"100\",\"unit\":\"kg\"}},{\"lot\":\"daging-nusantara/crate-x\",\"quantity\":{\"amount\":\"1\",\"unit\":\"pcs\"}}]}}",
+        ]
+        let signed = sign(templates, key: "daging-nusantara.key", actor: "daging-nusantara")
+        let appended = hadic(["append", "--data", dir, "--signed", try write(signed.joined(separator: "\n") + "\n", to: "pork.jsonl")])
+        XCTAssertTrue(appended.stderr.contains("refused 0"), appended.stderr)
+        let ledger = try XCTUnwrap(Hadic.json(hadic(["assess", "--data", dir, chunks, "--market", "ID", "--at", Self.madeAt, "--json"], exit: 1).stdout))
+        let segregation = (ledger["rules"] as? [[String: Any]])?.first { $0["rule"] as? String == "R-SEGREGATION" }
+        XCTAssertEqual(segregation?["outcome"] as? String, "fail", "\(segregation ?? [:])")
+        let bundle = prove(dir, chunks, to: "chunks.bundle.json")
+        let fromBundle = try XCTUnwrap(Hadic.json(verify(bundle, ["--market", "ID", "--json"]).stdout))
+        let assessed = try XCTUnwrap((fromBundle["assessments"] as? [[String: Any]])?.first)
+        XCTAssertEqual(NSDictionary(dictionary: assessed), NSDictionary(dictionary: ledger), "the bundle carries the pork's crate and judges the same")
+    }
+
     func testAnyChangeToTheBundleFailsAndIsNamed() throws {
         let dir = makeFixtureLedger()
         let bundle = prove(dir, Self.rendang, to: "good.bundle.json")
@@ -142,6 +164,13 @@ final class BundleTests: HadicTestCase {
         // A shipment removed: its receipt points at nothing.
         let shipment = try XCTUnwrap(events.firstIndex { ($0["leaf"] as? String)?.contains("\"type\":\"custody.ship\"") == true })
         expectInvalid(try mutated("no-shipment.json") { _, l in l.remove(at: shipment) }, "which is not in the bundle")
+        // A backdated made_at (it is not signed) hides nothing: the assessment sees every event carried.
+        let backdated = try mutated("backdated.json") { top, _ in top["made_at"] = "2026-10-01T00:00:00Z" }
+        let early = verify(backdated)
+        XCTAssertTrue(early.stdout.contains("note: made_at 2026-10-01T00:00:00Z is earlier than events the bundle holds"), early.stdout)
+        let latest = try XCTUnwrap(events.compactMap { ($0["leaf"] as? String).flatMap(Hadic.json)?["time"] as? String }.max())
+        XCTAssertEqual(Hadic.json(verify(backdated, ["--json"]).stdout)?["assessed_at"] as? String, latest)
+        XCTAssertTrue(verify(backdated).stdout.contains("MY (Malaysia): SUPPORTED"))
         // Another sequencer key trusted.
         let other = hadic(["verify-bundle", bundle, "--trust", Hadic.key("hcms-admin.key.pub")], exit: 1)
         XCTAssertTrue(other.stderr.contains("genesis: it names sequencer key"), other.stderr)

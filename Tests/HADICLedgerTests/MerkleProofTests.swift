@@ -299,6 +299,8 @@ final class MerkleProofTests: XCTestCase {
         assertFails("equal sizes, different roots") { try ConsistencyProof(oldSize: 4, newSize: 4, hashes: []).verify(oldRoot: r4, newRoot: r5) }
         assertFails("equal sizes, a hash") { try ConsistencyProof(oldSize: 4, newSize: 4, hashes: [r4]).verify(oldRoot: r4, newRoot: r4) }
         XCTAssertNoThrow(try ConsistencyProof(oldSize: 0, newSize: 5, hashes: []).verify(oldRoot: MerkleHash.emptyRoot, newRoot: r5))
+        XCTAssertNoThrow(try ConsistencyProof(oldSize: 0, newSize: 0, hashes: []).verify(oldRoot: MerkleHash.emptyRoot, newRoot: MerkleHash.emptyRoot))
+        assertFails("two empty trees, another new root") { try ConsistencyProof(oldSize: 0, newSize: 0, hashes: []).verify(oldRoot: MerkleHash.emptyRoot, newRoot: r5) }
         assertFails("empty tree, wrong old root") { try ConsistencyProof(oldSize: 0, newSize: 5, hashes: []).verify(oldRoot: r4, newRoot: r5) }
         assertFails("empty path for 4 -> 5") { try ConsistencyProof(oldSize: 4, newSize: 5, hashes: []).verify(oldRoot: r4, newRoot: r5) }
         let good = try StoredTree(leafHashes: leaves).prover.inclusionProof(leafIndex: 3, treeSize: 5)

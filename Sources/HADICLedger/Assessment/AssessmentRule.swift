@@ -98,13 +98,15 @@ public struct RuleResult: Sendable {
 
     /// How many problems a result lists at most (the verdict is decided by the first).
     static let problemLimit = 200
-    private var problemLimit = RuleResult.problemLimit
+    /// A share of a result, to be merged into it (``absorb(_:)``): it keeps every problem and
+    /// leaves listing their lots and events to the merge, which applies the limit.
+    private var partial = false
 
     public init(rule: AssessmentRule) { self.rule = rule }
 
-    init(rule: AssessmentRule, problemLimit: Int) {
+    init(rule: AssessmentRule, partial: Bool) {
         self.rule = rule
-        self.problemLimit = problemLimit
+        self.partial = partial
     }
 
     public var outcome: RuleOutcome { problems.map(\.outcome).max() ?? .pass }
@@ -119,8 +121,9 @@ public struct RuleResult: Sendable {
 
     private mutating func add(_ p: Problem) {
         // The same problem reached along two paths of a DAG is reported once.
-        guard !problems.contains(p), problems.count < problemLimit else { return }
+        guard !problems.contains(p), partial || problems.count < Self.problemLimit else { return }
         problems.append(p)
+        guard !partial else { return }
         if let lot = p.lot { lots.insert(lot) }
         if let e = p.event { events.insert(e) }
     }
@@ -135,9 +138,11 @@ public struct RuleResult: Sendable {
     mutating func used(event: String) { events.insert(event) }
     mutating func used(certificate: String) { certificates.insert(certificate) }
 
-    /// Adds what a later check of the same rule found, as if it had run after this one on the
-    /// same result (problems in order, each once, up to the limit; the later note wins).
+    /// Adds what a later check of the same rule found (a partial result), as if it had run
+    /// after this one on the same result: problems in order, each once, up to the limit, with
+    /// the lots and events of those kept; what it used; the later note.
     mutating func absorb(_ later: RuleResult) {
+        precondition(later.partial && !partial, "absorb merges a partial result into a whole one")
         for p in later.problems { add(p) }
         lots.formUnion(later.lots)
         events.formUnion(later.events)

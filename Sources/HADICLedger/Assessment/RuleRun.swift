@@ -24,17 +24,17 @@ struct RuleRun {
     /// Consult and add to what earlier assessments left in the evidence (false: as a one-shot command).
     let remember: Bool
 
-    /// - Parameter problemLimit: problems each result keeps (nil: all, for a group whose
-    ///   results are merged into another's, which applies the limit).
+    /// - Parameter partialResults: the run is a group whose results are merged into another
+    ///   run's (``RuleResult/absorb(_:)``).
     init(closure: LotClosure, policy: HalalPolicy, market: MarketPolicy, code: String, evidence: LedgerEvidence,
-         verifySignatures: Bool, remember: Bool = true, problemLimit: Int? = RuleResult.problemLimit) {
+         verifySignatures: Bool, remember: Bool = true, partialResults: Bool = false) {
         self.remember = remember
         scope = evidence.scopeNumber(Self.scopeText(code: code, policy: policy))
         evidenceMemo = Array(repeating: nil, count: closure.order.count)
         criticalMemo = evidenceMemo
         slaughterMemo = evidenceMemo
         coverageMemo = CoverageMemo(count: closure.order.count)
-        book = ResultBook(certificates: evidence.certificateCount, problemLimit: problemLimit ?? Int.max)
+        book = ResultBook(certificates: evidence.certificateCount, partial: partialResults)
         self.closure = closure
         self.policy = policy
         self.market = market
@@ -103,7 +103,7 @@ struct RuleRun {
     /// A copy of this run with its own (empty) results and memos.
     private func forked() -> RuleRun {
         RuleRun(closure: closure, policy: policy, market: market, code: code, evidence: evidence, verifySignatures: verifySignatures,
-                remember: remember, problemLimit: nil)
+                remember: remember, partialResults: true)
     }
 
     /// The run of the second group and what stopped it, handed between threads.
@@ -273,9 +273,9 @@ final class ResultBook {
     /// For each certificate (by position), the rules that relied on it, one bit per rule.
     var relied: [UInt32]
 
-    init(certificates: Int, problemLimit: Int) {
+    init(certificates: Int, partial: Bool) {
         relied = Array(repeating: 0, count: certificates)
-        results = AssessmentRule.allCases.map { RuleResult(rule: $0, problemLimit: problemLimit) }
+        results = AssessmentRule.allCases.map { RuleResult(rule: $0, partial: partial) }
     }
     /// One per rule, in ``AssessmentRule/allCases`` order.
     var results: [RuleResult]

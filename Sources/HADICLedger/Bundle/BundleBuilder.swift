@@ -59,9 +59,13 @@ public enum BundleBuilder {
                     for trip in goods.vehicles[place] ?? [] { met.insert(trip.lot) }
                     for mark in goods.storage[place] ?? [] { met.insert(mark.lot) }
                 }
+                // A shipment that carried non-halal goods: directly, or packed in a container it carried.
                 for (index, event) in closure.steps where event.type == .custodyShip && goods.shipments.contains(event.id) {
-                    for link in try source.links(at: index) where !closureLots.contains(link.lot) {
+                    for link in try source.links(at: index) where link.role == .shipped && !closureLots.contains(link.lot) {
                         if let record = try source.lot(link.lot), classes.contains(record.materialClass) { met.insert(link.lot) }
+                    }
+                    for link in try source.links(at: index) where link.role == .shipped {
+                        for mark in goods.containers[link.lot] ?? [] { met.insert(mark.lot) }
                     }
                 }
                 for lot in met.sorted(by: { $0.rawValue < $1.rawValue }) {

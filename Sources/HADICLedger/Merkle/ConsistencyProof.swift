@@ -21,11 +21,8 @@ public struct ConsistencyProof: Equatable, Sendable {
         guard oldSize <= newSize else { throw .sizesOutOfOrder(old: oldSize, new: newSize) }
         if oldSize == 0 || oldSize == newSize {
             guard hashes.isEmpty else { throw .proofTooLong }
-            if oldSize == 0 {
-                guard oldRoot == MerkleHash.emptyRoot else { throw .oldRootMismatch }
-            } else {
-                guard oldRoot == newRoot else { throw .newRootMismatch }
-            }
+            if oldSize == 0 { guard oldRoot == MerkleHash.emptyRoot else { throw .oldRootMismatch } }
+            if oldSize == newSize { guard oldRoot == newRoot else { throw .newRootMismatch } }
             return
         }
         // 1. An empty path proves nothing.

@@ -75,10 +75,10 @@ struct VerifyBundleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Print the full assessment for this market (default: one verdict line per market of the policy).", valueName: "M"))
     var market: String?
 
-    @Option(help: ArgumentHelp("Assess at this moment (RFC 3339 UTC); default: when the bundle was made.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Assess at this moment (RFC 3339 UTC); default: when the bundle was made, or its latest event if later.", valueName: "TIME"))
     var at: String?
 
-    @Flag(help: "Print JSON: {lot, ledger_id, origin, tree_size, root, events, closure_lots, custody, assessments, no_assessment} (assessments as `hadic assess --json`; no_assessment says why there are none).")
+    @Flag(help: "Print JSON: {lot, ledger_id, origin, tree_size, root, made_at, assessed_at, events, closure_lots, custody, assessments, no_assessment} (assessments as `hadic assess --json`; no_assessment says why there are none).")
     var json = false
 
     func validate() throws {
@@ -97,9 +97,13 @@ struct VerifyBundleCommand: ParsableCommand {
             do {
                 let parsed = try ProvenanceBundle(parsing: bytes)
                 let v = try BundleVerifier(trustedKey: key).verify(parsed)
+                // made_at is the exporter's word, not signed: by default the assessment sees every
+                // event the bundle holds, so a backdated made_at cannot hide a recall it carries.
+                let latest = v.events.map(\.envelope.time).max() ?? parsed.madeAt
+                let time = at.flatMap(Timestamp.init) ?? max(parsed.madeAt, latest)
                 // A bundle is valid whatever its verdict; without a policy in force there is none to give.
                 var assessments: [Assessment] = [], noAssessment: String?
-                do { assessments = try Self.assess(v, market: market, at: at.flatMap(Timestamp.init) ?? parsed.madeAt) } catch let f as CLIFailure where market == nil {
+                do { assessments = try Self.assess(v, market: market, at: time) } catch let f as CLIFailure where market == nil {
                     noAssessment = f.description
                 }
                 let custody = Self.custody(of: parsed.lot, in: v)
@@ -107,6 +111,7 @@ struct VerifyBundleCommand: ParsableCommand {
                     let value: JSONValue = .object([
                         "lot": .string(parsed.lot.rawValue), "ledger_id": .string(parsed.ledgerID), "origin": .string(v.genesis.origin),
                         "tree_size": .number(JSONNumber(Int(v.checkpoint.size))), "root": .string(Base64.encode(v.checkpoint.root)),
+                        "made_at": .string(parsed.madeAt.text), "assessed_at": .string(time.text),
                         "events": .number(JSONNumber(v.events.count)), "closure_lots": .number(JSONNumber(v.closureLots.count)),
                         "custody": .array(custody.map { .string($0) }),
                         "assessments": .array(assessments.map(AssessmentRendering.json)),
@@ -124,7 +129,10 @@ struct VerifyBundleCommand: ParsableCommand {
                     """)
                 print("custody of \(parsed.lot):")
                 for line in custody { print("  " + line) }
-                print("assessed from the bundle's evidence alone:")
+                if at == nil && time > parsed.madeAt {
+                    print("note: made_at \(parsed.madeAt.text) is earlier than events the bundle holds; assessed at the latest, \(time.text) (--at to choose)")
+                }
+                print("assessed from the bundle's evidence alone, at \(time.text):")
                 if let noAssessment {
                     print("  no assessment: \(noAssessment)")
                 } else if market != nil, let a = assessments.first {

@@ -5,7 +5,7 @@ extension RuleRun {
     // MARK: R-SIG
 
     mutating func checkSignatures() throws {
-        var r = RuleResult(rule: .signature)
+        var r = book.results[AssessmentRule.signature.position]  // empty: this check alone reports it
         // Every closure event is checked; only those with a problem are listed.
         for (index, e) in closure.steps {
             if remember, !verifySignatures, evidence.soundSigners.contains(index) { continue }
@@ -24,7 +24,7 @@ extension RuleRun {
     // MARK: R-CUSTODY
 
     mutating func checkCustody() {
-        var r = RuleResult(rule: .custody)
+        var r = book.results[AssessmentRule.custody.position]  // empty: this check alone reports it
         var checked = 0
         for lot in closure.ordered {
             let made = origin(lot)
@@ -61,7 +61,7 @@ extension RuleRun {
     // MARK: R-MASS
 
     mutating func checkMass() {
-        var r = RuleResult(rule: .massBalance)
+        var r = book.results[AssessmentRule.massBalance.position]  // empty: this check alone reports it
         var compared = 0, incomparable = 0
         let gain = Self.scaledPercent(policy.massGainPercent)
         var seen = Set<UInt64>()
