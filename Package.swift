@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // libcrypto from the system's OpenSSL 3 (libssl-dev).
@@ -26,6 +28,13 @@ let package = Package(
             name: "HADICStore",
             dependencies: ["HADICLedger", "HADICCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+        // The peer protocol (docs/PROTOCOL.md): frames, messages, the handshake, on SwiftNIO.
+        .target(
+            name: "HADICPeer",
+            dependencies: ["HADICLedger", "HADICCore", "HADICCrypto",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOExtras", package: "swift-nio-extras")]
         ),
         .executableTarget(
             name: "hadic",
@@ -45,6 +54,7 @@ let package = Package(
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
+        .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto"]),
     ]
 )
