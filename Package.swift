@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
-        .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                           .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto"]),
     ]
 )

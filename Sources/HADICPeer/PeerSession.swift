@@ -1,0 +1,115 @@
+import HADICCore
+import HADICCrypto
+import NIOCore
+import NIOExtras
+
+/// One side of a peer connection: sends its hello, checks the other's (same ledger, a node key
+/// it accepts) and answers with its proof of key, checks the other's proof, and only then passes
+/// messages on to the handler after it. Anything else before that, and any frame or message the
+/// codec refuses, is answered with an `error` naming the reason and the connection is closed
+/// (docs/PROTOCOL.md, "Handshake" and "Errors").
+public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = PeerMessage
+    public typealias InboundOut = PeerMessage
+    public typealias OutboundOut = PeerMessage
+
+    /// Why a session was refused by this side (sent as the `error` code).
+    public enum Refusal: String, Sendable {
+        case wrongLedger = "wrong-ledger"
+        case unknownNode = "unknown-node"
+        case badAuth = "bad-auth"
+        case unauthenticated = "unauthenticated"
+    }
+
+    private enum State {
+        case awaitingHello
+        case awaitingAuth(PeerMessage.Hello)
+        case ready(PeerMessage.Hello)
+        case closed
+    }
+
+    private let own: PeerMessage.Hello
+    private let key: PrivateKey
+    private let accepts: @Sendable (PublicKey) -> Bool
+    private let ready: @Sendable (PeerMessage.Hello) -> Void
+    private var state = State.awaitingHello
+
+    /// - Parameters:
+    ///   - hello: what this side says of itself (its key must be `key`'s, its nonce fresh).
+    ///   - accepts: whether a node key may connect (a ledger's known nodes, or any key for a client's view of a node).
+    ///   - ready: called once both proofs check, with the other side's hello.
+    public init(hello: PeerMessage.Hello, key: PrivateKey, accepts: @escaping @Sendable (PublicKey) -> Bool,
+                ready: @escaping @Sendable (PeerMessage.Hello) -> Void = { _ in }) {
+        own = hello
+        self.key = key
+        self.accepts = accepts
+        self.ready = ready
+    }
+
+    /// A fresh 32-byte nonce for a hello.
+    public static func nonce() -> [UInt8] { (0..<32).map { _ in UInt8.random(in: 0...255) } }
+
+    /// The handlers of one connection, in order: framing, the message codec, this session.
+    public static func handlers(session: PeerSession) -> [ChannelHandler] {
+        [ByteToMessageHandler(PeerFrameDecoder()), LengthFieldPrepender(lengthFieldBitLength: .thirtyTwoBits), PeerMessageCodec(), session]
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(.hello(own)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        switch (state, message) {
+        case (.awaitingHello, .hello(let theirs)):
+            guard theirs.ledgerID == own.ledgerID else {
+                return refuse(context, .wrongLedger, "this node serves ledger \(own.ledgerID), not \(theirs.ledgerID)")
+            }
+            guard accepts(theirs.nodeKey) else {
+                return refuse(context, .unknownNode, "key \(theirs.nodeKey.keyID.prefix(16))… is not a node of this ledger")
+            }
+            do {
+                context.writeAndFlush(wrapOutboundOut(.auth(try PeerAuthentication.auth(answering: theirs, own: own, key: key))), promise: nil)
+            } catch {
+                return refuse(context, .badAuth, "cannot sign: \(error)")
+            }
+            state = .awaitingAuth(theirs)
+        case (.awaitingAuth(let theirs), .auth(let auth)):
+            guard PeerAuthentication.verify(auth, from: theirs, answering: own) else {
+                return refuse(context, .badAuth, "the signature does not prove key \(theirs.nodeKey.keyID.prefix(16))…")
+            }
+            state = .ready(theirs)
+            ready(theirs)
+        case (.ready, _):
+            context.fireChannelRead(data)
+        case (.closed, _):
+            break
+        case (_, .error(let report)):
+            // The other side refused us: nothing to answer.
+            state = .closed
+            context.fireChannelRead(wrapInboundOut(.error(report)))
+            context.close(promise: nil)
+        default:
+            refuse(context, .unauthenticated, "\(message.kind.name) before the handshake completed")
+        }
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if case .closed = state { return }
+        state = .closed
+        let report = (error as? PeerProtocolError).map { PeerMessage.ErrorReport(code: $0.code, message: $0.description) }
+            ?? PeerMessage.ErrorReport(code: "internal", message: "\(error)")
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.error(report))).whenComplete { _ in channel.close(promise: nil) }
+        context.fireErrorCaught(error)
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ why: Refusal, _ message: String) {
+        state = .closed
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.error(.init(code: why.rawValue, message: message)))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+}
