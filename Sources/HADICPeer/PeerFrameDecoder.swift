@@ -11,14 +11,18 @@ public struct PeerFrameDecoder: ByteToMessageDecoder {
 
     /// 16 MiB: a submitted batch or a block of a few thousand events fits well below it.
     public static let defaultLimit: UInt32 = 16 << 20
-    public let limit: UInt32
+    private let limit: FrameLimit
 
-    public init(limit: UInt32 = PeerFrameDecoder.defaultLimit) { self.limit = limit }
+    public init(limit: UInt32 = PeerFrameDecoder.defaultLimit) { self.limit = FrameLimit(limit) }
+
+    /// A decoder whose limit another handler of the same connection may change (``PeerSession``
+    /// raises it once the handshake completes).
+    init(limit: FrameLimit) { self.limit = limit }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
         guard length > 0 else { throw PeerProtocolError.emptyFrame }
-        guard length <= limit else { throw PeerProtocolError.frameTooLarge(length: length, limit: limit) }
+        guard length <= limit.value else { throw PeerProtocolError.frameTooLarge(length: length, limit: limit.value) }
         guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
         guard let frame = buffer.readSlice(length: Int(length)) else { return .needMoreData }
@@ -34,4 +38,11 @@ public struct PeerFrameDecoder: ByteToMessageDecoder {
         }
         return .needMoreData
     }
+}
+
+/// A connection's frame limit, read by its decoder and set by its session; both run on the
+/// connection's event loop only.
+final class FrameLimit: @unchecked Sendable {
+    var value: UInt32
+    init(_ value: UInt32) { self.value = value }
 }

@@ -12,7 +12,8 @@ extension PeerMessage {
     public var payload: [UInt8] { [kind.rawValue] + body.canonicalBytes }
 
     var body: JSONValue {
-        func int(_ v: UInt64) -> JSONValue { .number(JSONNumber(Int(v))) }
+        // (Values above 2^53 - 1 are not sent; a receiver refuses them.)
+        func int(_ v: UInt64) -> JSONValue { .number(JSONNumber(Int(clamping: v))) }
         func text(_ bytes: [UInt8]) -> JSONValue { .string(String(decoding: bytes, as: UTF8.self)) }
         switch self {
         case .hello(let h):
@@ -77,6 +78,11 @@ extension PeerMessage {
             try h.finish()
             return head
         }
+        /// A list that must be present (and an array), though it may be empty.
+        func list<T>(_ r: inout FieldReader, _ key: String, max: Int, _ element: (JSONValue, String) throws(SchemaError) -> T) throws(SchemaError) -> [T] {
+            guard case .array = try r.value(key) else { throw SchemaError(path: r.childPath(key), problem: "expected an array") }
+            return try r.array(key, maxCount: max, allowEmpty: true, element)
+        }
         func leaves(_ value: JSONValue, _ path: String) throws(SchemaError) -> [UInt8] {
             guard let s = value.stringValue else { throw SchemaError(path: path, problem: "expected an event's leaf bytes as a string") }
             return Array(s.utf8)
@@ -100,10 +106,11 @@ extension PeerMessage {
         case .pong: return .pong(nonce: try uint(&r, "nonce"))
         case .submit: return .submit(try r.array("events", maxCount: 100_000, leaves))
         case .receipts:
-            return .receipts(try r.array("results", maxCount: 100_000, allowEmpty: true) { (value, path) throws(SchemaError) in
+            return .receipts(try list(&r, "results", max: 100_000) { (value, path) throws(SchemaError) in
                 var e = try FieldReader(value, path: path)
                 let result: SubmitResult
-                if var refused = try e.optionalObject("refused") {
+                if e.keys.contains("refused") {
+                    var refused = try e.object("refused")
                     result = .refused(rule: try refused.string("rule"), message: try refused.string("message", maxLength: big))
                     try refused.finish()
                 } else {
@@ -117,11 +124,11 @@ extension PeerMessage {
         case .checkpoint: return .checkpoint(try r.string("note", maxLength: 1 << 16))
         case .getBlocks: return .getBlocks(from: try uint(&r, "from"), max: Int(try r.integer("max", in: 1...1_000)))
         case .blocks:
-            return .blocks(try r.array("blocks", maxCount: 1_000, allowEmpty: true) { (value, path) throws(SchemaError) in
+            return .blocks(try list(&r, "blocks", max: 1_000) { (value, path) throws(SchemaError) in
                 var b = try FieldReader(value, path: path)
                 let block = WireBlock(header: Array(try b.string("header", maxLength: 1 << 16).utf8), signature: try bytes(&b, "signature"),
                                       checkpoint: try b.string("checkpoint", maxLength: 1 << 16),
-                                      events: try b.array("events", maxCount: 100_000, allowEmpty: true, leaves))
+                                      events: try list(&b, "events", max: 100_000, leaves))
                 try b.finish()
                 return block
             })
@@ -132,6 +139,7 @@ extension PeerMessage {
 
 extension PeerMessage.Head {
     var json: JSONValue {
-        .object(["height": .number(JSONNumber(Int(height))), "tree_size": .number(JSONNumber(Int(treeSize))), "root": .string(Base64.encode(root))])
+        .object(["height": .number(JSONNumber(Int(clamping: height))), "tree_size": .number(JSONNumber(Int(clamping: treeSize))),
+                 "root": .string(Base64.encode(root))])
     }
 }

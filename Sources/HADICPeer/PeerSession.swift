@@ -19,7 +19,13 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
         case unknownNode = "unknown-node"
         case badAuth = "bad-auth"
         case unauthenticated = "unauthenticated"
+        case unexpectedMessage = "unexpected-message"
+        case `internal` = "internal"
     }
+
+    /// Largest frame accepted before both proofs check (a hello or an auth is a few hundred
+    /// bytes): an unauthenticated peer cannot make a node buffer and parse 16 MiB.
+    public static let handshakeFrameLimit: UInt32 = 64 << 10
 
     private enum State {
         case awaitingHello
@@ -29,17 +35,23 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let own: PeerMessage.Hello
+    private let role: PeerAuthentication.Role
     private let key: PrivateKey
+    /// The frame limit, raised once the handshake completes (shared with this connection's decoder).
+    let frameLimit = FrameLimit(PeerSession.handshakeFrameLimit)
+    private var helloSent = false
     private let accepts: @Sendable (PublicKey) -> Bool
     private let ready: @Sendable (PeerMessage.Hello) -> Void
     private var state = State.awaitingHello
 
     /// - Parameters:
+    ///   - role: whether this side dialed the connection or accepted it.
     ///   - hello: what this side says of itself (its key must be `key`'s, its nonce fresh).
     ///   - accepts: whether a node key may connect (a ledger's known nodes, or any key for a client's view of a node).
     ///   - ready: called once both proofs check, with the other side's hello.
-    public init(hello: PeerMessage.Hello, key: PrivateKey, accepts: @escaping @Sendable (PublicKey) -> Bool,
+    public init(role: PeerAuthentication.Role, hello: PeerMessage.Hello, key: PrivateKey, accepts: @escaping @Sendable (PublicKey) -> Bool,
                 ready: @escaping @Sendable (PeerMessage.Hello) -> Void = { _ in }) {
+        self.role = role
         own = hello
         self.key = key
         self.accepts = accepts
@@ -49,14 +61,27 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
     /// A fresh 32-byte nonce for a hello.
     public static func nonce() -> [UInt8] { (0..<32).map { _ in UInt8.random(in: 0...255) } }
 
-    /// The handlers of one connection, in order: framing, the message codec, this session.
+    /// The handlers of one connection, in order: framing (limited as the session says), the
+    /// message codec, this session.
     public static func handlers(session: PeerSession) -> [ChannelHandler] {
-        [ByteToMessageHandler(PeerFrameDecoder()), LengthFieldPrepender(lengthFieldBitLength: .thirtyTwoBits), PeerMessageCodec(), session]
+        [ByteToMessageHandler(PeerFrameDecoder(limit: session.frameLimit)), LengthFieldPrepender(lengthFieldBitLength: .thirtyTwoBits),
+         PeerMessageCodec(), session]
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        // Added to a connection that is already up: it will see no channelActive.
+        if context.channel.isActive { sendHello(context) }
     }
 
     public func channelActive(context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(.hello(own)), promise: nil)
+        sendHello(context)
         context.fireChannelActive()
+    }
+
+    private func sendHello(_ context: ChannelHandlerContext) {
+        guard !helloSent else { return }
+        helloSent = true
+        context.writeAndFlush(wrapOutboundOut(.hello(own)), promise: nil)
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -66,21 +91,28 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
             guard theirs.ledgerID == own.ledgerID else {
                 return refuse(context, .wrongLedger, "this node serves ledger \(own.ledgerID), not \(theirs.ledgerID)")
             }
+            // A node talking to itself, or its own hello reflected back: never a peer.
+            guard theirs.nodeKey != own.nodeKey, theirs.nonce != own.nonce else {
+                return refuse(context, .unknownNode, "the hello names this side's own key or nonce")
+            }
             guard accepts(theirs.nodeKey) else {
                 return refuse(context, .unknownNode, "key \(theirs.nodeKey.keyID.prefix(16))… is not a node of this ledger")
             }
             do {
-                context.writeAndFlush(wrapOutboundOut(.auth(try PeerAuthentication.auth(answering: theirs, own: own, key: key))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.auth(try PeerAuthentication.auth(role: role, own: own, theirs: theirs, key: key))), promise: nil)
             } catch {
-                return refuse(context, .badAuth, "cannot sign: \(error)")
+                return refuse(context, .internal, "cannot sign: \(error)")
             }
             state = .awaitingAuth(theirs)
         case (.awaitingAuth(let theirs), .auth(let auth)):
-            guard PeerAuthentication.verify(auth, from: theirs, answering: own) else {
-                return refuse(context, .badAuth, "the signature does not prove key \(theirs.nodeKey.keyID.prefix(16))…")
+            guard PeerAuthentication.verify(auth, role: role, own: own, theirs: theirs) else {
+                return refuse(context, .badAuth, "the signature does not prove key \(theirs.nodeKey.keyID.prefix(16))… for this connection")
             }
             state = .ready(theirs)
+            frameLimit.value = PeerFrameDecoder.defaultLimit
             ready(theirs)
+        case (.ready, .hello), (.ready, .auth):
+            refuse(context, .unexpectedMessage, "\(message.kind.name) after the handshake completed")
         case (.ready, _):
             context.fireChannelRead(data)
         case (.closed, _):
@@ -98,6 +130,7 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         if case .closed = state { return }
         state = .closed
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         let report = (error as? PeerProtocolError).map { PeerMessage.ErrorReport(code: $0.code, message: $0.description) }
             ?? PeerMessage.ErrorReport(code: "internal", message: "\(error)")
         let channel = context.channel
@@ -107,6 +140,8 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
 
     private func refuse(_ context: ChannelHandlerContext, _ why: Refusal, _ message: String) {
         state = .closed
+        // Read nothing more from a connection being closed.
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.error(.init(code: why.rawValue, message: message)))).whenComplete { _ in
             channel.close(promise: nil)

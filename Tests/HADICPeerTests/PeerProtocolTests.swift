@@ -159,17 +159,52 @@ final class PeerProtocolTests: XCTestCase {
 
     // MARK: Handshake
 
-    func testAuthProvesTheKeyForThisConnectionAndLedgerOnly() throws {
+    func testAuthProvesTheKeyForThisConnectionDirectionAndLedgerOnly() throws {
         let a = try PrivateKey.generate(.ed25519), b = try PrivateKey.generate(.ed25519)
-        let helloA = hello(key: a.publicKey, nonce: 1), helloB = hello(key: b.publicKey, nonce: 2)
-        let authA = try PeerAuthentication.auth(answering: helloB, own: helloA, key: a)
-        XCTAssertTrue(PeerAuthentication.verify(authA, from: helloA, answering: helloB))
-        // Replayed on another connection (B's nonce differs), claimed for another key, or another ledger: refused.
-        XCTAssertFalse(PeerAuthentication.verify(authA, from: helloA, answering: hello(key: b.publicKey, nonce: 3)))
-        XCTAssertFalse(PeerAuthentication.verify(authA, from: hello(key: b.publicKey, nonce: 1), answering: helloB))
-        let otherLedger = PeerMessage.Hello(ledgerID: String(repeating: "00", count: 32), head: helloB.head, nodeKey: b.publicKey, nonce: helloB.nonce)
-        XCTAssertFalse(PeerAuthentication.verify(authA, from: helloA, answering: otherLedger))
-        XCTAssertEqual(PeerAuthentication.signingInput(ledgerID: ledger, theirNonce: [1], ownNonce: [2]),
-                       Array("hadic-peer-auth-v1\n".utf8) + Array(ledger.utf8) + [1, 2])
+        let dialer = hello(key: a.publicKey, nonce: 1), listener = hello(key: b.publicKey, nonce: 2)
+        let fromDialer = try PeerAuthentication.auth(role: .dialer, own: dialer, theirs: listener, key: a)
+        let fromListener = try PeerAuthentication.auth(role: .listener, own: listener, theirs: dialer, key: b)
+        XCTAssertTrue(PeerAuthentication.verify(fromDialer, role: .listener, own: listener, theirs: dialer))
+        XCTAssertTrue(PeerAuthentication.verify(fromListener, role: .dialer, own: dialer, theirs: listener))
+        // Another connection (a nonce differs), the other direction, another key, another ledger: refused.
+        XCTAssertFalse(PeerAuthentication.verify(fromDialer, role: .listener, own: hello(key: b.publicKey, nonce: 3), theirs: dialer))
+        XCTAssertFalse(PeerAuthentication.verify(fromListener, role: .listener, own: dialer, theirs: listener), "a listener's proof is not a dialer's")
+        XCTAssertFalse(PeerAuthentication.verify(fromDialer, role: .listener, own: listener, theirs: hello(key: b.publicKey, nonce: 1)))
+        let otherLedger = PeerMessage.Hello(ledgerID: String(repeating: "00", count: 32), head: listener.head, nodeKey: b.publicKey, nonce: listener.nonce)
+        XCTAssertFalse(PeerAuthentication.verify(fromDialer, role: .listener, own: otherLedger, theirs: dialer))
+        // Relay: a third party that dials A and B, passing each one's proof to the other, gets
+        // listeners' proofs where each side expects a dialer's.
+        let toA = hello(key: b.publicKey, nonce: 5), aHello = hello(key: a.publicKey, nonce: 6)
+        let toB = hello(key: a.publicKey, nonce: 6), bHello = hello(key: b.publicKey, nonce: 5)
+        let bsProof = try PeerAuthentication.auth(role: .listener, own: bHello, theirs: toB, key: b)
+        XCTAssertFalse(PeerAuthentication.verify(bsProof, role: .listener, own: aHello, theirs: toA))
+        // The bytes signed: domain, role, and the two hellos' hashes, dialer's first.
+        XCTAssertEqual(PeerAuthentication.signingInput(role: .dialer, dialerHello: dialer, listenerHello: listener),
+                       Array("hadic-peer-auth-v1\ndialer\n".utf8) + SHA256.hash(PeerMessage.hello(dialer).payload) + SHA256.hash(PeerMessage.hello(listener).payload))
+    }
+
+    func testAListWithoutItsFieldOrWithNullIsRefused() {
+        for body in [#"{}"#, #"{"results":null}"#] {
+            XCTAssertThrowsError(try PeerMessage(payload: [0x11] + Array(body.utf8)), body)
+        }
+        for body in [#"{}"#, #"{"blocks":null}"#, #"{"blocks":[{"checkpoint":"c","header":"h","signature":"AAAA"}]}"#] {
+            XCTAssertThrowsError(try PeerMessage(payload: [0x23] + Array(body.utf8)), body)
+        }
+        XCTAssertThrowsError(try PeerMessage(payload: [0x11] + Array(#"{"results":[{"refused":null}]}"#.utf8)))
+        XCTAssertEqual(try PeerMessage(payload: [0x11] + Array(#"{"results":[]}"#.utf8)), .receipts([]))
+    }
+
+    func testASessionAddedToAnOpenConnectionStillSpeaksFirst() throws {
+        let key = try PrivateKey.generate(.ed25519)
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        XCTAssertTrue(channel.isActive)
+        let session = PeerSession(role: .listener, hello: hello(key: key.publicKey), key: key, accepts: { _ in true })
+        try channel.pipeline.syncOperations.addHandlers(PeerSession.handlers(session: session))
+        let first = try XCTUnwrap(try channel.readOutbound(as: ByteBuffer.self))
+        var all = first
+        while let more = try channel.readOutbound(as: ByteBuffer.self) { all.writeImmutableBuffer(more) }
+        XCTAssertEqual(Array(all.readableBytesView), frame(.hello(hello(key: key.publicKey))))
+        _ = try? channel.finish()
     }
 }

@@ -70,7 +70,7 @@ final class PeerSessionTests: XCTestCase {
                 lock.withLock { recorders.append(recorder) }
                 return channel.eventLoop.makeCompletedFuture {
                     // A fresh session, and nonce, for every connection.
-                    let session = PeerSession(hello: Self.hello(key, ledger: ledger), key: key, accepts: accepts, ready: { recorder.markReady($0) })
+                    let session = PeerSession(role: .listener, hello: Self.hello(key, ledger: ledger), key: key, accepts: accepts, ready: { recorder.markReady($0) })
                     try channel.pipeline.syncOperations.addHandlers(PeerSession.handlers(session: session) + [recorder])
                 }
             }
@@ -83,7 +83,7 @@ final class PeerSessionTests: XCTestCase {
         let channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let session = PeerSession(hello: hello, key: key, accepts: accepts, ready: { recorder.markReady($0) })
+                    let session = PeerSession(role: .dialer, hello: hello, key: key, accepts: accepts, ready: { recorder.markReady($0) })
                     try channel.pipeline.syncOperations.addHandlers(PeerSession.handlers(session: session) + [recorder])
                 }
             }
@@ -106,6 +106,17 @@ final class PeerSessionTests: XCTestCase {
         return (channel, recorder)
     }
 
+    /// Waits (bounded) until the other side has closed `channel`.
+    private func waitClosed(_ channel: Channel, _ what: String) {
+        waitUntil(what) { !channel.isActive }
+    }
+
+    /// The server's hello, as a raw client received it.
+    private func serverHello(_ r: Recorder) -> PeerMessage.Hello? {
+        for m in r.messages { if case .hello(let h) = m { return h } }
+        return nil
+    }
+
     private func errorCode(_ r: Recorder) -> String? {
         for m in r.messages { if case .error(let e) = m { return e.code } }
         return nil
@@ -126,29 +137,37 @@ final class PeerSessionTests: XCTestCase {
         try server.close().wait()
     }
 
-    func testAWrongLedgerOrAnUnknownKeyIsRefusedAndTheListenerKeepsServing() throws {
+    func testAWrongLedgerAnUnknownKeyAForgedOrReflectedProofAreRefusedAndTheListenerKeepsServing() throws {
         let serverKey = try PrivateKey.generate(.ed25519), clientKey = try PrivateKey.generate(.ed25519), stranger = try PrivateKey.generate(.ed25519)
-        let clientPublic = clientKey.publicKey
-        let (server, _) = try listen(key: serverKey, accepts: { $0 == clientPublic })
-
-        // (A raw client: a session of its own would refuse the server's hello first.)
-        let (wrong, wrongRecorder) = try connectRaw(to: server)
-        try wrong.writeAndFlush(PeerMessage.hello(hello(clientKey, ledger: String(repeating: "00", count: 32)))).wait()
-        waitUntil("the wrong-ledger error") { errorCode(wrongRecorder) != nil }
-        XCTAssertEqual(errorCode(wrongRecorder), "wrong-ledger")
-        XCTAssertNoThrow(try wrong.closeFuture.wait(), "the server closed the connection")
-
-        let (unknown, unknownRecorder) = try connect(to: server, hello: hello(stranger), key: stranger, accepts: { _ in true })
-        waitUntil("the unknown-node error") { errorCode(unknownRecorder) != nil }
-        XCTAssertEqual(errorCode(unknownRecorder), "unknown-node")
-        XCTAssertNoThrow(try unknown.closeFuture.wait())
-
-        // A hello naming one key, signed with another: its proof does not check.
-        let (forged, forgedRecorder) = try connect(to: server, hello: hello(clientKey), key: stranger, accepts: { _ in true })
-        waitUntil("the bad-auth error") { errorCode(forgedRecorder) != nil }
-        XCTAssertEqual(errorCode(forgedRecorder), "bad-auth")
-        XCTAssertNoThrow(try forged.closeFuture.wait())
-
+        let clientPublic = clientKey.publicKey, serverPublic = serverKey.publicKey
+        // The server accepts the client, and (as a node accepts its ledger's nodes) its own key.
+        let (server, _) = try listen(key: serverKey, accepts: { $0 == clientPublic || $0 == serverPublic })
+        // Raw clients: the refusals checked are the server's (a client session of its own would refuse first).
+        func refusedBy(_ what: String, _ send: (Channel, Recorder) throws -> Void) throws -> String? {
+            let (channel, recorder) = try connectRaw(to: server)
+            try send(channel, recorder)
+            waitUntil("the \(what) error") { errorCode(recorder) != nil }
+            waitClosed(channel, "the server to close after \(what)")
+            return errorCode(recorder)
+        }
+        XCTAssertEqual(try refusedBy("wrong-ledger") { c, _ in
+            try c.writeAndFlush(PeerMessage.hello(hello(clientKey, ledger: String(repeating: "00", count: 32)))).wait()
+        }, "wrong-ledger")
+        XCTAssertEqual(try refusedBy("unknown-node") { c, _ in try c.writeAndFlush(PeerMessage.hello(hello(stranger))).wait() }, "unknown-node")
+        // A hello naming the client's key, with a proof signed by another key.
+        XCTAssertEqual(try refusedBy("bad-auth") { c, r in
+            let own = hello(clientKey)
+            try c.writeAndFlush(PeerMessage.hello(own)).wait()
+            waitUntil("the server's hello") { serverHello(r) != nil }
+            let theirs = try XCTUnwrap(serverHello(r))
+            try c.writeAndFlush(PeerMessage.auth(try PeerAuthentication.auth(role: .dialer, own: own, theirs: theirs, key: stranger))).wait()
+        }, "bad-auth")
+        // The server's own hello reflected back at it (to have it sign what it checks).
+        XCTAssertEqual(try refusedBy("reflection") { c, r in
+            waitUntil("the server's hello") { serverHello(r) != nil }
+            try c.writeAndFlush(PeerMessage.hello(try XCTUnwrap(serverHello(r)))).wait()
+        }, "unknown-node")
+        // The listener still serves a good client.
         let (good, goodRecorder) = try connect(to: server, hello: hello(clientKey), key: clientKey, accepts: { _ in true })
         waitUntil("a good client still gets in") { goodRecorder.peer != nil }
         try good.close().wait()
@@ -163,8 +182,8 @@ final class PeerSessionTests: XCTestCase {
         try early.writeAndFlush(PeerMessage.ping(nonce: 1)).wait()
         waitUntil("the unauthenticated error") { errorCode(earlyRecorder) != nil }
         XCTAssertEqual(errorCode(earlyRecorder), "unauthenticated")
-        if case .hello(let h) = earlyRecorder.messages.first { XCTAssertEqual(h.nodeKey, serverKey.publicKey) } else { XCTFail("the server speaks first") }
-        XCTAssertNoThrow(try early.closeFuture.wait())
+        XCTAssertEqual(serverHello(earlyRecorder)?.nodeKey, serverKey.publicKey, "the server speaks first")
+        waitClosed(early, "the server to close")
 
         // A raw frame header claiming 4 GiB: refused from the header alone.
         let (big, bigRecorder) = try connectRaw(to: server)
@@ -173,11 +192,24 @@ final class PeerSessionTests: XCTestCase {
         try big.writeRaw(header)
         waitUntil("the frame-too-large error") { errorCode(bigRecorder) != nil }
         XCTAssertEqual(errorCode(bigRecorder), "frame-too-large")
-        XCTAssertNoThrow(try big.closeFuture.wait())
+        waitClosed(big, "the server to close")
+
+        // Before the handshake, even a frame far below 16 MiB is too large (64 KiB at most).
+        let (unauthenticated, unauthenticatedRecorder) = try connectRaw(to: server)
+        let padding = String(repeating: "x", count: 70_000)
+        try unauthenticated.writeAndFlush(PeerMessage.error(.init(code: "x", message: padding))).wait()
+        waitUntil("the pre-handshake frame limit") { errorCode(unauthenticatedRecorder) != nil }
+        XCTAssertEqual(errorCode(unauthenticatedRecorder), "frame-too-large")
+        waitClosed(unauthenticated, "the server to close")
 
         let clientKey = try PrivateKey.generate(.ed25519)
         let (good, goodRecorder) = try connect(to: server, hello: hello(clientKey), key: clientKey, accepts: { _ in true })
         waitUntil("the listener still serves") { goodRecorder.peer != nil }
+        // After the handshake the 16 MiB limit applies: a 1 MB message passes.
+        let large = (0..<200).map { _ in Array(String(repeating: "y", count: 5_000).utf8) }
+        try good.writeAndFlush(PeerMessage.submit(large)).wait()
+        try good.writeAndFlush(PeerMessage.ping(nonce: 9)).wait()
+        waitUntil("the pong after the large message") { goodRecorder.messages.contains(.pong(nonce: 9)) }
         try good.close().wait()
         try server.close().wait()
     }
