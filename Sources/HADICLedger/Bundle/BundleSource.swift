@@ -17,14 +17,10 @@ public final class BundleSource: AssessmentSource {
 
     public init(_ verified: BundleVerifier.Verified) {
         var events: [UInt64: StoredEvent] = [:], byID: [EventID: UInt64] = [:]
-        var rowsByLot: [LotID: [LotLink]] = [:], rowsByEvent: [UInt64: [LotLink]] = [:]
         var state = verified.genesis.initialState
         for (index, e) in verified.events {
             events[index] = StoredEvent(index: index, id: e.id, block: 0, type: e.type, actor: e.actor, time: e.time, leafBytes: e.leafBytes)
             byID[e.id] = index
-            let links = LotLink.links(of: e, at: index)
-            rowsByEvent[index] = links.sorted()
-            for link in links { rowsByLot[link.lot, default: []].append(link) }
             switch e.type {
             // The records an assessment reads: parties, keys, certificates, lots and recalls.
             case .partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke,
@@ -35,8 +31,8 @@ public final class BundleSource: AssessmentSource {
         }
         self.events = events
         self.byID = byID
-        self.rowsByLot = rowsByLot.mapValues { $0.sorted() }
-        self.rowsByEvent = rowsByEvent
+        rowsByLot = verified.rowsByLot.mapValues { $0.sorted() }
+        rowsByEvent = verified.rowsByEvent.mapValues { $0.sorted() }
         self.state = state
         size = verified.checkpoint.size
     }

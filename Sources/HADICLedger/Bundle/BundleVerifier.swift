@@ -29,6 +29,10 @@ public struct BundleVerifier {
         /// The lot and everything it was made or packed from, as the bundle's events say.
         public let closureLots: [LotID]
         public let signaturesChecked: Int
+        /// The provenance-index rows the events make (``LotLink/links(of:at:)``), by lot (each
+        /// lot's in ledger order) and by leaf index: derived once, for the checks and for readers.
+        public let rowsByLot: [LotID: [LotLink]]
+        public let rowsByEvent: [UInt64: [LotLink]]
     }
 
     public func verify(_ bundle: ProvenanceBundle) throws(BundleError) -> Verified {
@@ -135,6 +139,6 @@ public struct BundleVerifier {
             for input in inputs where !seen.contains(input) { queue.append((input, lot)) }
         }
         return Verified(bundle: bundle, genesis: genesis, checkpoint: checkpoint, events: events, closureLots: closure,
-                        signaturesChecked: events.count)
+                        signaturesChecked: events.count, rowsByLot: rows, rowsByEvent: atIndex)
     }
 }

@@ -167,19 +167,13 @@ struct VerifyBundleCommand: ParsableCommand {
     /// The lot's making, packings and custody steps in ledger order, as its events in the bundle
     /// say, with the shipments and receipts of the containers it was packed into.
     static func custody(of lot: LotID, in v: BundleVerifier.Verified) -> [String] {
-        var rows: [(index: UInt64, link: LotLink)] = []
+        var rows = (v.rowsByLot[lot] ?? []).map { (index: $0.leafIndex, link: $0) }
         var containers = Set<LotID>()
-        for (index, e) in v.events {
-            let links = LotLink.links(of: e, at: index)
-            for link in links where link.lot == lot {
-                rows.append((index, link))
-                if link.role == .packed, let c = links.first(where: { $0.role == .container })?.lot { containers.insert(c) }
-            }
+        for (_, link) in rows where link.role == .packed {
+            if let c = v.rowsByEvent[link.leafIndex]?.first(where: { $0.role == .container })?.lot { containers.insert(c) }
         }
-        for (index, e) in v.events {
-            for link in LotLink.links(of: e, at: index) where containers.contains(link.lot) && (link.role == .shipped || link.role == .received) {
-                rows.append((index, link))
-            }
+        for container in containers {
+            rows += (v.rowsByLot[container] ?? []).filter { $0.role == .shipped || $0.role == .received }.map { ($0.leafIndex, $0) }
         }
         return rows.sorted { $0.index != $1.index ? $0.index < $1.index : $0.link.role.rawValue < $1.link.role.rawValue }.compactMap { index, link in
             let what: String
