@@ -35,6 +35,7 @@ PERMITTED = {
     "admin": {"party.register", "party.rotate-key", "party.revoke", "lot.recall", "policy.set"},
     "certifier": {"cert.issue", "cert.suspend", "cert.revoke", "lot.inspect", "lot.incident", "lot.recall"},
     "auditor": {"lot.inspect", "lot.incident"},
+    "node": set(),
     "producer": {"lot.create", "lot.transform", "lot.aggregate", "lot.disaggregate", "custody.ship", "custody.receive",
                  "lot.inspect", "lot.incident", "lot.cleanse", "lot.recall"},
     "logistics": {"lot.aggregate", "lot.disaggregate", "custody.ship", "custody.receive", "lot.incident", "lot.cleanse"},

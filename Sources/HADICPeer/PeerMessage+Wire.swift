@@ -17,7 +17,7 @@ extension PeerMessage {
         func text(_ bytes: [UInt8]) -> JSONValue { .string(String(decoding: bytes, as: UTF8.self)) }
         switch self {
         case .hello(let h):
-            return .object(["v": .number(JSONNumber(Int(Hello.version))), "ledger": .string(h.ledgerID), "head": h.head.json,
+            return .object(["v": .number(JSONNumber(Int(Hello.version))), "kind": .string(h.kind.rawValue), "ledger": .string(h.ledgerID), "head": h.head.json,
                             "node_key": .string(Base64.encode(h.nodeKey.spkiDER)), "nonce": .string(Base64.encode(h.nonce))])
         case .auth(let a): return .object(["signature": .string(Base64.encode(a.signature))])
         case .error(let e): return .object(["code": .string(e.code), "message": .string(e.message)])
@@ -39,6 +39,18 @@ extension PeerMessage {
                          "checkpoint": .string(b.checkpoint), "events": .array(b.events.map(text))])
             })])
         case .announce(let head): return .object(["head": head.json])
+        case .getProof(.inclusion(let id, let size)):
+            return .object(["inclusion": .object(["id": .string(id.hex)].merging(size.map { ["size": int($0)] } ?? [:]) { a, _ in a })])
+        case .getProof(.consistency(let from, let to)):
+            return .object(["consistency": .object(["from": int(from)].merging(to.map { ["to": int($0)] } ?? [:]) { a, _ in a })])
+        case .proof(let p):
+            var fields: [String: JSONValue] = ["hashes": .array(p.hashes.map { .string(Base64.encode($0)) }), "checkpoint": .string(p.checkpoint)]
+            if let index = p.leafIndex { fields["index"] = int(index) }
+            return .object(fields)
+        case .getStatus: return .object([:])
+        case .status(let s):
+            return .object(["role": .string(s.role), "head": s.head.json, "checkpoint": .string(s.checkpoint),
+                            "upstream": .array(s.upstream.map { .string($0) }), "forks": int(s.forks), "state": .string(s.state)])
         }
     }
 
@@ -91,6 +103,7 @@ extension PeerMessage {
         case .hello:
             let version = try r.integer("v", in: 0...maxInteger)
             guard version == Hello.version else { throw SchemaError(path: "v", problem: "protocol version \(version) is not supported (this node speaks \(Hello.version))") }
+            let peerKind = try r.parsed("kind", { PeerKind(rawValue: $0) }, expected: "node or client")
             let ledger = try r.string("ledger")
             guard ledger.utf8.count == 64, ledger.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
                 throw SchemaError(path: "ledger", problem: "expected a ledger id (64 lowercase hex digits)")
@@ -99,7 +112,7 @@ extension PeerMessage {
             let keyBytes = try bytes(&r, "node_key")
             let key: PublicKey
             do { key = try PublicKey(spkiDER: keyBytes) } catch { throw SchemaError(path: "node_key", problem: "not a public key: \(error)") }
-            return .hello(Hello(ledgerID: ledger, head: h, nodeKey: key, nonce: try bytes(&r, "nonce", count: 32)))
+            return .hello(Hello(kind: peerKind, ledgerID: ledger, head: h, nodeKey: key, nonce: try bytes(&r, "nonce", count: 32)))
         case .auth: return .auth(Auth(signature: try bytes(&r, "signature")))
         case .error: return .error(ErrorReport(code: try r.string("code"), message: try r.string("message", maxLength: big)))
         case .ping: return .ping(nonce: try uint(&r, "nonce"))
@@ -133,6 +146,39 @@ extension PeerMessage {
                 return block
             })
         case .announce: return .announce(try head(&r))
+        case .getProof:
+            if r.keys.contains("inclusion") {
+                var p = try r.object("inclusion")
+                let id = try p.parsed("id", EventID.init(hex:), expected: "an event id")
+                let size = try p.optionalInteger("size", in: 1...maxInteger).map(UInt64.init)
+                try p.finish()
+                return .getProof(.inclusion(eventID: id, treeSize: size))
+            }
+            var p = try r.object("consistency")
+            let from = try uint(&p, "from")
+            let to = try p.optionalInteger("to", in: 0...maxInteger).map(UInt64.init)
+            try p.finish()
+            return .getProof(.consistency(from: from, to: to))
+        case .proof:
+            let index = try r.optionalInteger("index", in: 0...maxInteger).map(UInt64.init)
+            let hashes = try list(&r, "hashes", max: 128) { (value, path) throws(SchemaError) in
+                guard let s = value.stringValue, let b = Base64.decode(s), b.count == 32 else {
+                    throw SchemaError(path: path, problem: "expected a base64 hash of 32 bytes")
+                }
+                return b
+            }
+            return .proof(ProofAnswer(leafIndex: index, hashes: hashes, checkpoint: try r.string("checkpoint", maxLength: 1 << 16)))
+        case .getStatus: return .getStatus
+        case .status:
+            let role = try r.string("role")
+            let h = try head(&r)
+            let checkpoint = try r.string("checkpoint", maxLength: 1 << 16)
+            let upstream = try list(&r, "upstream", max: 64) { (value, path) throws(SchemaError) in
+                guard let s = value.stringValue, !s.isEmpty else { throw SchemaError(path: path, problem: "expected a peer address") }
+                return s
+            }
+            return .status(NodeStatus(role: role, head: h, checkpoint: checkpoint, upstream: upstream, forks: try uint(&r, "forks"),
+                                      state: try r.string("state")))
         }
     }
 }

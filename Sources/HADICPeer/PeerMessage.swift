@@ -21,12 +21,18 @@ public enum PeerMessage: Equatable, Sendable {
     case getBlocks(from: UInt64, max: Int)
     case blocks([WireBlock])
     case announce(Head)
+    case getProof(ProofRequest)
+    case proof(ProofAnswer)
+    case getStatus
+    case status(NodeStatus)
 
     /// The message types and their bytes on the wire.
     public enum Kind: UInt8, CaseIterable, Sendable {
         case hello = 0x01, auth = 0x02, error = 0x03, ping = 0x04, pong = 0x05
         case submit = 0x10, receipts = 0x11
         case getCheckpoint = 0x20, checkpoint = 0x21, getBlocks = 0x22, blocks = 0x23, announce = 0x24
+        case getProof = 0x25, proof = 0x26
+        case getStatus = 0x30, status = 0x31
 
         public var name: String {
             switch self {
@@ -42,8 +48,18 @@ public enum PeerMessage: Equatable, Sendable {
             case .getBlocks: return "get-blocks"
             case .blocks: return "blocks"
             case .announce: return "announce"
+            case .getProof: return "get-proof"
+            case .proof: return "proof"
+            case .getStatus: return "get-status"
+            case .status: return "status"
             }
         }
+    }
+
+    /// Whether a hello comes from a node (a sequencer or replica, whose key the ledger must
+    /// know) or a client (the CLI, whose key is its own business: it may only submit and read).
+    public enum PeerKind: String, Sendable {
+        case node, client
     }
 
     /// A node's view of the ledger head.
@@ -61,13 +77,15 @@ public enum PeerMessage: Equatable, Sendable {
     /// The first message each side sends.
     public struct Hello: Equatable, Sendable {
         public static let version: Int64 = 1
+        public let kind: PeerKind
         public let ledgerID: String
         public let head: Head
         /// The key this node proves it holds (``Auth``).
         public let nodeKey: PublicKey
         /// 32 random bytes the other side signs over.
         public let nonce: [UInt8]
-        public init(ledgerID: String, head: Head, nodeKey: PublicKey, nonce: [UInt8]) {
+        public init(kind: PeerKind = .node, ledgerID: String, head: Head, nodeKey: PublicKey, nonce: [UInt8]) {
+            self.kind = kind
             self.ledgerID = ledgerID
             self.head = head
             self.nodeKey = nodeKey
@@ -112,6 +130,44 @@ public enum PeerMessage: Equatable, Sendable {
         }
     }
 
+    /// A proof asked of a node: an event's inclusion in the tree of `treeSize` leaves (the
+    /// head's when nil), or the consistency of two tree sizes (to the head's when nil).
+    public enum ProofRequest: Equatable, Sendable {
+        case inclusion(eventID: EventID, treeSize: UInt64?)
+        case consistency(from: UInt64, to: UInt64?)
+    }
+
+    /// A proof and the signed checkpoint of the tree it proves against; `leafIndex` for inclusion.
+    public struct ProofAnswer: Equatable, Sendable {
+        public let leafIndex: UInt64?
+        public let hashes: [[UInt8]]
+        public let checkpoint: String
+        public init(leafIndex: UInt64?, hashes: [[UInt8]], checkpoint: String) {
+            self.leafIndex = leafIndex
+            self.hashes = hashes
+            self.checkpoint = checkpoint
+        }
+    }
+
+    /// What a node says of itself: its role, its head, whom it follows, and whether it has seen
+    /// two histories (`forks` counts the pieces of evidence it keeps).
+    public struct NodeStatus: Equatable, Sendable {
+        public let role: String
+        public let head: Head
+        public let checkpoint: String
+        public let upstream: [String]
+        public let forks: UInt64
+        public let state: String
+        public init(role: String, head: Head, checkpoint: String, upstream: [String], forks: UInt64, state: String) {
+            self.role = role
+            self.head = head
+            self.checkpoint = checkpoint
+            self.upstream = upstream
+            self.forks = forks
+            self.state = state
+        }
+    }
+
     public var kind: Kind {
         switch self {
         case .hello: return .hello
@@ -126,6 +182,10 @@ public enum PeerMessage: Equatable, Sendable {
         case .getBlocks: return .getBlocks
         case .blocks: return .blocks
         case .announce: return .announce
+        case .getProof: return .getProof
+        case .proof: return .proof
+        case .getStatus: return .getStatus
+        case .status: return .status
         }
     }
 }

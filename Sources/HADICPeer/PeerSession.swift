@@ -40,16 +40,17 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
     /// The frame limit, raised once the handshake completes (shared with this connection's decoder).
     let frameLimit = FrameLimit(PeerSession.handshakeFrameLimit)
     private var helloSent = false
-    private let accepts: @Sendable (PublicKey) -> Bool
+    private let accepts: @Sendable (PeerMessage.Hello) -> Bool
     private let ready: @Sendable (PeerMessage.Hello) -> Void
     private var state = State.awaitingHello
 
     /// - Parameters:
     ///   - role: whether this side dialed the connection or accepted it.
     ///   - hello: what this side says of itself (its key must be `key`'s, its nonce fresh).
-    ///   - accepts: whether a node key may connect (a ledger's known nodes, or any key for a client's view of a node).
+    ///   - accepts: whether the other side may connect, from its hello: a node accepts node hellos whose key its ledger
+    ///     knows as a node's, and client hellos with any key; a client accepts a node hello (with the key it pinned).
     ///   - ready: called once both proofs check, with the other side's hello.
-    public init(role: PeerAuthentication.Role, hello: PeerMessage.Hello, key: PrivateKey, accepts: @escaping @Sendable (PublicKey) -> Bool,
+    public init(role: PeerAuthentication.Role, hello: PeerMessage.Hello, key: PrivateKey, accepts: @escaping @Sendable (PeerMessage.Hello) -> Bool,
                 ready: @escaping @Sendable (PeerMessage.Hello) -> Void = { _ in }) {
         self.role = role
         own = hello
@@ -95,8 +96,10 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
             guard theirs.nodeKey != own.nodeKey, theirs.nonce != own.nonce else {
                 return refuse(context, .unknownNode, "the hello names this side's own key or nonce")
             }
-            guard accepts(theirs.nodeKey) else {
-                return refuse(context, .unknownNode, "key \(theirs.nodeKey.keyID.prefix(16))… is not a node of this ledger")
+            guard accepts(theirs) else {
+                return refuse(context, .unknownNode, theirs.kind == .node
+                    ? "key \(theirs.nodeKey.keyID.prefix(16))… is not a node of this ledger"
+                    : "this side talks to nodes only, not to a \(theirs.kind.rawValue)")
             }
             do {
                 context.writeAndFlush(wrapOutboundOut(.auth(try PeerAuthentication.auth(role: role, own: own, theirs: theirs, key: key))), promise: nil)

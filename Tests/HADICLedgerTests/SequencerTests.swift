@@ -234,3 +234,45 @@ final class SequencerTests: XCTestCase {
         XCTAssertEqual(try f.submit([late])[0].rule, .keyNotAuthorized)
     }
 }
+
+final class SequencerConsistencyTests: XCTestCase {
+    /// The Yeti 2022 failure: a stored hash goes bad after it was written. The sequencer must
+    /// find it while proving the new tree consistent with its last checkpoint, and sign nothing.
+    func testAStoredHashThatWentBadStopsTheSequencerBeforeItSigns() throws {
+        let f = try LedgerFixture()
+        let first = try f.submit([try f.register("farm", .producer), try f.create("farm", "farm/raw-1", "100", "kg"),
+                                  try f.create("farm", "farm/raw-2", "100", "kg")])
+        XCTAssertEqual(first.filter { (try? $0.get()) != nil }.count, 3)
+        XCTAssertEqual(f.sequencer.head.header.treeSize, 3)
+        // Unchanged, the next block is signed: the check passes on a sound tree.
+        XCTAssertNoThrow(try f.submit([try f.create("farm", "farm/raw-3", "1", "kg")]))
+        XCTAssertEqual(f.sequencer.head.header.treeSize, 4)
+        // The stored root of the first four leaves (level 2, index 0): the stored tree no longer
+        // gives the root signed at size 4.
+        try assertRefusedAfterFlipping(MerkleNodeID(level: 2, index: 0), in: f, size: 4)
+    }
+
+    func testAFlippedHashOnTheConsistencyProofsPathIsFound() throws {
+        let f = try LedgerFixture()
+        _ = try f.submit([try f.register("farm", .producer), try f.create("farm", "farm/raw-1", "100", "kg"),
+                          try f.create("farm", "farm/raw-2", "100", "kg")])
+        // 3 -> 4 reads the leaf hash of index 2 and the node over leaves 0-1.
+        try assertRefusedAfterFlipping(MerkleNodeID(level: 0, index: 2), in: f, size: 3)
+        let g = try LedgerFixture()
+        _ = try g.submit([try g.register("farm", .producer), try g.create("farm", "farm/raw-1", "100", "kg"),
+                          try g.create("farm", "farm/raw-2", "100", "kg")])
+        try assertRefusedAfterFlipping(MerkleNodeID(level: 1, index: 0), in: g, size: 3)
+    }
+
+    private func assertRefusedAfterFlipping(_ target: MerkleNodeID, in f: LedgerFixture, size: UInt64, line: UInt = #line) throws {
+        var bad = try XCTUnwrap(f.store.nodes[target], line: line)
+        bad[7] ^= 0x01
+        f.store.nodes[target] = bad
+        let blocksBefore = f.store.blocks.count
+        assertLedgerError(try f.submit([try f.create("farm", "farm/raw-9", "1", "kg")]), line: line) {
+            if case .corrupt(let why) = $0 { return why.contains("consistent") && why.contains("nothing was signed") } else { return false }
+        }
+        XCTAssertEqual(f.store.blocks.count, blocksBefore, "no block was written", line: line)
+        XCTAssertEqual(f.sequencer.head.header.treeSize, size, "the head did not move", line: line)
+    }
+}

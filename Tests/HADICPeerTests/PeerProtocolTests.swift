@@ -32,6 +32,15 @@ final class PeerProtocolTests: XCTestCase {
             .blocks([.init(header: Array(#"{"height":1}"#.utf8), signature: [1, 2, 3], checkpoint: "cp\n", events: [Array("{}".utf8)])]),
             .blocks([]),
             .announce(.init(height: 1, treeSize: 2, root: [UInt8](repeating: 0, count: 32))),
+            .hello(PeerMessage.Hello(kind: .client, ledgerID: ledger, head: .init(height: 0, treeSize: 0, root: [UInt8](repeating: 0, count: 32)),
+                                     nodeKey: key, nonce: [UInt8](repeating: 1, count: 32))),
+            .getProof(.inclusion(eventID: id, treeSize: nil)), .getProof(.inclusion(eventID: id, treeSize: 7)),
+            .getProof(.consistency(from: 3, to: nil)), .getProof(.consistency(from: 0, to: 9)),
+            .proof(.init(leafIndex: 4, hashes: [[UInt8](repeating: 5, count: 32)], checkpoint: "cp\n")),
+            .proof(.init(leafIndex: nil, hashes: [], checkpoint: "cp\n")),
+            .getStatus,
+            .status(.init(role: "replica", head: .init(height: 3, treeSize: 30, root: [UInt8](repeating: 2, count: 32)), checkpoint: "cp\n",
+                          upstream: ["127.0.0.1:7000"], forks: 1, state: "stopped: fork")),
         ]
     }
 
@@ -49,6 +58,7 @@ final class PeerProtocolTests: XCTestCase {
         // docs/PROTOCOL.md: type 0x04, then the body's canonical JSON.
         XCTAssertEqual(PeerMessage.ping(nonce: 42).payload, [0x04] + Array(#"{"nonce":42}"#.utf8))
         XCTAssertEqual(PeerMessage.getCheckpoint.payload, [0x20] + Array("{}".utf8))
+        XCTAssertEqual(PeerMessage.getProof(.consistency(from: 3, to: 8)).payload, [0x25] + Array(#"{"consistency":{"from":3,"to":8}}"#.utf8))
         XCTAssertEqual(frame(.ping(nonce: 42)), [0x00, 0x00, 0x00, 0x0d, 0x04, 0x7b, 0x22, 0x6e, 0x6f, 0x6e, 0x63, 0x65, 0x22, 0x3a, 0x34, 0x32, 0x7d])
     }
 

@@ -70,7 +70,7 @@ final class PeerSessionTests: XCTestCase {
                 lock.withLock { recorders.append(recorder) }
                 return channel.eventLoop.makeCompletedFuture {
                     // A fresh session, and nonce, for every connection.
-                    let session = PeerSession(role: .listener, hello: Self.hello(key, ledger: ledger), key: key, accepts: accepts, ready: { recorder.markReady($0) })
+                    let session = PeerSession(role: .listener, hello: Self.hello(key, ledger: ledger), key: key, accepts: { accepts($0.nodeKey) }, ready: { recorder.markReady($0) })
                     try channel.pipeline.syncOperations.addHandlers(PeerSession.handlers(session: session) + [recorder])
                 }
             }
@@ -83,7 +83,7 @@ final class PeerSessionTests: XCTestCase {
         let channel = try ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let session = PeerSession(role: .dialer, hello: hello, key: key, accepts: accepts, ready: { recorder.markReady($0) })
+                    let session = PeerSession(role: .dialer, hello: hello, key: key, accepts: { accepts($0.nodeKey) }, ready: { recorder.markReady($0) })
                     try channel.pipeline.syncOperations.addHandlers(PeerSession.handlers(session: session) + [recorder])
                 }
             }

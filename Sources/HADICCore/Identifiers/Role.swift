@@ -1,6 +1,9 @@
 /// What a party does in the supply chain; it decides which event types the party may sign.
 public enum Role: String, CaseIterable, Sendable {
     case admin, producer, processor, logistics, exporter, certifier, auditor
+    /// A replica node (hadicd): its key proves the node to its peers (docs/PROTOCOL.md). It
+    /// signs no events; a node is registered so that the ledger itself says which keys are nodes.
+    case node
 
     /// The event types a party of this role may author (docs/EVENTS.md, "Who may sign what").
     public var permittedTypes: Set<EventType> {
@@ -19,6 +22,8 @@ public enum Role: String, CaseIterable, Sendable {
         case .exporter:
             return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect, .lotIncident,
                     .lotCleanse, .lotRecall]
+        case .node:
+            return []
         }
     }
 

@@ -191,3 +191,13 @@ public struct TouchedKeys: Sendable {
     public var certificates = Set<CertificateKey>()
     public var incidents = Set<EventID>()
 }
+
+extension LedgerState {
+    /// The node whose current key `key` is: a party registered with role `node`, not revoked,
+    /// and `key` not retired. Replica nodes prove these keys to their peers (docs/PROTOCOL.md).
+    public func node(holding key: PublicKey) -> PartyID? {
+        guard let record = keys[key.keyID], record.publicKey == key, record.retiredBy == nil,
+              let party = parties[record.party], party.role == .node, party.revokedBy == nil else { return nil }
+        return record.party
+    }
+}

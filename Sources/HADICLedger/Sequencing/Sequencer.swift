@@ -139,6 +139,7 @@ public final class Sequencer {
                                       leafBytes: e.leafBytes, links: LotLink.links(of: e, at: newFrontier.size)))
             nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
         }
+        try proveConsistency(to: newFrontier, newNodes: nodes)
         let header = BlockHeader.block(ledgerID: ledgerID, height: height, previousHash: head.header.hash, time: time,
                                        treeSize: newFrontier.size, treeRoot: newFrontier.root)
         let checkpoint = try Checkpoint(origin: genesis.origin, size: header.treeSize, root: header.treeRoot).sign(with: key)
@@ -148,5 +149,33 @@ public final class Sequencer {
         frontier = newFrontier
         head = block
         return block
+    }
+
+    /// Proves, from the stored tree, that the new tree extends the one the last checkpoint
+    /// signed, before anything is signed over it: a stored node or leaf hash that went bad since
+    /// it was written stops the sequencer here, not in a checkpoint everyone must then trust
+    /// (a public CT log, Yeti 2022, signed a flipped bit in a stored leaf hash).
+    private func proveConsistency(to newFrontier: MerkleFrontier, newNodes: [MerkleNode]) throws {
+        let fresh = Dictionary(newNodes.map { ($0.id, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        let prover = MerkleProver(storedSize: newFrontier.size) { [store] ids in
+            var found: [MerkleNodeID: [UInt8]] = [:]
+            var stored: [MerkleNodeID] = []
+            for id in ids {
+                if let hash = fresh[id] { found[id] = hash } else { stored.append(id) }
+            }
+            if !stored.isEmpty { found.merge(try store.merkleNodes(stored)) { a, _ in a } }
+            return found
+        }
+        let old = head.header
+        do {
+            // The stored tree reproduces the root signed last (a consistency proof from a
+            // power-of-two size takes that root from the checkpoint, not from storage)...
+            guard try prover.root(treeSize: old.treeSize) == old.treeRoot else { throw MerkleProofError.oldRootMismatch }
+            // ...and proves the new tree, whose root is about to be signed, an extension of it.
+            try prover.consistencyProof(from: old.treeSize, to: newFrontier.size).verify(oldRoot: old.treeRoot, newRoot: newFrontier.root)
+        } catch {
+            throw LedgerError.corrupt("the stored Merkle tree does not prove the new tree (size \(newFrontier.size)) consistent with the "
+                + "checkpoint signed at size \(old.treeSize) (\(error)); nothing was signed. Run `hadic verify --full`")
+        }
     }
 }
