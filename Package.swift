@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hadic", targets: ["hadic"]),
+        .executable(name: "hadicd", targets: ["hadicd"]),
         .library(name: "HADICLedger", targets: ["HADICLedger"]),
     ],
     dependencies: [
@@ -13,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libcrypto from the system's OpenSSL 3 (libssl-dev).
@@ -33,13 +36,28 @@ let package = Package(
         .target(
             name: "HADICPeer",
             dependencies: ["HADICLedger", "HADICCore", "HADICCrypto",
-                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOExtras", package: "swift-nio-extras")]
+        ),
+        // A node: ingest and sealing (sequencer), following and verifying (replica), serving peers.
+        .target(
+            name: "HADICNode",
+            dependencies: ["HADICPeer", "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "hadicd",
+            dependencies: ["HADICNode", "HADICStore",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .executableTarget(
             name: "hadic",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

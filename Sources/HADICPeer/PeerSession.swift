@@ -34,7 +34,9 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
         case closed
     }
 
-    private let own: PeerMessage.Hello
+    /// This side's hello; for a side that answers (a client learning the ledger id), made from the other's.
+    private var own: PeerMessage.Hello?
+    private let answer: (@Sendable (PeerMessage.Hello) -> PeerMessage.Hello)?
     private let role: PeerAuthentication.Role
     private let key: PrivateKey
     /// The frame limit, raised once the handshake completes (shared with this connection's decoder).
@@ -54,6 +56,19 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
                 ready: @escaping @Sendable (PeerMessage.Hello) -> Void = { _ in }) {
         self.role = role
         own = hello
+        answer = nil
+        self.key = key
+        self.accepts = accepts
+        self.ready = ready
+    }
+
+    /// A side that sends its hello only after the other's, made from it: a client that does not
+    /// know the ledger id yet takes the node's (and checks it afterwards if it has one to expect).
+    public init(role: PeerAuthentication.Role, answering answer: @escaping @Sendable (PeerMessage.Hello) -> PeerMessage.Hello, key: PrivateKey,
+                accepts: @escaping @Sendable (PeerMessage.Hello) -> Bool, ready: @escaping @Sendable (PeerMessage.Hello) -> Void = { _ in }) {
+        self.role = role
+        own = nil
+        self.answer = answer
         self.key = key
         self.accepts = accepts
         self.ready = ready
@@ -80,7 +95,7 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func sendHello(_ context: ChannelHandlerContext) {
-        guard !helloSent else { return }
+        guard !helloSent, let own else { return }
         helloSent = true
         context.writeAndFlush(wrapOutboundOut(.hello(own)), promise: nil)
     }
@@ -89,6 +104,11 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
         let message = unwrapInboundIn(data)
         switch (state, message) {
         case (.awaitingHello, .hello(let theirs)):
+            if own == nil, let answer {
+                own = answer(theirs)
+                sendHello(context)
+            }
+            guard let own else { return refuse(context, .internal, "no hello of its own to answer with") }
             guard theirs.ledgerID == own.ledgerID else {
                 return refuse(context, .wrongLedger, "this node serves ledger \(own.ledgerID), not \(theirs.ledgerID)")
             }
@@ -108,7 +128,7 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
             }
             state = .awaitingAuth(theirs)
         case (.awaitingAuth(let theirs), .auth(let auth)):
-            guard PeerAuthentication.verify(auth, role: role, own: own, theirs: theirs) else {
+            guard let own, PeerAuthentication.verify(auth, role: role, own: own, theirs: theirs) else {
                 return refuse(context, .badAuth, "the signature does not prove key \(theirs.nodeKey.keyID.prefix(16))… for this connection")
             }
             state = .ready(theirs)

@@ -42,6 +42,9 @@ public final class DataDirectory {
         self.store = try SQLiteLedgerStore(path: DataDirectory.ledgerFile(in: path), readOnly: true)
     }
 
+    /// Rewrites the holder named to other writers that find the directory locked.
+    public func describeHolder(_ holder: String) { lock?.describe(holder) }
+
     /// The sequencer key path recorded by `hadic init`, if any.
     public func sequencerKeyPath() -> String? {
         guard let data = FileManager.default.contents(atPath: DataDirectory.configFile(in: path)),

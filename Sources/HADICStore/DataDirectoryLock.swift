@@ -20,10 +20,15 @@ public final class DataDirectoryLock {
             close(fd)
             throw StoreError.locked(directory: directory, holder: current.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown process")
         }
+        self.fd = fd
+        describe(holder)
+    }
+
+    /// Rewrites what the next writer is told about the holder (a node learns its port after binding).
+    public func describe(_ holder: String) {
         let text = "pid \(getpid()): \(holder)\n"
         _ = ftruncate(fd, 0)
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
-        self.fd = fd
     }
 
     deinit {

@@ -15,6 +15,7 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     let db: any DatabaseReader
     /// The connection that writes; nil for read-only stores and snapshots.
     private let writer: DatabaseQueue?
+    var writerQueue: DatabaseQueue? { writer }
     /// Keeps a snapshot's pool open.
     private let pool: DatabasePool?
 

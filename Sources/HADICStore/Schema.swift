@@ -165,6 +165,20 @@ enum Schema {
                 CREATE INDEX lots_by_class ON lots(class);
                 """)
         }
+        m.registerMigration("v9-fork-evidence") { db in
+            // Not derived from the events and never rebuilt: what peers showed this node that
+            // contradicts its ledger, kept as it came (docs/PROTOCOL.md, "One history").
+            try db.execute(sql: """
+                CREATE TABLE fork_evidence (
+                    id INTEGER PRIMARY KEY, found_at TEXT NOT NULL, peer TEXT NOT NULL, kind TEXT NOT NULL,
+                    position INTEGER NOT NULL, ours TEXT NOT NULL, theirs TEXT NOT NULL, reason TEXT NOT NULL
+                );
+                CREATE TRIGGER fork_evidence_no_update BEFORE UPDATE ON fork_evidence
+                BEGIN SELECT RAISE(ABORT, 'append-only: fork_evidence rows cannot be updated'); END;
+                CREATE TRIGGER fork_evidence_no_delete BEFORE DELETE ON fork_evidence
+                BEGIN SELECT RAISE(ABORT, 'append-only: fork_evidence rows cannot be deleted'); END;
+                """)
+        }
         return m
     }
 

@@ -12,6 +12,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .locked(let dir, let holder):
+            // A running node holds its directory for as long as it runs: go through it.
+            if let range = holder.range(of: "hadicd, listening on ") {
+                let address = holder[range.upperBound...].prefix { !$0.isWhitespace }
+                return "data directory \(dir) is held by a running node (\(holder)); only one writer at a time: "
+                    + "submit through the node with `hadic append --node \(address) ...` (or stop it first)"
+            }
             return "data directory \(dir) is held by another writer (\(holder)); only one writer at a time: wait for it to finish or stop it"
         case .notADataDirectory(let s): return "not a HADIC data directory: \(s)"
         case .needsUpgrade(let path, let missing):

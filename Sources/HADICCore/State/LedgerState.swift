@@ -201,3 +201,13 @@ extension LedgerState {
         return record.party
     }
 }
+
+extension LedgerState {
+    /// The current keys of every node party (registered with role `node`, not revoked).
+    public var nodeKeys: [PublicKey] {
+        keys.values.compactMap { k in
+            guard k.retiredBy == nil, let p = parties[k.party], p.role == .node, p.revokedBy == nil else { return nil }
+            return k.publicKey
+        }
+    }
+}

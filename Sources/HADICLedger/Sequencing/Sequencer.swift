@@ -69,6 +69,10 @@ public final class Sequencer {
         try submit(PreparedBatch(inputs, keys: keySnapshot))
     }
 
+    /// The keys of this ledger's nodes as of the head: this sequencer's, and the current key of
+    /// every party registered as a node.
+    public var nodeKeys: Set<PublicKey> { Set(state.nodeKeys + [genesis.sequencerKey]) }
+
     /// The keys as of now, for preparing the next batch on other threads while this one is sealed.
     public var keySnapshot: [String: KeyRecord] { state.keys }
 

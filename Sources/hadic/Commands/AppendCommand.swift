@@ -2,6 +2,7 @@ import ArgumentParser
 import HADICCore
 import HADICCrypto
 import HADICLedger
+import HADICPeer
 import HADICStore
 
 struct AppendCommand: ParsableCommand {
@@ -16,12 +17,15 @@ struct AppendCommand: ParsableCommand {
             Refused events leave no trace. A block is committed and fsync'd before its ids are \
             printed. Exit status 1 if any event was refused.
 
-            This command writes the data directory itself, so it needs the sequencer key recorded \
-            by `hadic init` (or --sequencer-key), and fails if another writer holds the directory.
+            With --data, this command writes the data directory itself, so it needs the sequencer \
+            key recorded by `hadic init` (or --sequencer-key), and fails if another writer (such as \
+            a running hadicd) holds the directory. With --node, it submits to a running node \
+            instead, in batches of --block-size sent without waiting for each other; the node \
+            answers each event once its block is durable (a replica forwards to the sequencer).
             """
     )
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var source: LedgerSourceOptions
 
     @Option(help: ArgumentHelp("Sign templates with this private key.", valueName: "FILE"))
     var key: String?
@@ -49,13 +53,15 @@ struct AppendCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let node = source.node { return try runThroughNode(node) }
+        let data = source.data ?? ""
         var refusedCount = 0
         try reportingFailures {
-            let dir = try DataDirectory(writing: data.data, holder: "hadic append")
+            let dir = try DataDirectory(writing: data, holder: "hadic append")
             guard let seqPath = sequencerKey ?? dir.sequencerKeyPath() else {
-                throw CLIFailure("no sequencer key recorded in \(data.data); pass --sequencer-key FILE")
+                throw CLIFailure("no sequencer key recorded in \(data); pass --sequencer-key FILE")
             }
-            let sequencer = try Sequencer(store: dir.store, key: try PrivateKey(contentsOf: seqPath), clock: Clock.now)
+            let sequencer = try Sequencer(store: dir.store, key: try PrivateKey(contentsOf: seqPath), clock: LedgerClock.now)
             let signer: TemplateSigner?
             if let key, let actor, let party = PartyID(actor) {
                 signer = TemplateSigner(key: try PrivateKey(contentsOf: key), actor: party, ledger: sequencer.ledgerID)
@@ -63,7 +69,7 @@ struct AppendCommand: ParsableCommand {
                 signer = nil
             }
             let lines = try InputLines.read(input).map(\.bytes)
-            let now = Clock.now()
+            let now = LedgerClock.now()
             var out = Output()
             var admitted = 0
             // Pipeline: while one block is admitted and committed on this thread, the next chunk
@@ -97,6 +103,66 @@ struct AppendCommand: ParsableCommand {
                 next = ahead?.value
             }
             printError("admitted \(admitted), refused \(refusedCount); height \(sequencer.head.height), tree size \(sequencer.head.header.treeSize)")
+        }
+        if refusedCount > 0 { throw ExitCode(1) }
+    }
+
+    /// Submits through a running node: templates are signed here (the key never leaves), then
+    /// every batch is sent at once and the receipts printed in input order.
+    private func runThroughNode(_ address: String) throws {
+        guard sequencerKey == nil else { throw ValidationError("--sequencer-key is for --data: a node seals with its own key") }
+        var refusedCount = 0
+        try reportingFailures {
+            let client = try NodeClient(address)
+            let signer: TemplateSigner?
+            if let key, let actor, let party = PartyID(actor) {
+                signer = TemplateSigner(key: try PrivateKey(contentsOf: key), actor: party, ledger: client.ledgerID)
+            } else {
+                signer = nil
+            }
+            let lines = try InputLines.read(input).map(\.bytes)
+            let now = LedgerClock.now()
+            // Lines that do not parse are refused here, like the node would, and never sent.
+            let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(lines) { line in
+                Result { () throws(AdmissionError) -> EventEnvelope in
+                    if let signer { return try signer.sign(line, now: now) }
+                    return try EventEnvelope.parse(line)
+                }
+            }
+            let envelopes = parsed.compactMap { try? $0.get() }
+            let batches = stride(from: 0, to: envelopes.count, by: blockSize).map { Array(envelopes[$0..<min(envelopes.count, $0 + blockSize)]) }
+            let answers = try client.pipeline(batches.map { .submit($0.map(\.leafBytes)) })
+            var results: [PeerMessage.SubmitResult] = []
+            for (batch, answer) in zip(batches, answers) {
+                guard case .receipts(let r) = answer, r.count == batch.count else {
+                    throw CLIFailure("node \(address) answered a submit with \(answer.kind.name), not one receipt per event")
+                }
+                results.append(contentsOf: r)
+            }
+            var out = Output()
+            var next = 0
+            var admitted = 0
+            var height: UInt64 = 0
+            for p in parsed {
+                switch p {
+                case .failure(let error):
+                    out.line("refused \(error)")
+                    refusedCount += 1
+                case .success:
+                    switch results[next] {
+                    case .admitted(let id, _, let block):
+                        out.line(id.hex)
+                        admitted += 1
+                        height = max(height, block)
+                    case .refused(let rule, let message):
+                        out.line("refused rule \(rule): \(message)")
+                        refusedCount += 1
+                    }
+                    next += 1
+                }
+            }
+            out.flush()
+            printError("admitted \(admitted), refused \(refusedCount) through \(address); last block \(height)")
         }
         if refusedCount > 0 { throw ExitCode(1) }
     }

@@ -56,7 +56,7 @@ struct AssessCommand: ParsableCommand {
         var supported = false
         try reportingFailures {
             let (r, lot) = try target.open()
-            let time = at.flatMap(Timestamp.init) ?? Clock.now()
+            let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
             let local = try policy.map(AssessCommand.loadLocalPolicy)
             let assessor = Assessor(evidence: try LedgerEvidence(source: r.dir.store), localPolicy: local, verifySignatures: verifySignatures)
             let a = try assessor.assess(lot, market: market, at: time)

@@ -36,7 +36,7 @@ struct ProveCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let (r, lot) = try target.open()
-            let time = at.flatMap(Timestamp.init) ?? Clock.now()
+            let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
             let bundle: ProvenanceBundle
             do { bundle = try BundleBuilder.make(lot: lot, at: time, store: r.dir.store, source: r.dir.store) } catch let e as AssessmentError {
                 throw CLIFailure("\(e)")

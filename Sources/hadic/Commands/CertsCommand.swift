@@ -37,7 +37,7 @@ struct CertsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let r = try LedgerReader(data.data)
-            let time = at.flatMap(Timestamp.init) ?? Clock.now()
+            let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
             let timelines = try CertsCommand.timelines(r.dir.store)
             let holder = party.flatMap(PartyID.init)
             let certs = timelines.filter { holder == nil || $0.issue.holder == holder }

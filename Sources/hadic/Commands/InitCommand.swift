@@ -52,7 +52,7 @@ struct InitCommand: ParsableCommand {
             let genesis = try Genesis(origin: name, sequencerKey: key.publicKey, admins: admins)
             let dir = try DataDirectory(writing: data.data, holder: "hadic init", create: true)
             let block = try Sequencer.initialize(store: dir.store, genesis: genesis, sequencerKey: key,
-                                                 time: time.flatMap(Timestamp.init) ?? Clock.now())
+                                                 time: time.flatMap(Timestamp.init) ?? LedgerClock.now())
             try dir.recordSequencerKeyPath(sequencerKey)
             print(Hex.encode(block.header.hash))
         }

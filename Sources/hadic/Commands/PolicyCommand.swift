@@ -29,7 +29,7 @@ struct PolicyCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let r = try LedgerReader(data.data)
-            let time = at.flatMap(Timestamp.init) ?? Clock.now()
+            let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
             var p = try LedgerEvidence(source: r.dir.store).policy(at: time)
             if let path = policy {
                 let local = try AssessCommand.loadLocalPolicy(path)

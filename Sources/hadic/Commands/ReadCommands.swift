@@ -28,56 +28,93 @@ struct LedgerReader {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Print the ledger's origin, id, height, tree size, root and sequencer key."
+        abstract: "Print the ledger's origin, id, height, tree size, root and sequencer key.",
+        discussion: """
+            With --node, asks a running node instead, and adds what the node says of itself: its \
+            role, its key, whom it follows, and whether it holds evidence of a fork. The node's \
+            checkpoint is checked against the sequencer key of its genesis, and its genesis against \
+            the ledger id.
+            """
     )
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var source: LedgerSourceOptions
 
-    @Flag(help: "Print JSON (fields: origin, ledger_id, height, tree_size, root, root_hex, block_time, sequencer_key, sequencer_key_id, admins).")
+    @Flag(help: "Print JSON (fields: origin, ledger_id, height, tree_size, root, root_hex, block_time, sequencer_key, sequencer_key_id, admins; with --node also node: {role, key_id, state, forks, upstream}).")
     var json = false
 
     func run() throws {
         try reportingFailures {
-            let r = try LedgerReader(data.data)
+            if let node = source.node { return try nodeStatus(node) }
+            let r = try LedgerReader(source.data ?? "")
             let h = r.head.header
-            if json {
-                let value: JSONValue = .object([
-                    "origin": .string(r.genesis.origin), "ledger_id": .string(r.ledgerID),
-                    "height": .number(JSONNumber(Int(h.height))), "tree_size": .number(JSONNumber(Int(h.treeSize))),
-                    "root": .string(Base64.encode(h.treeRoot)), "root_hex": .string(Hex.encode(h.treeRoot)),
-                    "block_time": .string(h.time.text),
-                    "sequencer_key": .string(Base64.encode(r.genesis.sequencerKey.spkiDER)),
-                    "sequencer_key_id": .string(r.genesis.sequencerKey.keyID),
-                    "admins": .array(r.genesis.admins.map { .object(["party": .string($0.party.rawValue), "key_id": .string($0.publicKey.keyID)]) }),
-                ])
-                print(value.prettyPrinted())
-            } else {
-                print("""
-                    origin         \(r.genesis.origin)
-                    ledger id      \(r.ledgerID)
-                    height         \(h.height)
-                    tree size      \(h.treeSize)
-                    root           \(Base64.encode(h.treeRoot))
-                    last block     \(h.time)
-                    sequencer key  \(r.genesis.sequencerKey.keyID) (ed25519)
-                    admins         \(r.genesis.admins.map { "\($0.party)" }.joined(separator: ", "))
-                    """)
-            }
+            print(render(genesis: r.genesis, ledgerID: r.ledgerID, height: h.height, treeSize: h.treeSize, root: h.treeRoot,
+                         blockTime: h.time.text, node: nil))
         }
+    }
+
+    private func nodeStatus(_ address: String) throws {
+        let client = try NodeClient(address)
+        let (_, checkpoint, genesis) = try client.checkpoint()
+        guard case .status(let s) = try client.request(.getStatus) else { throw CLIFailure("node \(address) did not send its status") }
+        let node: JSONValue = .object([
+            "role": .string(s.role), "key_id": .string(client.connection.peer.nodeKey.keyID), "state": .string(s.state),
+            "forks": .number(JSONNumber(Int(s.forks))), "upstream": .array(s.upstream.map { .string($0) }),
+        ])
+        print(render(genesis: genesis, ledgerID: client.ledgerID, height: s.head.height, treeSize: checkpoint.size, root: checkpoint.root,
+                     blockTime: nil, node: node))
+    }
+
+    private func render(genesis: Genesis, ledgerID: String, height: UInt64, treeSize: UInt64, root: [UInt8], blockTime: String?, node: JSONValue?) -> String {
+        if json {
+            var fields: [String: JSONValue] = [
+                "origin": .string(genesis.origin), "ledger_id": .string(ledgerID),
+                "height": .number(JSONNumber(Int(height))), "tree_size": .number(JSONNumber(Int(treeSize))),
+                "root": .string(Base64.encode(root)), "root_hex": .string(Hex.encode(root)),
+                "sequencer_key": .string(Base64.encode(genesis.sequencerKey.spkiDER)),
+                "sequencer_key_id": .string(genesis.sequencerKey.keyID),
+                "admins": .array(genesis.admins.map { .object(["party": .string($0.party.rawValue), "key_id": .string($0.publicKey.keyID)]) }),
+            ]
+            if let blockTime { fields["block_time"] = .string(blockTime) }
+            if let node { fields["node"] = node }
+            return JSONValue.object(fields).prettyPrinted()
+        }
+        var lines = [
+            "origin         \(genesis.origin)",
+            "ledger id      \(ledgerID)",
+            "height         \(height)",
+            "tree size      \(treeSize)",
+            "root           \(Base64.encode(root))",
+        ]
+        if let blockTime { lines.append("last block     \(blockTime)") }
+        lines.append("sequencer key  \(genesis.sequencerKey.keyID) (ed25519)")
+        lines.append("admins         \(genesis.admins.map { "\($0.party)" }.joined(separator: ", "))")
+        if case .object(let n)? = node {
+            lines.append("node role      \(n["role"]?.stringValue ?? "")")
+            lines.append("node key       \(n["key_id"]?.stringValue ?? "")")
+            lines.append("node state     \(n["state"]?.stringValue ?? "")")
+            if let forks = n["forks"]?.numberValue?.int64Value, forks > 0 { lines.append("FORK EVIDENCE  \(forks) (see `hadic evidence --data DIR` on that node)") }
+            if case .array(let up)? = n["upstream"], !up.isEmpty { lines.append("follows        \(up.compactMap(\.stringValue).joined(separator: ", "))") }
+        }
+        return lines.joined(separator: "\n")
     }
 }
 
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed."
+        abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed.",
+        discussion: "With --node, the node's latest, after checking it under the sequencer key of the node's genesis."
     )
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var source: LedgerSourceOptions
 
     func run() throws {
         try reportingFailures {
-            let r = try LedgerReader(data.data)
+            if let node = source.node {
+                let (note, _, _) = try NodeClient(node).checkpoint()
+                return FileHandle.standardOutput.write(Data(note.utf8))
+            }
+            let r = try LedgerReader(source.data ?? "")
             FileHandle.standardOutput.write(Data(r.head.checkpoint.utf8))
         }
     }

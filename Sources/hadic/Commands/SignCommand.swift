@@ -1,3 +1,4 @@
+import HADICStore
 import ArgumentParser
 import Dispatch
 import HADICCore
@@ -49,7 +50,7 @@ struct SignCommand: ParsableCommand {
         try reportingFailures {
             guard let party = PartyID(actor) else { return }
             let signer = TemplateSigner(key: try PrivateKey(contentsOf: key), actor: party, ledger: ledger)
-            let now = Clock.now()
+            let now = LedgerClock.now()
             var out = Output()
             for (number, line) in try InputLines.read(input) {
                 do {

@@ -1,0 +1,155 @@
+import HADICCore
+import HADICCrypto
+
+/// Appends blocks that a sequencer sealed, after checking everything a replica can: the hash
+/// link, height, time and size order, the header and checkpoint signatures under the sequencer
+/// key named in genesis, every event's bytes (canonical, of this ledger), signature and
+/// admission rules replayed against the replica's own state, and the Merkle root recomputed
+/// from the events. Only a block that passes all of it is stored, in one durable transaction.
+///
+/// It never signs anything: a replica holds copies, not the sequencer's key.
+public final class BlockFollower {
+    public let store: any LedgerStore
+    public let genesis: Genesis
+    public let ledgerID: String
+    public private(set) var head: SealedBlock
+    private var state: LedgerState
+    private var frontier: MerkleFrontier
+    private let admission: Admission
+
+    /// Writes a peer's genesis block into an empty store, once it hashes to `ledgerID` (the id
+    /// this replica was told to follow) and is signed by the sequencer key it names.
+    public static func bootstrap(store: any LedgerStore, genesisBlock block: SealedBlock, ledgerID: String) throws {
+        guard try store.latestBlock() == nil else { throw LedgerError.alreadyInitialized("this data directory already holds a ledger") }
+        guard block.height == 0, let genesis = block.header.genesis else {
+            throw ReplicationError.wrongLedger("the first block offered is not a genesis block")
+        }
+        guard Hex.encode(block.header.hash) == ledgerID else {
+            throw ReplicationError.wrongLedger("genesis hashes to \(Hex.encode(block.header.hash).prefix(16))…, not the ledger id \(ledgerID.prefix(16))…")
+        }
+        try checkSignatures(block, genesis: genesis)
+        try store.initialize(genesis: block, state: genesis.initialState)
+    }
+
+    /// Opens the ledger in `store` for following; checks that the stored Merkle edge reproduces
+    /// the head's signed root.
+    public init(store: any LedgerStore) throws {
+        guard let genesisBlock = try store.block(at: 0), let genesis = genesisBlock.header.genesis,
+              let head = try store.latestBlock() else {
+            throw LedgerError.notInitialized("no genesis block yet")
+        }
+        self.store = store
+        self.genesis = genesis
+        ledgerID = Hex.encode(genesisBlock.header.hash)
+        self.head = head
+        admission = Admission(ledgerID: ledgerID)
+        frontier = try MerkleFrontier(size: head.header.treeSize) { id in
+            guard let hash = try store.merkleNode(id) else { throw LedgerError.corrupt("stored Merkle node \(id) is missing") }
+            return hash
+        }
+        guard frontier.root == head.header.treeRoot else {
+            throw LedgerError.corrupt("stored Merkle nodes do not reproduce the root signed in block \(head.height); run `hadic verify --full`")
+        }
+        var state = try store.loadState()
+        state.clearTouched()
+        self.state = state
+    }
+
+    /// The keys as of the head, for checking the next block's signatures on other threads.
+    public var keySnapshot: [String: KeyRecord] { state.keys }
+
+    /// The keys of this ledger's nodes as of the head: the sequencer's, and the current key of
+    /// every party registered as a node.
+    public var nodeKeys: Set<PublicKey> { Set(state.nodeKeys + [genesis.sequencerKey]) }
+
+    /// Checks both signatures of a block (header, checkpoint) and that the checkpoint commits to
+    /// the header's tree.
+    public static func checkSignatures(_ block: SealedBlock, genesis: Genesis) throws(ReplicationError) {
+        guard genesis.sequencerKey.isValidSignature(block.signature, for: block.header.signingInput) else {
+            throw .badSignature(height: block.height, what: "the header signature")
+        }
+        let cp: Checkpoint
+        do {
+            cp = try Checkpoint.verify(signedNote: block.checkpoint, origin: genesis.origin, sequencerKey: genesis.sequencerKey)
+        } catch {
+            throw .badSignature(height: block.height, what: "the checkpoint (\(error))")
+        }
+        guard cp.size == block.header.treeSize, cp.root == block.header.treeRoot else {
+            throw .badHeader(height: block.height, why: "the checkpoint's size or root differs from the header's")
+        }
+    }
+
+    /// Checks and stores the block after the head. `leaves` are its events' leaf bytes in order.
+    public func append(_ block: SealedBlock, leaves: [[UInt8]]) throws {
+        let h = block.header
+        let height = head.height + 1
+        guard h.height == height else { throw ReplicationError.outOfOrder(expected: height, got: h.height) }
+        guard h.ledgerID == ledgerID else { throw ReplicationError.wrongLedger("block \(h.height) names another ledger") }
+        try Self.checkSignatures(block, genesis: genesis)
+        guard h.previousHash == head.header.hash else {
+            throw ReplicationError.badHeader(height: height, why: "its previous-hash does not link to this node's block \(head.height)")
+        }
+        guard h.time >= head.header.time else { throw ReplicationError.badHeader(height: height, why: "time \(h.time) is before block \(head.height)") }
+        guard !leaves.isEmpty, h.treeSize == head.header.treeSize + UInt64(leaves.count) else {
+            throw ReplicationError.badHeader(height: height, why: "holds \(leaves.count) events, its header commits to tree size \(h.treeSize) after \(head.header.treeSize)")
+        }
+        let first = head.header.treeSize
+        // Parse and check signatures on all cores, against the keys as of the head.
+        let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(leaves) { leaf in
+            Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
+        }
+        var envelopes: [EventEnvelope] = []
+        envelopes.reserveCapacity(leaves.count)
+        for (i, result) in parsed.enumerated() {
+            let index = first + UInt64(i)
+            switch result {
+            case .failure(let error): throw ReplicationError.badEvent(height: height, index: index, why: "\(error)")
+            case .success(let e):
+                guard e.leafBytes == leaves[i] else { throw ReplicationError.badEvent(height: height, index: index, why: "leaf bytes are not canonical JSON") }
+                envelopes.append(e)
+            }
+        }
+        let prechecks = ParallelSignatureCheck.verify(envelopes, keys: state.keys)
+        let known = try store.knownEvents(among: envelopes.map(\.id))
+
+        // Admission replayed on the replica's own state; reloaded from the store if the block fails.
+        var ids = Set<EventID>()
+        var newFrontier = frontier
+        var nodes: [MerkleNode] = []
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(envelopes.count)
+        do {
+            for (i, e) in envelopes.enumerated() {
+                let index = first + UInt64(i)
+                let current = state.activeKey(e.keyID, of: e.actor)?.publicKey
+                do {
+                    try admission.check(e, in: state, now: h.time, signatureValid: prechecks[i].result(for: current)) { id in
+                        ids.contains(id) || known.contains(id)
+                    }
+                } catch {
+                    throw ReplicationError.badEvent(height: height, index: index, why: "would be refused: \(error)")
+                }
+                Admission.apply(e, to: &state)
+                ids.insert(e.id)
+                stored.append(StoredEvent(index: index, id: e.id, block: height, type: e.type, actor: e.actor, time: e.time,
+                                          leafBytes: e.leafBytes, links: LotLink.links(of: e, at: index)))
+                nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
+            }
+            guard newFrontier.root == h.treeRoot else {
+                throw ReplicationError.badHeader(height: height, why: "its events do not reproduce the signed Merkle root")
+            }
+            do {
+                try store.append(block, events: stored, nodes: nodes, state: state)
+            } catch {
+                throw ReplicationError.storage("\(error)")
+            }
+        } catch {
+            state = try store.loadState()
+            state.clearTouched()
+            throw error
+        }
+        state.clearTouched()
+        frontier = newFrontier
+        head = block
+    }
+}

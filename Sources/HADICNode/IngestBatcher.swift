@@ -1,0 +1,211 @@
+import Foundation
+import HADICCore
+import HADICLedger
+import HADICPeer
+import Logging
+
+/// Gathers the events that clients submit into blocks, on the sequencer.
+///
+/// A block is sealed when `maxEvents` events wait or the oldest has waited `maxDelay`. Two
+/// threads form a pipeline: one parses the next batch and checks its signatures on every core
+/// while the other admits the current batch and seals it (one SQLite transaction, one fsync).
+/// A submission's receipts are handed back only when every one of its events has its result,
+/// and a result only exists once its block is durable: acknowledged means durable.
+final class IngestBatcher: @unchecked Sendable {
+    /// One client's submit: its events, and what became of each.
+    final class Submission {
+        let leaves: [[UInt8]]
+        var results: [PeerMessage.SubmitResult?]
+        var remaining: Int
+        let done: @Sendable ([PeerMessage.SubmitResult]) -> Void
+
+        init(leaves: [[UInt8]], done: @escaping @Sendable ([PeerMessage.SubmitResult]) -> Void) {
+            self.leaves = leaves
+            results = Array(repeating: nil, count: leaves.count)
+            remaining = leaves.count
+            self.done = done
+        }
+    }
+
+    private struct Slot {
+        let submission: Submission
+        let index: Int
+    }
+
+    private struct Prepared {
+        let slots: [Slot]
+        let batch: PreparedBatch
+    }
+
+    private let sequencer: Sequencer
+    private let maxEvents: Int
+    private let maxDelay: TimeInterval
+    private let logger: Logger
+    private let sealed: (SealedBlock) -> Void
+    private let failed: (Error) -> Void
+
+    private let condition = NSCondition()
+    private var waiting: [Slot] = []
+    private var oldestSince: Date?
+    private var prepared: [Prepared] = []
+    private var keys: [String: KeyRecord]
+    private var draining = false
+    private var stopped = false
+    private var preparing = false
+    private var sealing = false
+    private var threads: [Thread] = []
+
+    /// - Parameters:
+    ///   - sealed: called on the sealing thread after each durable block, before its receipts go out.
+    ///   - failed: called once if sealing fails (the store refused, or the stored tree is corrupt):
+    ///     the sequencer stops taking events.
+    init(sequencer: Sequencer, maxEvents: Int, maxDelay: TimeInterval, logger: Logger,
+         sealed: @escaping (SealedBlock) -> Void, failed: @escaping (Error) -> Void) {
+        self.sequencer = sequencer
+        self.maxEvents = maxEvents
+        self.maxDelay = maxDelay
+        self.logger = logger
+        self.sealed = sealed
+        self.failed = failed
+        keys = sequencer.keySnapshot
+    }
+
+    func start() {
+        let verify = Thread { [self] in prepareLoop() }
+        verify.name = "hadicd-verify"
+        let seal = Thread { [self] in sealLoop() }
+        seal.name = "hadicd-seal"
+        threads = [verify, seal]
+        verify.start()
+        seal.start()
+    }
+
+    /// Queues a submission; `done` is called once with one result per event, in order.
+    func submit(_ leaves: [[UInt8]], done: @escaping @Sendable ([PeerMessage.SubmitResult]) -> Void) {
+        let submission = Submission(leaves: leaves, done: done)
+        condition.lock()
+        defer { condition.unlock() }
+        guard !draining, !stopped else {
+            condition.unlock()
+            done(leaves.map { _ in .refused(rule: "unavailable", message: "the node is shutting down; submit again to another node or later") })
+            condition.lock()
+            return
+        }
+        if waiting.isEmpty { oldestSince = Date() }
+        for i in leaves.indices { waiting.append(Slot(submission: submission, index: i)) }
+        condition.broadcast()
+    }
+
+    /// Takes no new submissions, seals what waits, hands back its receipts, then stops both threads.
+    func drain() {
+        condition.lock()
+        draining = true
+        condition.broadcast()
+        while !stopped && !(waiting.isEmpty && prepared.isEmpty && !preparing && !sealing) {
+            condition.wait(until: Date().addingTimeInterval(0.05))
+        }
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    // MARK: The two stages
+
+    private func prepareLoop() {
+        while true {
+            condition.lock()
+            // Wait for a full batch, or for the oldest event's delay to run out (or a drain).
+            while !stopped {
+                if waiting.count >= maxEvents || (draining && !waiting.isEmpty) { break }
+                if let since = oldestSince, !waiting.isEmpty {
+                    let due = since.addingTimeInterval(maxDelay)
+                    if Date() >= due { break }
+                    condition.wait(until: due)
+                } else {
+                    condition.wait()
+                }
+            }
+            // Keep at most one prepared batch ahead of the sealer, so keys stay recent.
+            while !stopped && prepared.count >= 1 { condition.wait() }
+            if stopped { condition.unlock(); return }
+            let take = min(maxEvents, waiting.count)
+            let slots = Array(waiting.prefix(take))
+            waiting.removeFirst(take)
+            oldestSince = waiting.isEmpty ? nil : Date()
+            let keys = self.keys
+            preparing = true
+            condition.unlock()
+
+            let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(slots.map { $0.submission.leaves[$0.index] }) { leaf in
+                Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
+            }
+            let batch = PreparedBatch(parsed, keys: keys)
+
+            condition.lock()
+            prepared.append(Prepared(slots: slots, batch: batch))
+            preparing = false
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func sealLoop() {
+        while true {
+            condition.lock()
+            while !stopped && prepared.isEmpty { condition.wait() }
+            if stopped && prepared.isEmpty { condition.unlock(); return }
+            let next = prepared.removeFirst()
+            sealing = true
+            condition.broadcast()
+            condition.unlock()
+
+            let outcomes: [Result<Receipt, AdmissionError>]
+            let before = sequencer.head.height
+            do {
+                outcomes = try sequencer.submit(next.batch)
+            } catch {
+                logger.critical("sealing failed; this sequencer stops taking events", metadata: ["error": "\(error)"])
+                stopAfterFailure(next, error)
+                return
+            }
+            if sequencer.head.height != before { sealed(sequencer.head) }
+            let newKeys = sequencer.keySnapshot
+            deliver(next.slots, outcomes.map { outcome in
+                switch outcome {
+                case .success(let r): return .admitted(eventID: r.eventID, leafIndex: r.leafIndex, blockHeight: r.blockHeight)
+                case .failure(let e): return .refused(rule: e.rule.rawValue, message: e.detail)
+                }
+            })
+            condition.lock()
+            keys = newKeys
+            sealing = false
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Hands each submission its results once all of its events have one.
+    private func deliver(_ slots: [Slot], _ results: [PeerMessage.SubmitResult]) {
+        var finished: [Submission] = []
+        for (slot, result) in zip(slots, results) {
+            slot.submission.results[slot.index] = result
+            slot.submission.remaining -= 1
+            if slot.submission.remaining == 0 { finished.append(slot.submission) }
+        }
+        for s in finished { s.done(s.results.map { $0 ?? .refused(rule: "internal", message: "no result") }) }
+    }
+
+    private func stopAfterFailure(_ current: Prepared, _ error: Error) {
+        condition.lock()
+        stopped = true
+        let rest = prepared.flatMap(\.slots) + waiting
+        prepared = []
+        waiting = []
+        sealing = false
+        condition.broadcast()
+        condition.unlock()
+        let refusal = PeerMessage.SubmitResult.refused(rule: "unavailable", message: "the sequencer stopped: \(error)")
+        deliver(current.slots + rest, Array(repeating: refusal, count: current.slots.count + rest.count))
+        failed(error)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import HADICCore
+import HADICLedger
+import HADICPeer
+import HADICStore
+import Logging
+import NIOCore
+
+/// A replica's link to the ledger: dials its peers in turn (the sequencer or any node), pulls
+/// the blocks it lacks, has ``BlockFollower`` check each before storing it, and forwards the
+/// submissions it receives. It asks again on every `announce`, and once a second otherwise.
+///
+/// Each pull starts at the replica's own head, so the peer's copy of that block must be the
+/// replica's, byte for byte. A different block for that height, validly signed, or a signed
+/// checkpoint whose root differs from the replica's at that size, is a fork: both are kept as
+/// evidence and following stops (docs/PROTOCOL.md, "One history").
+final class UpstreamFollower: @unchecked Sendable {
+    private let node: LedgerNode
+    private let group: EventLoopGroup
+    private let logger: Logger
+    private var follower: BlockFollower?
+    private let condition = NSCondition()
+    private var announced = false
+    private var stopped = false
+    private var connection: PeerConnection?
+    private var thread: Thread?
+    /// Blocks asked for at once.
+    static let batch = 64
+
+    init(node: LedgerNode, group: EventLoopGroup, follower: BlockFollower?) {
+        self.node = node
+        self.group = group
+        self.follower = follower
+        logger = node.logger
+    }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.name = "hadicd-follow"
+        thread = t
+        t.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        let c = connection
+        condition.broadcast()
+        condition.unlock()
+        c?.close()
+    }
+
+    private var isStopped: Bool { condition.withLock { stopped } }
+
+    /// Sends submissions on to the peer this replica follows and hands back its receipts.
+    func forward(_ leaves: [[UInt8]], done: @escaping @Sendable ([PeerMessage.SubmitResult]) -> Void) {
+        guard let c = condition.withLock({ connection }) else {
+            return done(leaves.map { _ in .refused(rule: "unavailable", message: "this replica is not connected to the sequencer; try again") })
+        }
+        c.request(.submit(leaves), timeout: .seconds(120)).whenComplete { result in
+            switch result {
+            case .success(.receipts(let results)) where results.count == leaves.count:
+                done(results)
+            case .success(let other):
+                done(leaves.map { _ in .refused(rule: "unavailable", message: "the sequencer answered \(other.kind.name)") })
+            case .failure(let error):
+                done(leaves.map { _ in .refused(rule: "unavailable", message: "the sequencer did not answer: \(error)") })
+            }
+        }
+    }
+
+    private func run() {
+        var next = 0
+        let peers = node.config.peers
+        while !isStopped && !node.hasForked {
+            let peer = peers[next % peers.count]
+            next += 1
+            guard let hello = node.hello(kind: .node) else { return }
+            let connecting = PeerConnection.connect(host: peer.host, port: peer.port, group: group, introduction: .hello(hello), key: node.key,
+                                                    accepts: { [node] in node.acceptsUpstream($0) }, timeout: .seconds(5),
+                                                    onAnnounce: { [weak self] _ in self?.wake() })
+            let c: PeerConnection
+            do {
+                c = try connecting.wait()
+            } catch {
+                node.setFollowState("connecting: \(peer) failed (\(error))")
+                logger.warning("cannot follow peer", metadata: ["peer": "\(peer)", "error": "\(error)"])
+                pause(seconds: 1)
+                continue
+            }
+            condition.withLock { connection = c }
+            node.setFollowState("following \(peer)")
+            logger.info("following peer", metadata: ["peer": "\(peer)", "peer_height": "\(c.peer.head.height)"])
+            do {
+                while !isStopped && !node.hasForked {
+                    let caughtUp = try pull(from: c, peer: peer)
+                    if caughtUp { waitForAnnounce(seconds: 1) }
+                }
+            } catch {
+                logger.error("stopped following peer", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                node.setFollowState("peer \(peer) dropped: \(error)")
+            }
+            condition.withLock { connection = nil }
+            c.close()
+            if !isStopped { pause(seconds: 1) }
+        }
+    }
+
+    /// One round: the blocks after this node's head. True when nothing more was there.
+    private func pull(from c: PeerConnection, peer: NodeAddress) throws -> Bool {
+        guard let follower = try bootstrapIfNeeded(from: c) else { return true }
+        let head = follower.head
+        guard case .blocks(let wire) = try c.request(.getBlocks(from: head.height, max: Self.batch)).wait() else {
+            throw PeerClientError.unexpectedAnswer(expected: "blocks", got: "another message")
+        }
+        guard let first = wire.first else {
+            // The peer is behind this node: its head must be a prefix of ours.
+            try checkPeerBehind(c, peer: peer, follower: follower)
+            return true
+        }
+        let theirs = try sealedBlock(first)
+        if theirs.header.canonicalBytes != head.header.canonicalBytes || theirs.signature != head.signature || theirs.checkpoint != head.checkpoint {
+            try BlockFollower.checkSignatures(theirs, genesis: follower.genesis)
+            node.recordFork(ForkEvidence(kind: .block, position: head.height, ours: head.evidenceText, theirs: theirs.evidenceText,
+                                         peer: "\(peer)", foundAt: LedgerClock.now(), reason: "two blocks signed for height \(head.height)"))
+            return true
+        }
+        for w in wire.dropFirst() {
+            let block = try sealedBlock(w)
+            try follower.append(block, leaves: w.events)
+            node.didAppend(block, nodeKeys: follower.nodeKeys)
+        }
+        return wire.count < Self.batch
+    }
+
+    /// A fresh replica takes genesis from its peer, once it hashes to the configured ledger id.
+    private func bootstrapIfNeeded(from c: PeerConnection) throws -> BlockFollower? {
+        if let follower { return follower }
+        guard case .blocks(let wire) = try c.request(.getBlocks(from: 0, max: 1)).wait(), let first = wire.first, let id = node.ledgerIDValue else {
+            return nil
+        }
+        try BlockFollower.bootstrap(store: node.directory.store, genesisBlock: try sealedBlock(first), ledgerID: id)
+        let f = try BlockFollower(store: node.directory.store)
+        follower = f
+        node.didBootstrap(ledgerID: f.ledgerID, head: f.head, nodeKeys: f.nodeKeys)
+        logger.info("took genesis from peer", metadata: ["ledger": "\(f.ledgerID)"])
+        return f
+    }
+
+    /// A peer behind this node shows a checkpoint of a smaller tree: its root must be this
+    /// node's root at that size, or the two histories differ.
+    private func checkPeerBehind(_ c: PeerConnection, peer: NodeAddress, follower: BlockFollower) throws {
+        guard case .checkpoint(let note) = try c.request(.getCheckpoint).wait() else { return }
+        let cp: Checkpoint
+        do {
+            cp = try Checkpoint.verify(signedNote: note, origin: follower.genesis.origin, sequencerKey: follower.genesis.sequencerKey)
+        } catch {
+            throw ReplicationError.badSignature(height: 0, what: "the peer's checkpoint (\(error))")
+        }
+        let head = follower.head.header
+        guard cp.size <= head.treeSize else { return }  // it grew meanwhile: the next pull gets its blocks
+        let ours = try node.directory.store.merkleProver(treeSize: head.treeSize).root(treeSize: cp.size)
+        guard ours != cp.root else { return }
+        let ourNote = try node.directory.store.block(withTreeSize: cp.size)?.checkpoint ?? follower.head.checkpoint
+        node.recordFork(ForkEvidence(kind: .checkpoint, position: cp.size, ours: ourNote, theirs: note, peer: "\(peer)", foundAt: LedgerClock.now(),
+                                     reason: "the peer's signed checkpoint at size \(cp.size) has another root than this node's tree at that size"))
+    }
+
+    private func sealedBlock(_ w: PeerMessage.WireBlock) throws -> SealedBlock {
+        let header = try BlockHeader.parse(w.header)
+        return SealedBlock(header: header, signature: w.signature, checkpoint: w.checkpoint)
+    }
+
+    private func wake() {
+        condition.withLock {
+            announced = true
+            condition.broadcast()
+        }
+    }
+
+    private func waitForAnnounce(seconds: Double) {
+        condition.lock()
+        let deadline = Date().addingTimeInterval(seconds)
+        while !announced && !stopped && Date() < deadline { condition.wait(until: deadline) }
+        announced = false
+        condition.unlock()
+    }
+
+    private func pause(seconds: Double) {
+        condition.lock()
+        let deadline = Date().addingTimeInterval(seconds)
+        while !stopped && Date() < deadline { condition.wait(until: deadline) }
+        condition.unlock()
+    }
+}

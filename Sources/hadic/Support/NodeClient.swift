@@ -1,0 +1,88 @@
+import HADICCore
+import HADICCrypto
+import HADICLedger
+import HADICPeer
+import NIOCore
+import NIOPosix
+
+/// The CLI's connection to a node: a client hello with a key made for this connection only
+/// (a client proves nothing but its possession of it; its events carry their own signatures),
+/// the node's proof of its key, then requests answered in order.
+final class NodeClient {
+    let address: String
+    private let group: MultiThreadedEventLoopGroup
+    let connection: PeerConnection
+
+    init(_ address: String) throws {
+        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let port = Int(parts[parts.count - 1]), (1...65535).contains(port) else {
+            throw CLIFailure("--node: expected HOST:PORT, got \(address)")
+        }
+        let host = parts.dropLast().joined(separator: ":").trimmingCharacters(in: ["[", "]"])
+        self.address = address
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let key = try PrivateKey.generate(.ed25519)
+        do {
+            connection = try PeerConnection.connect(
+                host: host, port: port, group: group,
+                introduction: .answering { theirs in
+                    PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot),
+                                      nodeKey: key.publicKey, nonce: PeerSession.nonce())
+                },
+                key: key, accepts: { $0.kind == .node }, timeout: .seconds(10)
+            ).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw CLIFailure("node \(address): \(error)")
+        }
+    }
+
+    deinit {
+        connection.close()
+        try? group.syncShutdownGracefully()
+    }
+
+    var ledgerID: String { connection.peer.ledgerID }
+
+    /// Sends a request and waits for its answer.
+    func request(_ message: PeerMessage, timeout: TimeAmount = .seconds(60)) throws -> PeerMessage {
+        do {
+            return try connection.request(message, timeout: timeout).wait()
+        } catch {
+            throw CLIFailure("node \(address): \(error)")
+        }
+    }
+
+    /// Sends every request at once (the node answers them in order) and waits for all answers.
+    func pipeline(_ messages: [PeerMessage], timeout: TimeAmount = .seconds(300)) throws -> [PeerMessage] {
+        let futures = messages.map { connection.request($0, timeout: timeout) }
+        do {
+            return try futures.map { try $0.wait() }
+        } catch {
+            throw CLIFailure("node \(address): \(error)")
+        }
+    }
+
+    /// The node's genesis block, checked to hash to the ledger id it named in its hello.
+    func genesis() throws -> (SealedBlock, Genesis) {
+        guard case .blocks(let blocks) = try request(.getBlocks(from: 0, max: 1)), let first = blocks.first else {
+            throw CLIFailure("node \(address) did not send its genesis block")
+        }
+        let header = try BlockHeader.parse(first.header)
+        guard let genesis = header.genesis, Hex.encode(header.hash) == ledgerID else {
+            throw CLIFailure("node \(address) sent a genesis block that does not hash to its ledger id \(ledgerID)")
+        }
+        return (SealedBlock(header: header, signature: first.signature, checkpoint: first.checkpoint), genesis)
+    }
+
+    /// The node's latest checkpoint, verified under the sequencer key its genesis names.
+    func checkpoint() throws -> (String, Checkpoint, Genesis) {
+        let (_, genesis) = try genesis()
+        guard case .checkpoint(let note) = try request(.getCheckpoint) else { throw CLIFailure("node \(address) did not send a checkpoint") }
+        do {
+            return (note, try Checkpoint.verify(signedNote: note, origin: genesis.origin, sequencerKey: genesis.sequencerKey), genesis)
+        } catch {
+            throw CLIFailure("node \(address) sent a checkpoint that does not verify under the sequencer key of its genesis: \(error)")
+        }
+    }
+}
