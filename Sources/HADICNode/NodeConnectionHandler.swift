@@ -94,6 +94,7 @@ final class NodeConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.info("connection closed", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "reason": "\(error)"])
+        let code = (error as? PeerProtocolError)?.code ?? (error as? PeerSession.Refused)?.code ?? "io"
+        logger.notice("connection closed", metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "code": "\(code)", "reason": "\(error)"])
     }
 }

@@ -169,5 +169,14 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.error(.init(code: why.rawValue, message: message)))).whenComplete { _ in
             channel.close(promise: nil)
         }
+        // The handlers after this one (a node's, which logs it) learn why.
+        context.fireErrorCaught(Refused(code: why.rawValue, message: message))
+    }
+
+    /// A connection this side refused, passed down the pipeline for logging.
+    public struct Refused: Error, CustomStringConvertible {
+        public let code: String
+        public let message: String
+        public var description: String { "refused (\(code)): \(message)" }
     }
 }

@@ -92,6 +92,7 @@ final class HadicProcess: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
     var stdoutSoFar: String { String(decoding: out.snapshot, as: UTF8.self) }
+    var stderrSoFar: String { String(decoding: err.snapshot, as: UTF8.self) }
 
     /// Starts `executable args`; stdin is a pipe the caller writes with `writeStdin` when
     /// `interactiveStdin`, else it is `stdin` (or /dev/null).

@@ -131,34 +131,50 @@ struct AppendCommand: ParsableCommand {
             }
             let envelopes = parsed.compactMap { try? $0.get() }
             let batches = stride(from: 0, to: envelopes.count, by: blockSize).map { Array(envelopes[$0..<min(envelopes.count, $0 + blockSize)]) }
-            let answers = try client.pipeline(batches.map { .submit($0.map(\.leafBytes)) })
-            var results: [PeerMessage.SubmitResult] = []
-            for (batch, answer) in zip(batches, answers) {
-                guard case .receipts(let r) = answer, r.count == batch.count else {
-                    throw CLIFailure("node \(address) answered a submit with \(answer.kind.name), not one receipt per event")
-                }
-                results.append(contentsOf: r)
-            }
+            // Every batch is sent at once; each batch's receipts are printed as soon as they come
+            // (in input order), so what was printed before a failure was acknowledged.
+            let answers = client.submitAll(batches.map { .submit($0.map(\.leafBytes)) })
             var out = Output()
-            var next = 0
             var admitted = 0
             var height: UInt64 = 0
-            for p in parsed {
-                switch p {
+            var inputs = parsed.makeIterator()
+            for (batch, answer) in zip(batches, answers) {
+                let results: [PeerMessage.SubmitResult]
+                switch Result(catching: { try answer.wait() }) {
+                case .success(.receipts(let r)) where r.count == batch.count:
+                    results = r
+                case .success(let other):
+                    out.flush()
+                    throw CLIFailure("node \(address) answered a submit with \(other.kind.name), not one receipt per event")
                 case .failure(let error):
+                    out.flush()
+                    throw CLIFailure("node \(address): \(error) (lines printed above were acknowledged)")
+                }
+                var next = 0
+                while next < results.count, let p = inputs.next() {
+                    switch p {
+                    case .failure(let error):
+                        out.line("refused \(error)")
+                        refusedCount += 1
+                    case .success:
+                        switch results[next] {
+                        case .admitted(let id, _, let block):
+                            out.line(id.hex)
+                            admitted += 1
+                            height = max(height, block)
+                        case .refused(let rule, let message):
+                            out.line("refused rule \(rule): \(message)")
+                            refusedCount += 1
+                        }
+                        next += 1
+                    }
+                }
+                out.flush()
+            }
+            while let p = inputs.next() {
+                if case .failure(let error) = p {
                     out.line("refused \(error)")
                     refusedCount += 1
-                case .success:
-                    switch results[next] {
-                    case .admitted(let id, _, let block):
-                        out.line(id.hex)
-                        admitted += 1
-                        height = max(height, block)
-                    case .refused(let rule, let message):
-                        out.line("refused rule \(rule): \(message)")
-                        refusedCount += 1
-                    }
-                    next += 1
                 }
             }
             out.flush()

@@ -63,6 +63,11 @@ final class NodeClient {
         }
     }
 
+    /// Sends every request at once; the futures complete in order as the node answers.
+    func submitAll(_ messages: [PeerMessage], timeout: TimeAmount = .seconds(300)) -> [EventLoopFuture<PeerMessage>] {
+        messages.map { connection.request($0, timeout: timeout) }
+    }
+
     /// The node's genesis block, checked to hash to the ledger id it named in its hello.
     func genesis() throws -> (SealedBlock, Genesis) {
         guard case .blocks(let blocks) = try request(.getBlocks(from: 0, max: 1)), let first = blocks.first else {
