@@ -250,6 +250,28 @@ final class NodeTests: HadicTestCase {
         hadic(["evidence", "--data", path("r2")])
     }
 
+    // MARK: Graceful stop
+
+    func testSIGTERMSealsTheBlockInFlightSendsItsReceiptsAndExitsZero() throws {
+        let dir = makeFixtureLedger("seq")
+        // Nothing is sealed for ten seconds unless the node is told to stop.
+        let node = try startNode(dir, port: NodeHarness.freePort(), ["--block-max-events", "100000", "--block-max-delay-ms", "10000"])
+        let envelopes = sign(templates("term", 200), key: "rempah-madura-2.key", actor: "rempah-madura")
+        let input = try write(envelopes.joined(separator: "\n") + "\n", to: "term.jsonl")
+        let started = Date()
+        let client = try Hadic.start(["append", "--node", node.address, "--signed", input])
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(client.isRunning, "the client waits for its receipts")
+        XCTAssertEqual(treeSize(dir), Self.fixtureEvents, "nothing sealed yet")
+        stopNode(node)
+        let r = expect(client.wait(timeout: 30), exit: 0, "the client gets every receipt")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 9, "sealed at the stop, not at the delay")
+        XCTAssertEqual(r.lines, envelopes.map { Hadic.eventID(ofCanonicalEnvelope: $0) ?? "?" })
+        XCTAssertEqual(treeSize(dir), Self.fixtureEvents + 200)
+        XCTAssertTrue(node.log.contains("hadicd stopped"), node.log)
+        XCTAssertTrue(hadic(["verify", "--data", dir, "--full"]).stdout.hasPrefix("intact"))
+    }
+
     // MARK: One writer
 
     func testAppendToADirectoryANodeHoldsPointsToTheNode() throws {
@@ -264,7 +286,15 @@ final class NodeTests: HadicTestCase {
         XCTAssertEqual(through.lines.filter(Hadic.isEventID).count, 1)
         let checkpoint = hadic(["checkpoint", "--node", node.address]).stdout
         XCTAssertTrue(checkpoint.hasPrefix(Hadic.origin + "\n\(Self.fixtureEvents + 1)\n"), checkpoint)
+        let event = through.lines.first ?? ""
+        let inclusion = hadic(["proof", "inclusion", "--node", node.address, event]).stdout
+        let consistency = hadic(["proof", "consistency", "--node", node.address, "--from", "20"]).stdout
+        let missing = hadic(["proof", "inclusion", "--node", node.address, String(repeating: "0", count: 64)], exit: 2)
+        XCTAssertTrue(missing.stderr.contains("not-found"), missing.stderr)
         stopNode(node)
         XCTAssertEqual(hadic(["checkpoint", "--data", dir]).stdout, checkpoint)
+        XCTAssertEqual(hadic(["proof", "inclusion", "--data", dir, event]).stdout, inclusion, "the node's proof is the one the directory gives")
+        XCTAssertEqual(hadic(["proof", "consistency", "--data", dir, "--from", "20"]).stdout, consistency)
+        XCTAssertFalse(consistency.isEmpty)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HADICCore
 import HADICCrypto
 import HADICLedger
+import HADICPeer
 import HADICStore
 
 struct ProofCommand: ParsableCommand {
@@ -34,7 +35,7 @@ struct ProofCommand: ParsableCommand {
                 """
         )
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var source: LedgerSourceOptions
 
         @Argument(help: "The event id (64 lowercase hex digits).")
         var event: String
@@ -51,7 +52,22 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let r = try LedgerReader(data.data)
+                if let node = source.node {
+                    guard let id = EventID(hex: event) else { throw CLIFailure("an event id is 64 lowercase hex digits") }
+                    let (answer, tree) = try ProofCommand.ask(node, .inclusion(eventID: id, treeSize: size))
+                    guard let index = answer.leafIndex else { throw CLIFailure("node \(node) sent an inclusion proof without its index") }
+                    if json {
+                        print(JSONValue.object([
+                            "event": .string(id.hex), "index": .number(JSONNumber(Int(index))), "tree_size": .number(JSONNumber(Int(tree.size))),
+                            "hashes": .array(answer.hashes.map { .string(Base64.encode($0)) }), "root": .string(Base64.encode(tree.root)),
+                            "checkpoint": .string(answer.checkpoint),
+                        ]).prettyPrinted())
+                    } else {
+                        FileHandle.standardOutput.write(Data(TLogProof(index: index, hashes: answer.hashes, checkpoint: answer.checkpoint).text.utf8))
+                    }
+                    return
+                }
+                let r = try LedgerReader(source.data ?? "")
                 guard let id = EventID(hex: event), let stored = try r.dir.store.event(id: id) else {
                     throw CLIFailure("no event \(event) in this ledger")
                 }
@@ -89,7 +105,7 @@ struct ProofCommand: ParsableCommand {
                 """
         )
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var source: LedgerSourceOptions
 
         @Option(help: ArgumentHelp("The older tree size.", valueName: "M"))
         var from: UInt64
@@ -102,7 +118,20 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let r = try LedgerReader(data.data)
+                if let node = source.node {
+                    let (answer, tree) = try ProofCommand.ask(node, .consistency(from: from, to: to))
+                    if json {
+                        print(JSONValue.object([
+                            "from": .number(JSONNumber(Int(from))), "to": .number(JSONNumber(Int(tree.size))),
+                            "hashes": .array(answer.hashes.map { .string(Base64.encode($0)) }), "to_root": .string(Base64.encode(tree.root)),
+                            "checkpoint": .string(answer.checkpoint),
+                        ]).prettyPrinted())
+                    } else {
+                        FileHandle.standardOutput.write(Data(answer.hashes.map { Base64.encode($0) + "\n" }.joined().utf8))
+                    }
+                    return
+                }
+                let r = try LedgerReader(source.data ?? "")
                 let newSize = to ?? r.head.header.treeSize
                 guard newSize <= r.head.header.treeSize else {
                     throw CLIFailure("--to \(newSize) is beyond the ledger's \(r.head.header.treeSize) events")
@@ -132,6 +161,23 @@ struct ProofCommand: ParsableCommand {
                     FileHandle.standardOutput.write(Data(proof.hashes.map { Base64.encode($0) + "\n" }.joined().utf8))
                 }
             }
+        }
+    }
+
+    /// A proof from a node, with its checkpoint checked under the sequencer key of the node's genesis.
+    /// (The proof itself is checked by whoever holds the leaf or the older root: verify_proof.py.)
+    static func ask(_ node: String, _ request: PeerMessage.ProofRequest) throws -> (PeerMessage.ProofAnswer, Checkpoint) {
+        let client = try NodeClient(node)
+        let (_, genesis) = try client.genesis()
+        switch try client.request(.getProof(request)) {
+        case .proof(let answer):
+            do {
+                return (answer, try Checkpoint.verify(signedNote: answer.checkpoint, origin: genesis.origin, sequencerKey: genesis.sequencerKey))
+            } catch {
+                throw CLIFailure("node \(node) sent a checkpoint that does not verify under its genesis sequencer key: \(error)")
+            }
+        case let other:
+            throw CLIFailure("node \(node) answered \(other.kind.name), not a proof")
         }
     }
 
