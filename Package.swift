@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "hadic-bench",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICPeer",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,7 @@ struct HadicBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hadic-bench",
         abstract: "Measure HADIC in-process on a ledger (docs/PERFORMANCE.md).",
-        subcommands: [QueryLatency.self, ProofLatency.self],
+        subcommands: [QueryLatency.self, ProofLatency.self, IngestLatency.self],
         defaultSubcommand: QueryLatency.self
     )
 }

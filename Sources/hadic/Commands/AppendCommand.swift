@@ -122,18 +122,19 @@ struct AppendCommand: ParsableCommand {
             }
             let lines = try InputLines.read(input).map(\.bytes)
             let now = LedgerClock.now()
-            // Lines that do not parse are refused here, like the node would, and never sent.
-            let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(lines) { line in
-                Result { () throws(AdmissionError) -> EventEnvelope in
-                    if let signer { return try signer.sign(line, now: now) }
-                    return try EventEnvelope.parse(line)
+            // Templates are signed here; a template that does not sign is refused here and never
+            // sent. Signed lines go as they are: the node parses and checks them (on all its cores).
+            let parsed: [Result<[UInt8], AdmissionError>] = parallelMap(lines) { line in
+                Result { () throws(AdmissionError) -> [UInt8] in
+                    if let signer { return try signer.sign(line, now: now).leafBytes }
+                    return Array(line)
                 }
             }
             let envelopes = parsed.compactMap { try? $0.get() }
             let batches = stride(from: 0, to: envelopes.count, by: blockSize).map { Array(envelopes[$0..<min(envelopes.count, $0 + blockSize)]) }
             // Every batch is sent at once; each batch's receipts are printed as soon as they come
             // (in input order), so what was printed before a failure was acknowledged.
-            let answers = client.submitAll(batches.map { .submit($0.map(\.leafBytes)) })
+            let answers = client.submitAll(batches.map { .submit($0) })
             var out = Output()
             var admitted = 0
             var height: UInt64 = 0
