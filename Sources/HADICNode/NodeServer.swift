@@ -57,7 +57,7 @@ public final class NodeServer: @unchecked Sendable {
         }
         let port = localAddress?.port ?? address.port
         node.directory.describeHolder("hadicd, listening on \(NodeAddress(host: address.host, port: port))")
-        node.logger.info("hadicd started", metadata: ["role": "\(node.role.rawValue)", "listen": "\(NodeAddress(host: address.host, port: port))",
+        node.logger.notice("hadicd started", metadata: ["role": "\(node.role.rawValue)", "listen": "\(NodeAddress(host: address.host, port: port))",
                                                       "ledger": "\(node.ledgerIDValue ?? "(not yet known)")", "height": "\(node.head?.height ?? 0)"])
     }
 
@@ -82,6 +82,6 @@ public final class NodeServer: @unchecked Sendable {
         try? all.wait()
         deadline.cancel()
         try? group.syncShutdownGracefully()
-        node.logger.info("hadicd stopped", metadata: ["height": "\(node.head?.height ?? 0)"])
+        node.logger.notice("hadicd stopped", metadata: ["height": "\(node.head?.height ?? 0)"])
     }
 }

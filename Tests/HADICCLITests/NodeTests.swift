@@ -272,6 +272,31 @@ final class NodeTests: HadicTestCase {
         XCTAssertTrue(hadic(["verify", "--data", dir, "--full"]).stdout.hasPrefix("intact"))
     }
 
+    // MARK: Settings
+
+    func testTheExampleConfigsStartANodeAndAMisspeltSettingIsRefused() throws {
+        let dir = makeFixtureLedger("seq")
+        let seq = try startNode(dir, port: NodeHarness.freePort(),
+                                ["--config", Hadic.packageRoot.appendingPathComponent("docs/hadicd-sequencer.example.json").path,
+                                 "--sequencer-key", Hadic.key("sequencer.key")])
+        let key = makeNodeKey("replica-1")
+        let replica = try startNode(path("r1"), port: NodeHarness.freePort(),
+                                    ["--config", Hadic.packageRoot.appendingPathComponent("docs/hadicd-replica.example.json").path,
+                                     "--node-key", key, "--peer", seq.address])
+        // Not registered as a node: the sequencer refuses it, and it says why.
+        let refused = HadicProcess.waitUntil(timeout: 20) { replica.log.contains("unknown-node") }
+        XCTAssertTrue(refused, replica.log)
+        XCTAssertTrue(seq.log.contains("code=unknown-node"), seq.log)
+        stopNode(replica)
+        stopNode(seq)
+
+        let bad = try write(#"{"data": "x", "listen": "127.0.0.1:0", "block_max_event": 5}"#, to: "bad.json")
+        let daemon = try XCTUnwrap(NodeHarness.daemon)
+        let r = try HadicProcess(executable: daemon, ["--config", bad]).wait(timeout: 30)
+        XCTAssertEqual(r.status, 64, r.summary)
+        XCTAssertTrue(r.stderr.contains("block_max_event"), r.stderr)
+    }
+
     // MARK: One writer
 
     func testAppendToADirectoryANodeHoldsPointsToTheNode() throws {
