@@ -106,13 +106,13 @@ final class UpstreamFollower: @unchecked Sendable {
         }
     }
 
-    /// One round: the blocks after this node's head. True when nothing more was there.
+    /// One round: the blocks after this node's head, fetched and stored as a pipeline (while
+    /// one answer's blocks are appended here, the next answer is fetched, parsed and its
+    /// signatures checked on the other cores). True when nothing more was there.
     private func pull(from c: PeerConnection, peer: NodeAddress) throws -> Bool {
         guard let follower = try bootstrapIfNeeded(from: c) else { return true }
         let head = follower.head
-        guard case .blocks(let wire) = try c.request(.getBlocks(from: head.height, max: Self.batch)).wait() else {
-            throw PeerClientError.unexpectedAnswer(expected: "blocks", got: "another message")
-        }
+        var wire = try fetch(c, from: head.height)
         guard let first = wire.first else {
             // The peer is behind this node: its head must be a prefix of ours.
             try checkPeerBehind(c, peer: peer, follower: follower)
@@ -125,12 +125,56 @@ final class UpstreamFollower: @unchecked Sendable {
                                          peer: "\(peer)", foundAt: LedgerClock.now(), reason: "two blocks signed for height \(head.height)"))
             return true
         }
-        for w in wire.dropFirst() {
-            let block = try sealedBlock(w)
-            try follower.append(block, leaves: w.events)
-            node.didAppend(block, nodeKeys: follower.nodeKeys)
+        // Three stages at once: the next answer is fetched, the next block is parsed and its
+        // signatures checked on the other cores, and this block is admitted and stored here.
+        var blocks = try wire.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
+        var keys = follower.keySnapshot
+        var answers = 0
+        while !blocks.isEmpty {
+            answers += 1
+            let last = blocks[blocks.count - 1].block
+            // An answer with new blocks may have been cut short (count or bytes): ask again
+            // from its last block until one holds nothing new.
+            let nextAnswer = Background { [self] in
+                Result { () throws -> [(block: SealedBlock, leaves: [[UInt8]])] in
+                    let next = try fetch(c, from: last.height)
+                    guard let echo = next.first, echo.header == last.header.canonicalBytes, echo.signature == last.signature else {
+                        throw ReplicationError.badHeader(height: last.height, why: "the peer sent another block for this height than a moment ago")
+                    }
+                    return try next.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
+                }
+            }
+            defer { _ = nextAnswer.value }  // never leave a fetch running past a failure
+            var ahead: Background<BlockFollower.PreparedBlock>? = Background { [blocks, keys] in
+                BlockFollower.prepare(blocks[0].block, leaves: blocks[0].leaves, keys: keys)
+            }
+            for i in blocks.indices {
+                guard let current = ahead?.value else { break }
+                keys = current.keysAfter
+                ahead = i + 1 < blocks.count ? Background { [next = blocks[i + 1], keys] in BlockFollower.prepare(next.block, leaves: next.leaves, keys: keys) } : nil
+                do {
+                    try follower.append(current)
+                } catch {
+                    _ = ahead?.value
+                    throw error
+                }
+                node.didAppend(current.block, nodeKeys: follower.nodeKeys)
+            }
+            guard let next = nextAnswer.value else { break }
+            blocks = try next.get()
+            if isStopped || node.hasForked { return false }
         }
-        return wire.count < Self.batch
+        logger.debug("caught up", metadata: ["height": "\(follower.head.height)", "answers": "\(answers)"])
+        return true
+    }
+
+    private func fetch(_ c: PeerConnection, from height: UInt64) throws -> [PeerMessage.WireBlock] {
+        let started = DispatchTime.now().uptimeNanoseconds
+        guard case .blocks(let wire) = try c.request(.getBlocks(from: height, max: Self.batch)).wait() else {
+            throw PeerClientError.unexpectedAnswer(expected: "blocks", got: "another message")
+        }
+        logger.debug("fetched", metadata: ["from": "\(height)", "blocks": "\(wire.count)", "ms": "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)"])
+        return wire
     }
 
     /// A fresh replica takes genesis from its peer, once it hashes to the configured ledger id.

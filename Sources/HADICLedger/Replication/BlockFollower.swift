@@ -79,8 +79,36 @@ public final class BlockFollower {
         }
     }
 
+    /// A block received from a peer, its events parsed and their signatures checked ahead, on
+    /// every core, against the keys its events should find (an event whose key turns out
+    /// otherwise is checked again when the block is appended).
+    public struct PreparedBlock: Sendable {
+        public let block: SealedBlock
+        public let leaves: [[UInt8]]
+        let parsed: [Result<EventEnvelope, AdmissionError>]
+        let prechecks: [ParallelSignatureCheck.Precheck]
+        /// The keys as they will be after this block: where the next block's preparation starts.
+        public let keysAfter: [String: KeyRecord]
+    }
+
+    /// Parses a block's events and checks their signatures on every core, so that a replica can
+    /// prepare the next block while it stores this one. `keys`: as they will be before it.
+    public static func prepare(_ block: SealedBlock, leaves: [[UInt8]], keys: [String: KeyRecord]) -> PreparedBlock {
+        let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(leaves) { leaf in
+            Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
+        }
+        let checked = ParallelSignatureCheck.verify(parsed.compactMap { try? $0.get() }, keysBefore: keys)
+        return PreparedBlock(block: block, leaves: leaves, parsed: parsed, prechecks: checked.prechecks, keysAfter: checked.keysAfter)
+    }
+
     /// Checks and stores the block after the head. `leaves` are its events' leaf bytes in order.
     public func append(_ block: SealedBlock, leaves: [[UInt8]]) throws {
+        try append(Self.prepare(block, leaves: leaves, keys: state.keys))
+    }
+
+    /// Checks and stores a prepared block after the head.
+    public func append(_ prepared: PreparedBlock) throws {
+        let block = prepared.block, leaves = prepared.leaves
         let h = block.header
         let height = head.height + 1
         guard h.height == height else { throw ReplicationError.outOfOrder(expected: height, got: h.height) }
@@ -94,13 +122,9 @@ public final class BlockFollower {
             throw ReplicationError.badHeader(height: height, why: "holds \(leaves.count) events, its header commits to tree size \(h.treeSize) after \(head.header.treeSize)")
         }
         let first = head.header.treeSize
-        // Parse and check signatures on all cores, against the keys as of the head.
-        let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(leaves) { leaf in
-            Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
-        }
         var envelopes: [EventEnvelope] = []
         envelopes.reserveCapacity(leaves.count)
-        for (i, result) in parsed.enumerated() {
+        for (i, result) in prepared.parsed.enumerated() {
             let index = first + UInt64(i)
             switch result {
             case .failure(let error): throw ReplicationError.badEvent(height: height, index: index, why: "\(error)")
@@ -109,7 +133,7 @@ public final class BlockFollower {
                 envelopes.append(e)
             }
         }
-        let prechecks = ParallelSignatureCheck.verify(envelopes, keys: state.keys)
+        let prechecks = prepared.prechecks
         let known = try store.knownEvents(among: envelopes.map(\.id))
 
         // Admission replayed on the replica's own state; reloaded from the store if the block fails.

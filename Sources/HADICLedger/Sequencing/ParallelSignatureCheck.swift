@@ -17,12 +17,38 @@ public enum ParallelSignatureCheck {
         public func result(for current: PublicKey?) -> Bool? { current == key ? valid : nil }
     }
 
-    /// Checks each event against the active key its actor had in `keys`.
+    /// Checks each event against the key its actor would hold when its turn comes: the active
+    /// key in `keys`, or one that an earlier event of the same list registers or rotates in
+    /// (a replica catching up from genesis meets every party's registration in its first
+    /// blocks). The guess is only a shortcut: admission uses a precheck only if the state then
+    /// holds that same key, and verifies again otherwise.
     public static func verify(_ events: [EventEnvelope], keys: [String: KeyRecord]) -> [Precheck] {
-        verify(events) { e in
-            guard let k = keys[e.keyID], k.party == e.actor, k.retiredBy == nil else { return nil }
-            return k.publicKey
+        verify(events, keysBefore: keys).prechecks
+    }
+
+    /// As ``verify(_:keys:)``, also returning the keys as they will be after these events (to
+    /// prepare the events that follow them before these are admitted).
+    public static func verify(_ events: [EventEnvelope], keysBefore keys: [String: KeyRecord]) -> (prechecks: [Precheck], keysAfter: [String: KeyRecord]) {
+        var keys = keys
+        var expected: [PublicKey?] = []
+        expected.reserveCapacity(events.count)
+        for e in events {
+            if let k = keys[e.keyID], k.party == e.actor, k.retiredBy == nil { expected.append(k.publicKey) } else { expected.append(nil) }
+            switch e.body {
+            case .partyRegister(let b):
+                keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+            case .partyRotateKey(let b):
+                keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+                for k in b.retire { keys[k]?.retiredBy = e.id }
+            default:
+                break
+            }
         }
+        let keyed = zip(events, expected).map { (event: $0, key: $1) }
+        let prechecks = parallelMap(keyed) { item in
+            Precheck(key: item.key, valid: item.key.map { $0.isValidSignature(item.event.signature, for: item.event.signingInput) })
+        }
+        return (prechecks, keys)
     }
 
     public static func verify(_ events: [EventEnvelope], lookup: (EventEnvelope) -> PublicKey?) -> [Precheck] {
