@@ -31,6 +31,9 @@ public protocol LedgerStore: AnyObject {
     /// Writes one block, its events, the Merkle nodes they complete, and every derived row
     /// the state marks as touched: one transaction, durable on return.
     func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws
+    /// Writes several consecutive blocks (a replica catching up) and the derived rows `state`
+    /// marks as touched by any of them: one transaction, durable on return.
+    func append(blocks: [PendingBlock], state: LedgerState) throws
     /// A read-only view in which every read sees the same moment of the ledger, for checks that
     /// read a lot while a writer may be appending.
     func snapshot() throws -> any LedgerStore
@@ -40,7 +43,25 @@ public protocol LedgerStore: AnyObject {
     func replaceDerived(state: LedgerState, nodes: [MerkleNode], links: [LotLink]) throws
 }
 
+/// One block to write with its events and the Merkle nodes they complete.
+public struct PendingBlock: Sendable {
+    public let block: SealedBlock
+    public let events: [StoredEvent]
+    public let nodes: [MerkleNode]
+    public init(block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode]) {
+        self.block = block
+        self.events = events
+        self.nodes = nodes
+    }
+}
+
 extension LedgerStore {
+    /// One transaction per block: stores that can write several at once should override it
+    /// (until they do, a crash may leave the derived rows ahead of the last block written).
+    public func append(blocks: [PendingBlock], state: LedgerState) throws {
+        for b in blocks { try append(b.block, events: b.events, nodes: b.nodes, state: state) }
+    }
+
     /// For stores that keep each ``StoredEvent`` as written, links included.
     public func forEachLotLink(_ body: (LotLink) throws -> Void) throws {
         var links: [LotLink] = []

@@ -25,7 +25,9 @@ final class UpstreamFollower: @unchecked Sendable {
     private var connection: PeerConnection?
     private var thread: Thread?
     /// Blocks asked for at once.
-    static let batch = 64
+    static let batch = 256
+    /// Consecutive small blocks are stored in one transaction until they hold this many events.
+    static let groupEvents = 1000
 
     init(node: LedgerNode, group: EventLoopGroup, follower: BlockFollower?) {
         self.node = node
@@ -148,17 +150,25 @@ final class UpstreamFollower: @unchecked Sendable {
             var ahead: Background<BlockFollower.PreparedBlock>? = Background { [blocks, keys] in
                 BlockFollower.prepare(blocks[0].block, leaves: blocks[0].leaves, keys: keys)
             }
+            // Small blocks are stored together, one transaction for up to `groupEvents` events.
+            var group: [BlockFollower.PreparedBlock] = []
+            var grouped = 0
             for i in blocks.indices {
                 guard let current = ahead?.value else { break }
                 keys = current.keysAfter
                 ahead = i + 1 < blocks.count ? Background { [next = blocks[i + 1], keys] in BlockFollower.prepare(next.block, leaves: next.leaves, keys: keys) } : nil
+                group.append(current)
+                grouped += current.leaves.count
+                guard grouped >= Self.groupEvents || i + 1 == blocks.count else { continue }
                 do {
-                    try follower.append(current)
+                    try follower.append(group)
                 } catch {
                     _ = ahead?.value
                     throw error
                 }
-                node.didAppend(current.block, nodeKeys: follower.nodeKeys)
+                if let last = group.last { node.didAppend(last.block, nodeKeys: follower.nodeKeys) }
+                group = []
+                grouped = 0
             }
             guard let next = nextAnswer.value else { break }
             blocks = try next.get()

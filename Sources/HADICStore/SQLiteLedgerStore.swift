@@ -240,14 +240,20 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     }
 
     public func append(_ block: SealedBlock, events: [StoredEvent], nodes: [MerkleNode], state: LedgerState) throws {
+        try append(blocks: [PendingBlock(block: block, events: events, nodes: nodes)], state: state)
+    }
+
+    public func append(blocks: [PendingBlock], state: LedgerState) throws {
         try writable().write { db in
-            try Self.insertBlock(block, db)
             let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (leaf_index, id, block, type, actor, time, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for e in events {
-                try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
+            for b in blocks {
+                try Self.insertBlock(b.block, db)
+                for e in b.events {
+                    try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
+                }
+                try Self.insertNodes(b.nodes, db)
+                try LotEventRows.insert(b.events.flatMap(\.links), db)
             }
-            try Self.insertNodes(nodes, db)
-            try LotEventRows.insert(events.flatMap(\.links), db)
             try DerivedRows.write(state, touchedOnly: true, db)
         }
     }

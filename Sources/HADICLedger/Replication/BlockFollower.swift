@@ -107,21 +107,58 @@ public final class BlockFollower {
     }
 
     /// Checks and stores a prepared block after the head.
-    public func append(_ prepared: PreparedBlock) throws {
+    public func append(_ prepared: PreparedBlock) throws { try append([prepared]) }
+
+    /// Checks consecutive blocks after the head, in order, and stores them in one transaction
+    /// (one fsync for many small blocks). If one fails, those before it are stored and its
+    /// error is thrown; nothing of it or after it is.
+    public func append(_ group: [PreparedBlock]) throws {
+        var pending: [PendingBlock] = []
+        var ids = Set<EventID>()
+        var newHead = head, newFrontier = frontier
+        do {
+            for p in group {
+                let (block, grown) = try check(p, after: newHead, frontier: newFrontier, groupIDs: &ids)
+                pending.append(block)
+                newHead = p.block
+                newFrontier = grown
+            }
+            do {
+                try store.append(blocks: pending, state: state)
+            } catch {
+                throw ReplicationError.storage("\(error)")
+            }
+        } catch {
+            state = try store.loadState()
+            state.clearTouched()
+            if case ReplicationError.storage = error {} else if !pending.isEmpty {
+                try append(Array(group.prefix(pending.count)))
+            }
+            throw error
+        }
+        state.clearTouched()
+        frontier = newFrontier
+        head = newHead
+    }
+
+    /// Checks one block after `previous` and applies its events to the state; returns what to
+    /// store and the grown tree. Events of earlier blocks of the same group count as known.
+    private func check(_ prepared: PreparedBlock, after previous: SealedBlock, frontier: MerkleFrontier,
+                       groupIDs ids: inout Set<EventID>) throws -> (PendingBlock, MerkleFrontier) {
         let block = prepared.block, leaves = prepared.leaves
         let h = block.header
-        let height = head.height + 1
+        let height = previous.height + 1
         guard h.height == height else { throw ReplicationError.outOfOrder(expected: height, got: h.height) }
         guard h.ledgerID == ledgerID else { throw ReplicationError.wrongLedger("block \(h.height) names another ledger") }
         try Self.checkSignatures(block, genesis: genesis)
-        guard h.previousHash == head.header.hash else {
-            throw ReplicationError.badHeader(height: height, why: "its previous-hash does not link to this node's block \(head.height)")
+        guard h.previousHash == previous.header.hash else {
+            throw ReplicationError.badHeader(height: height, why: "its previous-hash does not link to this node's block \(previous.height)")
         }
-        guard h.time >= head.header.time else { throw ReplicationError.badHeader(height: height, why: "time \(h.time) is before block \(head.height)") }
-        guard !leaves.isEmpty, h.treeSize == head.header.treeSize + UInt64(leaves.count) else {
-            throw ReplicationError.badHeader(height: height, why: "holds \(leaves.count) events, its header commits to tree size \(h.treeSize) after \(head.header.treeSize)")
+        guard h.time >= previous.header.time else { throw ReplicationError.badHeader(height: height, why: "time \(h.time) is before block \(previous.height)") }
+        guard !leaves.isEmpty, h.treeSize == previous.header.treeSize + UInt64(leaves.count) else {
+            throw ReplicationError.badHeader(height: height, why: "holds \(leaves.count) events, its header commits to tree size \(h.treeSize) after \(previous.header.treeSize)")
         }
-        let first = head.header.treeSize
+        let first = previous.header.treeSize
         var envelopes: [EventEnvelope] = []
         envelopes.reserveCapacity(leaves.count)
         for (i, result) in prepared.parsed.enumerated() {
@@ -133,47 +170,32 @@ public final class BlockFollower {
                 envelopes.append(e)
             }
         }
+        // Every parse succeeded (a failure threw above), so prechecks line up with envelopes.
         let prechecks = prepared.prechecks
         let known = try store.knownEvents(among: envelopes.map(\.id))
-
-        // Admission replayed on the replica's own state; reloaded from the store if the block fails.
-        var ids = Set<EventID>()
         var newFrontier = frontier
         var nodes: [MerkleNode] = []
         var stored: [StoredEvent] = []
         stored.reserveCapacity(envelopes.count)
-        do {
-            for (i, e) in envelopes.enumerated() {
-                let index = first + UInt64(i)
-                let current = state.activeKey(e.keyID, of: e.actor)?.publicKey
-                do {
-                    try admission.check(e, in: state, now: h.time, signatureValid: prechecks[i].result(for: current)) { id in
-                        ids.contains(id) || known.contains(id)
-                    }
-                } catch {
-                    throw ReplicationError.badEvent(height: height, index: index, why: "would be refused: \(error)")
-                }
-                Admission.apply(e, to: &state)
-                ids.insert(e.id)
-                stored.append(StoredEvent(index: index, id: e.id, block: height, type: e.type, actor: e.actor, time: e.time,
-                                          leafBytes: e.leafBytes, links: LotLink.links(of: e, at: index)))
-                nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
-            }
-            guard newFrontier.root == h.treeRoot else {
-                throw ReplicationError.badHeader(height: height, why: "its events do not reproduce the signed Merkle root")
-            }
+        for (i, e) in envelopes.enumerated() {
+            let index = first + UInt64(i)
+            let current = state.activeKey(e.keyID, of: e.actor)?.publicKey
             do {
-                try store.append(block, events: stored, nodes: nodes, state: state)
+                try admission.check(e, in: state, now: h.time, signatureValid: prechecks[i].result(for: current)) { id in
+                    ids.contains(id) || known.contains(id)
+                }
             } catch {
-                throw ReplicationError.storage("\(error)")
+                throw ReplicationError.badEvent(height: height, index: index, why: "would be refused: \(error)")
             }
-        } catch {
-            state = try store.loadState()
-            state.clearTouched()
-            throw error
+            Admission.apply(e, to: &state)
+            ids.insert(e.id)
+            stored.append(StoredEvent(index: index, id: e.id, block: height, type: e.type, actor: e.actor, time: e.time,
+                                      leafBytes: e.leafBytes, links: LotLink.links(of: e, at: index)))
+            nodes.append(contentsOf: newFrontier.append(leafHash: MerkleHash.leaf(e.leafBytes)))
         }
-        state.clearTouched()
-        frontier = newFrontier
-        head = block
+        guard newFrontier.root == h.treeRoot else {
+            throw ReplicationError.badHeader(height: height, why: "its events do not reproduce the signed Merkle root")
+        }
+        return (PendingBlock(block: block, events: stored, nodes: nodes), newFrontier)
     }
 }
