@@ -39,10 +39,12 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOExtras", package: "swift-nio-extras")]
         ),
+        // The questions a ledger answers (trace, assess), rendered: shared by the CLI and the node.
+        .target(name: "HADICQuery", dependencies: ["HADICStore", "HADICLedger", "HADICCore"]),
         // A node: ingest and sealing (sequencer), following and verifying (replica), serving peers.
         .target(
             name: "HADICNode",
-            dependencies: ["HADICPeer", "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto",
+            dependencies: ["HADICPeer", "HADICQuery", "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "hadic",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

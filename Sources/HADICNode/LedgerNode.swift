@@ -3,6 +3,7 @@ import HADICCore
 import HADICCrypto
 import HADICLedger
 import HADICPeer
+import HADICQuery
 import HADICStore
 import Logging
 import NIOCore
@@ -206,6 +207,17 @@ public final class LedgerNode: @unchecked Sendable {
             return .status(PeerMessage.NodeStatus(role: role.rawValue, head: h, checkpoint: head?.checkpoint ?? "",
                                                   upstream: role == .replica ? config.peers.map(\.description) : [],
                                                   forks: forks, state: role == .sequencer ? "sealing" : state))
+        case .query(let json):
+            let query: LedgerQuery
+            do { query = try LedgerQuery(json: json) } catch { throw NodeRequestError.badRequest("\(error)") }
+            do {
+                let a = try QueryRunner(store: reader).answer(query, now: LedgerClock.now())
+                return .answer(output: a.output, status: Int(a.status))
+            } catch let e as QueryRunner.Failure {
+                throw NodeRequestError.notFound(e.description)
+            } catch let e as AssessmentError {
+                throw NodeRequestError.badRequest("\(e)")
+            }
         default:
             throw NodeRequestError.badRequest("\(request.kind.name) is not a request")
         }

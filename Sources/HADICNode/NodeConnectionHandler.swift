@@ -41,7 +41,7 @@ final class NodeConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             fill(.pong(nonce: nonce))
         case .submit(let leaves):
             node.submit(leaves) { fill(.receipts($0)) }
-        case .getCheckpoint, .getBlocks, .getProof, .getStatus:
+        case .getCheckpoint, .getBlocks, .getProof, .getStatus, .query:
             node.answer(message) { result in
                 switch result {
                 case .success(let answer): fill(answer)

@@ -51,6 +51,8 @@ extension PeerMessage {
         case .status(let s):
             return .object(["role": .string(s.role), "head": s.head.json, "checkpoint": .string(s.checkpoint),
                             "upstream": .array(s.upstream.map { .string($0) }), "forks": int(s.forks), "state": .string(s.state)])
+        case .query(let q): return .object(["query": q])
+        case .answer(let output, let status): return .object(["output": .string(output), "status": .number(JSONNumber(status))])
         }
     }
 
@@ -179,6 +181,15 @@ extension PeerMessage {
             }
             return .status(NodeStatus(role: role, head: h, checkpoint: checkpoint, upstream: upstream, forks: try uint(&r, "forks"),
                                       state: try r.string("state")))
+        case .query:
+            let q = try r.value("query")
+            guard q.objectValue != nil else { throw SchemaError(path: "query", problem: "expected an object") }
+            return .query(q)
+        case .answer:
+            // The output may be empty (a trace printed nothing is still an answer).
+            let output = try r.optionalValue("output")
+            guard case .string(let text)? = output else { throw SchemaError(path: "output", problem: "expected a string") }
+            return .answer(output: text, status: Int(try r.integer("status", in: 0...255)))
         }
     }
 }

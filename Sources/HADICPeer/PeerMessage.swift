@@ -25,6 +25,10 @@ public enum PeerMessage: Equatable, Sendable {
     case proof(ProofAnswer)
     case getStatus
     case status(NodeStatus)
+    /// A question about the ledger (HADICQuery's `LedgerQuery`, as its JSON object).
+    case query(JSONValue)
+    /// What the query printed, and the exit status the command gives it.
+    case answer(output: String, status: Int)
 
     /// The message types and their bytes on the wire.
     public enum Kind: UInt8, CaseIterable, Sendable {
@@ -32,7 +36,7 @@ public enum PeerMessage: Equatable, Sendable {
         case submit = 0x10, receipts = 0x11
         case getCheckpoint = 0x20, checkpoint = 0x21, getBlocks = 0x22, blocks = 0x23, announce = 0x24
         case getProof = 0x25, proof = 0x26
-        case getStatus = 0x30, status = 0x31
+        case getStatus = 0x30, status = 0x31, query = 0x32, answer = 0x33
 
         public var name: String {
             switch self {
@@ -52,6 +56,8 @@ public enum PeerMessage: Equatable, Sendable {
             case .proof: return "proof"
             case .getStatus: return "get-status"
             case .status: return "status"
+            case .query: return "query"
+            case .answer: return "answer"
             }
         }
     }
@@ -186,6 +192,8 @@ public enum PeerMessage: Equatable, Sendable {
         case .proof: return .proof
         case .getStatus: return .getStatus
         case .status: return .status
+        case .query: return .query
+        case .answer: return .answer
         }
     }
 }

@@ -272,6 +272,38 @@ final class NodeTests: HadicTestCase {
         XCTAssertTrue(hadic(["verify", "--data", dir, "--full"]).stdout.hasPrefix("intact"))
     }
 
+    // MARK: Queries through a node
+
+    func testTraceAndAssessThroughANodeAnswerAsTheDataDirectoryDoes() throws {
+        let dir = makeFixtureLedger("seq")
+        let node = try startNode(dir, port: NodeHarness.freePort())
+        defer { stopNode(node) }
+        let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
+        let asks: [([String], Int32)] = [
+            (["trace", "back", rendang], 0), (["trace", "back", rendang, "--json"], 0), (["trace", "back", rendang, "--dot"], 0),
+            (["trace", "forward", "rph-sidoarjo/cattle-2026-10-005", "--json"], 0),
+            (["assess", rendang, "--market", "MY", "--at", "2026-10-10T09:00:00Z"], 0),
+            (["assess", rendang, "--market", "MY", "--at", "2026-10-10T09:00:00Z", "--json"], 0),
+            (["assess", rendang, "--market", "AE", "--at", "2026-10-10T09:00:00Z", "--json"], 1),
+        ]
+        for (args, status) in asks {
+            let local = hadic(Array(args.prefix(args[0] == "trace" ? 2 : 1)) + ["--data", dir] + args.dropFirst(args[0] == "trace" ? 2 : 1), exit: status)
+            let remote = hadic(Array(args.prefix(args[0] == "trace" ? 2 : 1)) + ["--node", node.address] + args.dropFirst(args[0] == "trace" ? 2 : 1), exit: status)
+            XCTAssertFalse(local.stdout.isEmpty, args.joined(separator: " "))
+            XCTAssertEqual(remote.stdout, local.stdout, "\(args.joined(separator: " ")): the node answers as the directory does")
+        }
+        // Errors come back named.
+        let missing = hadic(["trace", "back", "--node", node.address, "nobody/nothing"], exit: 2)
+        XCTAssertTrue(missing.stderr.contains("no lot nobody/nothing"), missing.stderr)
+        let market = hadic(["assess", "--node", node.address, rendang, "--market", "ZZ"], exit: 2)
+        XCTAssertTrue(market.stderr.contains("ZZ"), market.stderr)
+        let policy = hadic(["assess", "--node", node.address, rendang, "--market", "MY", "--policy", "/dev/null"], exit: 2)
+        XCTAssertTrue(policy.stderr.contains("--policy"), policy.stderr)
+        // Commands a node does not answer yet say so.
+        let custody = hadic(["custody", "--node", node.address, rendang], exit: 2)
+        XCTAssertTrue(custody.stderr.contains("--data DIR"), custody.stderr)
+    }
+
     // MARK: Settings
 
     func testTheExampleConfigsStartANodeAndAMisspeltSettingIsRefused() throws {

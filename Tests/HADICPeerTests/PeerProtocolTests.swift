@@ -41,6 +41,8 @@ final class PeerProtocolTests: XCTestCase {
             .getStatus,
             .status(.init(role: "replica", head: .init(height: 3, treeSize: 30, root: [UInt8](repeating: 2, count: 32)), checkpoint: "cp\n",
                           upstream: ["127.0.0.1:7000"], forks: 1, state: "stopped: fork")),
+            .query(.object(["kind": "assess", "lot": "farm/l1", "market": "MY", "format": "text"])),
+            .answer(output: "farm/l1 for MY: SUPPORTED\n", status: 0), .answer(output: "", status: 1),
         ]
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HADICCore
 import HADICCrypto
 import HADICLedger
+import HADICQuery
 import HADICStore
 
 struct AssessCommand: ParsableCommand {
@@ -20,6 +21,8 @@ struct AssessCommand: ParsableCommand {
             see `hadic policy`), optionally narrowed by a local --policy file, which may drop \
             issuers, markets or positive-list classes, add critical classes or haram terms, lower \
             limits, and never widen. The policy version used is printed.
+
+            With --node HOST:PORT a running node assesses from its copy (at its now unless --at).
 
             Exit status: 0 supported; 1 not supported; 2 the assessment could not be made (no \
             policy, unknown market or lot); 64 usage errors.
@@ -55,13 +58,15 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         var supported = false
         try reportingFailures {
-            let (r, lot) = try target.open()
-            let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
+            guard let lot = LotID(target.lot) else { throw CLIFailure("not a lot id: \(target.lot)") }
+            if target.source.node != nil, policy != nil {
+                throw CLIFailure("--policy is a file read here: use it with --data (a node assesses with the ledger's policy)")
+            }
             let local = try policy.map(AssessCommand.loadLocalPolicy)
-            let assessor = Assessor(evidence: try LedgerEvidence(source: r.dir.store), localPolicy: local, verifySignatures: verifySignatures)
-            let a = try assessor.assess(lot, market: market, at: time)
-            supported = a.supported
-            print(json ? AssessmentRendering.json(a).prettyPrinted() : AssessmentRendering.text(a))
+            let query = LedgerQuery.assess(lot: lot, market: market, at: at.flatMap(Timestamp.init), json: json, verifySignatures: verifySignatures)
+            let answer = try QueryCommand.answer(query, source: target.source, localPolicy: local)
+            print(answer.output, terminator: "")
+            supported = answer.status == 0
         }
         if !supported { throw ExitCode(1) }
     }
@@ -75,50 +80,5 @@ struct AssessCommand: ParsableCommand {
         } catch {
             throw CLIFailure("local policy \(path): \(error)")
         }
-    }
-}
-
-/// How an assessment reads, as text and as JSON.
-enum AssessmentRendering {
-    static func text(_ a: Assessment) -> String {
-        var out = "\(a.lot) for \(a.market) (\(a.marketName)) at \(a.time): \(a.supported ? "SUPPORTED" : "NOT SUPPORTED")\n"
-        out += "policy: \(a.policy)\n"
-        out += "closure: \(a.closureLots) lots, \(a.closureEvents) events\n"
-        let width = AssessmentRule.allCases.map(\.rawValue.count).max() ?? 14
-        for r in a.results {
-            let id = r.rule.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-            let outcome = r.outcome.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-            if r.problems.isEmpty {
-                out += "\(id)\(outcome)\(r.note)\n"
-                if !r.certificates.isEmpty { out += String(repeating: " ", count: width + 10) + "certificates: " + r.certificates.sorted().joined(separator: ", ") + "\n" }
-            } else {
-                out += "\(id)\(outcome)\(r.rule.summary)\n"
-                for p in r.problems {
-                    out += String(repeating: " ", count: width + 10) + "\(p.outcome.rawValue): \(p.message)\n"
-                }
-            }
-        }
-        return String(out.dropLast())
-    }
-
-    static func json(_ a: Assessment) -> JSONValue {
-        func list(_ s: Set<String>) -> JSONValue { .array(s.sorted().map { .string($0) }) }
-        return .object([
-            "lot": .string(a.lot.rawValue), "market": .string(a.market), "market_name": .string(a.marketName),
-            "at": .string(a.time.text), "verdict": .string(a.supported ? "supported" : "not supported"),
-            "policy": .object(["version": .number(JSONNumber(Double(a.policyVersion))), "summary": .string(a.policy)]),
-            "closure": .object(["lots": .number(JSONNumber(Double(a.closureLots))), "events": .number(JSONNumber(Double(a.closureEvents)))]),
-            "rules": .array(a.results.map { r in
-                .object([
-                    "rule": .string(r.rule.rawValue), "outcome": .string(r.outcome.rawValue), "summary": .string(r.rule.summary),
-                    "note": .string(r.outcome == .pass ? r.note : ""),
-                    "problems": .array(r.problems.map { p in
-                        .object(["outcome": .string(p.outcome.rawValue), "message": .string(p.message),
-                                 "lot": p.lot.map { .string($0) } ?? .null, "event": p.event.map { .string($0) } ?? .null])
-                    }),
-                    "lots": list(r.lots), "events": list(r.events), "certificates": list(r.certificates),
-                ])
-            }),
-        ])
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HADICCore
 import HADICCrypto
 import HADICLedger
+import HADICQuery
 import HADICStore
 
 struct ProveCommand: ParsableCommand {

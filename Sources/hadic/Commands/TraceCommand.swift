@@ -1,6 +1,7 @@
 import ArgumentParser
 import HADICCore
 import HADICLedger
+import HADICQuery
 import HADICStore
 
 struct TraceCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct TraceCommand: ParsableCommand {
         discussion: """
             Reads the provenance index, never scans the events. Each step names the certificates \
             its actor held, active at the step's time. Text by default; --json for machines; \
-            --dot for Graphviz:
+            --dot for Graphviz. With --node HOST:PORT a running node answers from its copy:
 
               hadic trace back --data DIR LOT --dot | dot -Tsvg > trace.svg
             """,
@@ -32,19 +33,11 @@ struct TraceCommand: ParsableCommand {
 
         func run(back: Bool) throws {
             try reportingFailures {
-                let (r, lotID) = try target.open()
-                let root = try r.dir.store.consistentReads { source in
-                    let trace = ProvenanceTrace(source: source)
-                    return back ? try trace.back(lotID) : try trace.forward(lotID)
-                }
-                let rendering = TraceRendering(certificates: try CertsCommand.timelines(r.dir.store))
-                if json {
-                    print(rendering.json(root).prettyPrinted())
-                } else if dot {
-                    print(rendering.dot(root, back: back))
-                } else {
-                    print(rendering.text(root, back: back))
-                }
+                let format: LedgerQuery.Format = json ? .json : dot ? .dot : .text
+                guard let lot = LotID(target.lot) else { throw CLIFailure("not a lot id: \(target.lot)") }
+                let query: LedgerQuery = back ? .traceBack(lot: lot, format: format) : .traceForward(lot: lot, format: format)
+                let answer = try QueryCommand.answer(query, source: target.source)
+                print(answer.output, terminator: "")
             }
         }
     }

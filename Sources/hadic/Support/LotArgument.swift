@@ -1,9 +1,10 @@
 import ArgumentParser
 import HADICCore
 
-/// `--data DIR LOT`, shared by the commands that ask about one lot.
+/// `--data DIR LOT` (or `--node HOST:PORT LOT` for the commands a node answers), shared by the
+/// commands that ask about one lot.
 struct LotArgument: ParsableArguments {
-    @OptionGroup var data: DataOptions
+    @OptionGroup var source: LedgerSourceOptions
 
     @Argument(help: "The lot id (EPC URN, GS1 Digital Link URI, or PARTY/LOCAL).")
     var lot: String
@@ -12,10 +13,13 @@ struct LotArgument: ParsableArguments {
         guard LotID(lot) != nil else { throw ValidationError("not a lot id: \(lot)") }
     }
 
-    /// Opens the ledger; with `requireKnown`, checks the lot is in it.
+    /// Opens the ledger's data directory; with `requireKnown`, checks the lot is in it.
     func open(requireKnown: Bool = true) throws -> (reader: LedgerReader, lot: LotID) {
         guard let id = LotID(lot) else { throw CLIFailure("not a lot id: \(lot)") }
-        let reader = try LedgerReader(data.data)
+        guard let data = source.data else {
+            throw CLIFailure("this command reads a data directory (--data DIR); through a node, `hadic trace` and `hadic assess` answer (--node)")
+        }
+        let reader = try LedgerReader(data)
         guard try !requireKnown || reader.dir.store.lot(id) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
         return (reader, id)
     }

@@ -3,8 +3,10 @@ import HADICLedger
 
 /// Text, JSON and Graphviz forms of a provenance tree, each step shown with the certificates its
 /// actor held, active at the step's time.
-struct TraceRendering {
-    let certificates: [CertificateTimeline]
+public struct TraceRendering {
+    public let certificates: [CertificateTimeline]
+
+    public init(certificates: [CertificateTimeline]) { self.certificates = certificates }
 
     func inForce(_ step: TraceStep) -> [CertificateTimeline] {
         certificates.filter { $0.issue.holder == step.actor && $0.status(at: step.time) == .active }
@@ -25,7 +27,7 @@ struct TraceRendering {
         return line
     }
 
-    func text(_ root: TraceNode, back: Bool) -> String {
+    public func text(_ root: TraceNode, back: Bool) -> String {
         var lines = [describe(root, back: back)]
         func walk(_ node: TraceNode, _ prefix: String) {
             for (i, child) in node.children.enumerated() {
@@ -39,7 +41,7 @@ struct TraceRendering {
         return lines.joined(separator: "\n")
     }
 
-    func json(_ node: TraceNode) -> JSONValue {
+    public func json(_ node: TraceNode) -> JSONValue {
         var fields: [String: JSONValue] = [
             "lot": .string(node.lot.rawValue),
             "product": node.record.map { .string($0.product) } ?? .null,
@@ -57,7 +59,7 @@ struct TraceRendering {
     }
 
     /// A Graphviz digraph: ingredients point to what they went into.
-    func dot(_ root: TraceNode, back: Bool) -> String {
+    public func dot(_ root: TraceNode, back: Bool) -> String {
         func quote(_ s: String) -> String {
             let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n")

@@ -1,0 +1,64 @@
+import HADICCore
+import HADICLedger
+import HADICStore
+
+/// Answers ``LedgerQuery``s from a ledger's store: the one code path of `hadic trace` and
+/// `hadic assess`, whether they read a data directory themselves or ask a node.
+public struct QueryRunner {
+    public let store: SQLiteLedgerStore
+    /// Why a query could not be answered (no such lot, no policy in force...).
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    public init(store: SQLiteLedgerStore) { self.store = store }
+
+    /// - Parameters:
+    ///   - now: the time an assessment without `at` is made at.
+    ///   - localPolicy: a local narrowing of the policy (only a command reading its own files has one).
+    public func answer(_ query: LedgerQuery, now: Timestamp,
+                       localPolicy: (policy: LocalPolicy, path: String, sha256: String)? = nil) throws -> QueryAnswer {
+        switch query {
+        case .traceBack(let lot, let format), .traceForward(let lot, let format):
+            let back: Bool
+            if case .traceBack = query { back = true } else { back = false }
+            try requireLot(lot)
+            let root = try store.consistentReads { source in
+                let trace = ProvenanceTrace(source: source)
+                return back ? try trace.back(lot) : try trace.forward(lot)
+            }
+            let rendering = TraceRendering(certificates: try store.certificateTimelines())
+            switch format {
+            case .json: return QueryAnswer(output: rendering.json(root).prettyPrinted() + "\n", status: 0)
+            case .dot: return QueryAnswer(output: rendering.dot(root, back: back) + "\n", status: 0)
+            case .text: return QueryAnswer(output: rendering.text(root, back: back) + "\n", status: 0)
+            }
+        case .assess(let lot, let market, let at, let json, let verify):
+            try requireLot(lot)
+            let assessor = Assessor(evidence: try LedgerEvidence(source: store), localPolicy: localPolicy, verifySignatures: verify)
+            let a = try assessor.assess(lot, market: market, at: at ?? now)
+            return QueryAnswer(output: (json ? AssessmentRendering.json(a).prettyPrinted() : AssessmentRendering.text(a)) + "\n",
+                               status: a.supported ? 0 : 1)
+        }
+    }
+
+    private func requireLot(_ lot: LotID) throws {
+        guard try store.lot(lot) != nil else { throw Failure("no lot \(lot) in this ledger") }
+    }
+}
+
+extension SQLiteLedgerStore {
+    /// Every certificate's issue, suspensions and revocations, from the ledger's cert events.
+    public func certificateTimelines() throws -> [CertificateTimeline] {
+        var envelopes: [EventEnvelope] = []
+        for e in try events(ofTypes: [.certIssue, .certSuspend, .certRevoke]) {
+            do {
+                envelopes.append(try EventEnvelope.parse(e.leafBytes))
+            } catch {
+                throw QueryRunner.Failure("event \(e.id) (index \(e.index)) does not parse: \(error); run `hadic verify`")
+            }
+        }
+        return CertificateTimeline.build(from: envelopes)
+    }
+}
