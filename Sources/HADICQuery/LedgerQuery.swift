@@ -9,10 +9,17 @@ public enum LedgerQuery: Equatable, Sendable {
     case traceBack(lot: LotID, format: Format)
     case traceForward(lot: LotID, format: Format)
     case assess(lot: LotID, market: String, at: Timestamp?, json: Bool, verifySignatures: Bool)
+    case history(lot: LotID, json: Bool)
+    case custody(lot: LotID, json: Bool)
+    /// A lot's mass balance, or what a party holds.
+    case balance(subject: String, json: Bool)
+    case certs(holder: PartyID?, at: Timestamp?, json: Bool)
 
     /// `{"kind":"trace-back"|"trace-forward","lot":LOT,"format":"text"|"json"|"dot"}` or
     /// `{"at":TIME,"format":"text"|"json","kind":"assess","lot":LOT,"market":M,"verify_signatures":BOOL}`
-    /// (`at` optional: the node's now).
+    /// (`at` optional: the node's now); `{"format":"text"|"json","kind":"history"|"custody","lot":LOT}`;
+    /// `{"format":..,"kind":"balance","subject":LOT_OR_PARTY}`; `{"at":TIME,"format":..,"holder":PARTY,"kind":"certs"}`
+    /// (`at`, `holder` optional).
     public var json: JSONValue {
         switch self {
         case .traceBack(let lot, let format):
@@ -24,6 +31,17 @@ public enum LedgerQuery: Equatable, Sendable {
                                           "format": json ? "json" : "text", "verify_signatures": .bool(verify)]
             if let at { o["at"] = .string(at.text) }
             return .object(o)
+        case .history(let lot, let json):
+            return .object(["kind": "history", "lot": .string(lot.rawValue), "format": json ? "json" : "text"])
+        case .custody(let lot, let json):
+            return .object(["kind": "custody", "lot": .string(lot.rawValue), "format": json ? "json" : "text"])
+        case .balance(let subject, let json):
+            return .object(["kind": "balance", "subject": .string(subject), "format": json ? "json" : "text"])
+        case .certs(let holder, let at, let json):
+            var o: [String: JSONValue] = ["kind": "certs", "format": json ? "json" : "text"]
+            if let holder { o["holder"] = .string(holder.rawValue) }
+            if let at { o["at"] = .string(at.text) }
+            return .object(o)
         }
     }
 
@@ -31,19 +49,25 @@ public enum LedgerQuery: Equatable, Sendable {
     public init(json value: JSONValue) throws(SchemaError) {
         var r = try FieldReader(value, path: "query")
         let kind = try r.string("kind")
-        let lot = try r.parsed("lot", LotID.init, expected: "a lot id")
         let format = try r.parsed("format", Format.init(rawValue:), expected: "text, json or dot")
+        guard format != .dot || kind.hasPrefix("trace-") else { throw SchemaError(path: "query.format", problem: "only a trace has a dot form") }
         switch kind {
-        case "trace-back": self = .traceBack(lot: lot, format: format)
-        case "trace-forward": self = .traceForward(lot: lot, format: format)
+        case "trace-back": self = .traceBack(lot: try r.parsed("lot", LotID.init, expected: "a lot id"), format: format)
+        case "trace-forward": self = .traceForward(lot: try r.parsed("lot", LotID.init, expected: "a lot id"), format: format)
         case "assess":
+            let lot = try r.parsed("lot", LotID.init, expected: "a lot id")
             let market = try r.string("market")
             let at = try r.optionalParsed("at", Timestamp.init, expected: "an RFC 3339 UTC time")
             let verify = try r.optionalBool("verify_signatures") ?? false
-            guard format != .dot else { throw SchemaError(path: "query.format", problem: "an assessment is text or json") }
             self = .assess(lot: lot, market: market, at: at, json: format == .json, verifySignatures: verify)
+        case "history": self = .history(lot: try r.parsed("lot", LotID.init, expected: "a lot id"), json: format == .json)
+        case "custody": self = .custody(lot: try r.parsed("lot", LotID.init, expected: "a lot id"), json: format == .json)
+        case "balance": self = .balance(subject: try r.string("subject"), json: format == .json)
+        case "certs":
+            self = .certs(holder: try r.optionalParsed("holder", PartyID.init, expected: "a party id"),
+                          at: try r.optionalParsed("at", Timestamp.init, expected: "an RFC 3339 UTC time"), json: format == .json)
         default:
-            throw SchemaError(path: "query.kind", problem: "expected trace-back, trace-forward or assess, got \(kind)")
+            throw SchemaError(path: "query.kind", problem: "expected trace-back, trace-forward, assess, history, custody, balance or certs, got \(kind)")
         }
         try r.finish()
     }

@@ -2,8 +2,8 @@ import HADICCore
 import HADICLedger
 import HADICStore
 
-/// Answers ``LedgerQuery``s from a ledger's store: the one code path of `hadic trace` and
-/// `hadic assess`, whether they read a data directory themselves or ask a node.
+/// Answers ``LedgerQuery``s from a ledger's store: the one code path of `hadic trace`, `assess`,
+/// `history`, `custody`, `balance` and `certs`, whether they read a data directory or ask a node.
 public struct QueryRunner {
     public let store: SQLiteLedgerStore
     /// Why a query could not be answered (no such lot, no policy in force...).
@@ -40,6 +40,14 @@ public struct QueryRunner {
             let a = try assessor.assess(lot, market: market, at: at ?? now)
             return QueryAnswer(output: (json ? AssessmentRendering.json(a).prettyPrinted() : AssessmentRendering.text(a)) + "\n",
                                status: a.supported ? 0 : 1)
+        case .history(let lot, let json):
+            return QueryAnswer(output: try LedgerReports.history(lot, json: json, store: store), status: 0)
+        case .custody(let lot, let json):
+            return QueryAnswer(output: try LedgerReports.custody(lot, json: json, store: store), status: 0)
+        case .balance(let subject, let json):
+            return QueryAnswer(output: try LedgerReports.balance(subject, json: json, store: store), status: 0)
+        case .certs(let holder, let at, let json):
+            return QueryAnswer(output: try LedgerReports.certs(holder: holder, at: at ?? now, json: json, store: store), status: 0)
         }
     }
 

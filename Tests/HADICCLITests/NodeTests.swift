@@ -285,6 +285,10 @@ final class NodeTests: HadicTestCase {
             (["assess", rendang, "--market", "MY", "--at", "2026-10-10T09:00:00Z"], 0),
             (["assess", rendang, "--market", "MY", "--at", "2026-10-10T09:00:00Z", "--json"], 0),
             (["assess", rendang, "--market", "AE", "--at", "2026-10-10T09:00:00Z", "--json"], 1),
+            (["history", rendang], 0), (["history", rendang, "--json"], 0),
+            (["custody", rendang], 0), (["custody", rendang, "--json"], 0),
+            (["balance", rendang], 0), (["balance", "rempah-madura", "--json"], 0),
+            (["certs", "--at", "2026-10-10T09:00:00Z"], 0), (["certs", "bpjph", "--json", "--at", "2026-10-10T09:00:00Z"], 0),
         ]
         for (args, status) in asks {
             let local = hadic(Array(args.prefix(args[0] == "trace" ? 2 : 1)) + ["--data", dir] + args.dropFirst(args[0] == "trace" ? 2 : 1), exit: status)
@@ -299,9 +303,9 @@ final class NodeTests: HadicTestCase {
         XCTAssertTrue(market.stderr.contains("ZZ"), market.stderr)
         let policy = hadic(["assess", "--node", node.address, rendang, "--market", "MY", "--policy", "/dev/null"], exit: 2)
         XCTAssertTrue(policy.stderr.contains("--policy"), policy.stderr)
-        // Commands a node does not answer yet say so.
-        let custody = hadic(["custody", "--node", node.address, rendang], exit: 2)
-        XCTAssertTrue(custody.stderr.contains("--data DIR"), custody.stderr)
+        // Commands a node does not answer say so.
+        let bundle = hadic(["prove", "--node", node.address, rendang, "--out", path("b.json")], exit: 2)
+        XCTAssertTrue(bundle.stderr.contains("--data DIR"), bundle.stderr)
     }
 
     // MARK: Settings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HADICCore
 import HADICLedger
+import HADICQuery
 import HADICStore
 
 struct CustodyCommand: ParsableCommand {
@@ -24,40 +25,8 @@ struct CustodyCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let (r, lotID) = try target.open()
-            let lot = lotID.rawValue
-            let chain = try CustodyChain.of(lotID, from: r.dir.store)
-            if json {
-                let entries: [JSONValue] = chain.entries.map { e in
-                    .object([
-                        "kind": .string(e.kind.rawValue), "time": .string(e.step.time.text), "actor": .string(e.step.actor.rawValue),
-                        "to": e.to.map { .string($0.rawValue) } ?? .null,
-                        "container": e.container.map { .string($0.rawValue) } ?? .null,
-                        "event": .string(e.step.eventID.hex), "index": .number(JSONNumber(Int(e.step.index))),
-                        "received_by": e.receivedBy.map { .string($0.hex) } ?? .null,
-                    ])
-                }
-                print(JSONValue.object([
-                    "lot": .string(lot), "holders": .array(chain.holders.map { .string($0.rawValue) }),
-                    "entries": .array(entries), "unmatched": .array(chain.unmatchedShipments.map { .string($0.step.eventID.hex) }),
-                ]).prettyPrinted())
-                return
-            }
-            print("custody of \(lot)")
-            for e in chain.entries {
-                var line = "\(e.step.time)  \(e.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(e.step.actor)"
-                switch e.kind {
-                case .shipped: line += " -> \(e.to.map(\.rawValue) ?? "?")" + (e.receivedBy == nil ? "  NOT RECEIVED" : "")
-                case .packed: line += " into \(e.container.map(\.rawValue) ?? "?")"
-                case .unpacked: line += " from \(e.container.map(\.rawValue) ?? "?")"
-                case .made, .received: break
-                }
-                if e.kind == .shipped || e.kind == .received, let c = e.container { line += "  (inside \(c))" }
-                print(line + "  [\(e.step.type.rawValue) \(e.step.eventID.short)]")
-            }
-            print("holders: " + chain.holders.map(\.rawValue).joined(separator: " -> "))
-            let unmatched = chain.unmatchedShipments
-            print(unmatched.isEmpty ? "every shipment was received" : "unmatched shipments: " + unmatched.map { $0.step.eventID.short }.joined(separator: ", "))
+            guard let lot = LotID(target.lot) else { throw CLIFailure("not a lot id: \(target.lot)") }
+            print(try QueryCommand.answer(.custody(lot: lot, json: json), source: target.source).output, terminator: "")
         }
     }
 }

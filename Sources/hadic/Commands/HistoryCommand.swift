@@ -22,26 +22,8 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let (r, lotID) = try target.open(requireKnown: false)
-            let history = try r.dir.store.history(of: lotID)
-            guard !history.isEmpty else { throw CLIFailure("no event in this ledger touches \(lotID)") }
-            if json {
-                let rows: [JSONValue] = history.map { item in
-                    .object([
-                        "index": .number(JSONNumber(Int(item.event.index))), "block": .number(JSONNumber(Int(item.event.block))),
-                        "id": .string(item.event.id.hex), "time": .string(item.event.time.text),
-                        "type": .string(item.event.type.rawValue), "actor": .string(item.event.actor.rawValue),
-                        "role": .string(item.role.rawValue),
-                    ])
-                }
-                print(JSONValue.array(rows).prettyPrinted())
-            } else {
-                print("history of \(lotID): \(history.count) events")
-                for item in history {
-                    let e = item.event
-                    print("\(e.index)\t\(e.time)\t\(e.type.rawValue)\t\(e.actor)\t\(item.role.rawValue)\t\(e.id.short)")
-                }
-            }
+            guard let lot = LotID(target.lot) else { throw CLIFailure("not a lot id: \(target.lot)") }
+            print(try QueryCommand.answer(.history(lot: lot, json: json), source: target.source).output, terminator: "")
         }
     }
 }

@@ -17,7 +17,7 @@ struct LotArgument: ParsableArguments {
     func open(requireKnown: Bool = true) throws -> (reader: LedgerReader, lot: LotID) {
         guard let id = LotID(lot) else { throw CLIFailure("not a lot id: \(lot)") }
         guard let data = source.data else {
-            throw CLIFailure("this command reads a data directory (--data DIR); through a node, `hadic trace` and `hadic assess` answer (--node)")
+            throw CLIFailure("this command reads a data directory (--data DIR); a node (--node) answers append, status, checkpoint, proof, trace, assess, history, custody, balance and certs")
         }
         let reader = try LedgerReader(data)
         guard try !requireKnown || reader.dir.store.lot(id) != nil else { throw CLIFailure("no lot \(lot) in this ledger") }
