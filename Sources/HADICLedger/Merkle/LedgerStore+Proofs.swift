@@ -24,4 +24,17 @@ extension LedgerStore {
         guard low <= head, let found = try block(at: low), found.header.treeSize == treeSize else { return nil }
         return found
     }
+
+    /// The right edge of the tree as `head` signed it, read from the stored nodes, once they
+    /// reproduce its signed root: a writer that would extend a corrupted store stops here.
+    public func verifiedFrontier(of head: SealedBlock) throws -> MerkleFrontier {
+        let frontier = try MerkleFrontier(size: head.header.treeSize) { id in
+            guard let hash = try merkleNode(id) else { throw LedgerError.corrupt("stored Merkle node \(id) is missing") }
+            return hash
+        }
+        guard frontier.root == head.header.treeRoot else {
+            throw LedgerError.corrupt("stored Merkle nodes do not reproduce the root signed in block \(head.height); run `hadic verify --full`")
+        }
+        return frontier
+    }
 }

@@ -43,16 +43,9 @@ public final class BlockFollower {
         ledgerID = Hex.encode(genesisBlock.header.hash)
         self.head = head
         admission = Admission(ledgerID: ledgerID)
-        frontier = try MerkleFrontier(size: head.header.treeSize) { id in
-            guard let hash = try store.merkleNode(id) else { throw LedgerError.corrupt("stored Merkle node \(id) is missing") }
-            return hash
-        }
-        guard frontier.root == head.header.treeRoot else {
-            throw LedgerError.corrupt("stored Merkle nodes do not reproduce the root signed in block \(head.height); run `hadic verify --full`")
-        }
-        var state = try store.loadState()
+        frontier = try store.verifiedFrontier(of: head)
+        self.state = try store.loadState()
         state.clearTouched()
-        self.state = state
     }
 
     /// The keys as of the head, for checking the next block's signatures on other threads.

@@ -51,16 +51,9 @@ public final class Sequencer {
         self.clock = clock
         self.head = head
         self.admission = Admission(ledgerID: ledgerID)
-        self.frontier = try MerkleFrontier(size: head.header.treeSize) { id in
-            guard let hash = try store.merkleNode(id) else { throw LedgerError.corrupt("stored Merkle node \(id) is missing") }
-            return hash
-        }
-        guard frontier.root == head.header.treeRoot else {
-            throw LedgerError.corrupt("stored Merkle nodes do not reproduce the root signed in block \(head.height); run `hadic verify --full`")
-        }
-        var state = try store.loadState()
+        self.frontier = try store.verifiedFrontier(of: head)
+        self.state = try store.loadState()
         state.clearTouched()
-        self.state = state
     }
 
     /// Admits what passes the rules and seals it as one block. Each input gets its receipt or
