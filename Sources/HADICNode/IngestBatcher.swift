@@ -30,7 +30,16 @@ final class IngestBatcher: @unchecked Sendable {
     private struct Slot {
         let submission: Submission
         let index: Int
+        let arrived: Date
+        var bytes: Int { submission.leaves[index].count }
     }
+
+    /// A block holds at most this many bytes of events, so that it fits a `blocks` answer
+    /// (16 MiB frames, with JSON escaping) and every replica can fetch it.
+    static let maxBlockBytes = 8 << 20
+    /// Events waiting beyond this are refused as `unavailable` (nothing stored): a flood of
+    /// submissions cannot grow the node's memory without bound.
+    static let maxWaitingEvents = 200_000
 
     private struct Prepared {
         let slots: [Slot]
@@ -46,7 +55,7 @@ final class IngestBatcher: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var waiting: [Slot] = []
-    private var oldestSince: Date?
+    private var waitingBytes = 0
     private var prepared: [Prepared] = []
     private var keys: [String: KeyRecord]
     private var draining = false
@@ -87,12 +96,21 @@ final class IngestBatcher: @unchecked Sendable {
         defer { condition.unlock() }
         guard !draining, !stopped else {
             condition.unlock()
-            done(leaves.map { _ in .refused(rule: "unavailable", message: "the node is shutting down; submit again to another node or later") })
+            done(leaves.map { _ in .refused(rule: "unavailable", message: "the node is shutting down; nothing was stored, submit again to another node or later") })
             condition.lock()
             return
         }
-        if waiting.isEmpty { oldestSince = Date() }
-        for i in leaves.indices { waiting.append(Slot(submission: submission, index: i)) }
+        guard waiting.count + leaves.count <= Self.maxWaitingEvents else {
+            condition.unlock()
+            done(leaves.map { _ in .refused(rule: "unavailable", message: "the node has \(Self.maxWaitingEvents) events waiting; nothing was stored, submit again shortly") })
+            condition.lock()
+            return
+        }
+        let now = Date()
+        for i in leaves.indices {
+            waiting.append(Slot(submission: submission, index: i, arrived: now))
+            waitingBytes += leaves[i].count
+        }
         condition.broadcast()
     }
 
@@ -114,11 +132,12 @@ final class IngestBatcher: @unchecked Sendable {
     private func prepareLoop() {
         while true {
             condition.lock()
-            // Wait for a full batch, or for the oldest event's delay to run out (or a drain).
+            // Wait for a full batch (by count or bytes), or for the oldest event's delay to run
+            // out (or a drain).
             while !stopped {
-                if waiting.count >= maxEvents || (draining && !waiting.isEmpty) { break }
-                if let since = oldestSince, !waiting.isEmpty {
-                    let due = since.addingTimeInterval(maxDelay)
+                if waiting.count >= maxEvents || waitingBytes >= Self.maxBlockBytes || (draining && !waiting.isEmpty) { break }
+                if let oldest = waiting.first {
+                    let due = oldest.arrived.addingTimeInterval(maxDelay)
                     if Date() >= due { break }
                     condition.wait(until: due)
                 } else {
@@ -128,10 +147,14 @@ final class IngestBatcher: @unchecked Sendable {
             // Keep at most one prepared batch ahead of the sealer, so keys stay recent.
             while !stopped && prepared.count >= 1 { condition.wait() }
             if stopped { condition.unlock(); return }
-            let take = min(maxEvents, waiting.count)
+            var take = 0, bytes = 0
+            while take < min(maxEvents, waiting.count), take == 0 || bytes + waiting[take].bytes <= Self.maxBlockBytes {
+                bytes += waiting[take].bytes
+                take += 1
+            }
             let slots = Array(waiting.prefix(take))
             waiting.removeFirst(take)
-            oldestSince = waiting.isEmpty ? nil : Date()
+            waitingBytes -= bytes
             let keys = self.keys
             preparing = true
             condition.unlock()
@@ -142,6 +165,14 @@ final class IngestBatcher: @unchecked Sendable {
             let batch = PreparedBatch(parsed, keys: keys)
 
             condition.lock()
+            if stopped {
+                // The sealer stopped while this batch was prepared: it is answered, never sealed.
+                preparing = false
+                condition.broadcast()
+                condition.unlock()
+                deliver(slots, slots.map { _ in .refused(rule: "unavailable", message: "the sequencer stopped; nothing was stored") })
+                return
+            }
             prepared.append(Prepared(slots: slots, batch: batch))
             preparing = false
             condition.broadcast()
@@ -201,6 +232,7 @@ final class IngestBatcher: @unchecked Sendable {
         let rest = prepared.flatMap(\.slots) + waiting
         prepared = []
         waiting = []
+        waitingBytes = 0
         sealing = false
         condition.broadcast()
         condition.unlock()

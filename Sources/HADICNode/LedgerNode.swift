@@ -82,7 +82,11 @@ public final class LedgerNode: @unchecked Sendable {
             }
         }
         reader = try SQLiteLedgerStore(path: DataDirectory.ledgerFile(in: config.data), readOnly: true)
-        forks = try directory.store.forkEvidenceCount()
+        // Only evidence that shows a fork stops a replica (a bad peer's claim that does not, kept
+        // from an older version, does not).
+        if let genesis = try directory.store.block(at: 0)?.header.genesis {
+            forks = UInt64(try directory.store.forkEvidence().filter { $0.conflicts(genesis: genesis) }.count)
+        }
         if forks > 0 { followState = "stopped: this node holds fork evidence (`hadic evidence --data DIR`)" }
     }
 
@@ -117,12 +121,11 @@ public final class LedgerNode: @unchecked Sendable {
         hello.kind == .client || lock.withLock { nodeKeys.contains(hello.nodeKey) }
     }
 
-    /// Whether a node that this one dialed is a node of the ledger (before any block is held,
-    /// a fresh replica trusts the peers it was configured with, and checks every block it gets).
-    func acceptsUpstream(_ hello: PeerMessage.Hello) -> Bool {
-        guard hello.kind == .node else { return false }
-        return lock.withLock { headBlock == nil || nodeKeys.contains(hello.nodeKey) }
-    }
+    /// Whether to follow a node this one dialed: any node hello from a configured peer. Its key
+    /// is not checked against this node's (possibly old) copy of the ledger, which may predate
+    /// that peer's registration: every block is checked anyway, and fork evidence needs the
+    /// sequencer's own signatures, whoever shows it.
+    func acceptsUpstream(_ hello: PeerMessage.Hello) -> Bool { hello.kind == .node }
 
     /// After a block is durable: the new head, the node keys it may have changed, and an announce to followers.
     func didAppend(_ block: SealedBlock, nodeKeys keys: Set<PublicKey>) {
@@ -230,11 +233,16 @@ public final class LedgerNode: @unchecked Sendable {
         var bytes = 0
         var start = from == 0 ? 0 : (try store.block(at: from - 1)?.header.treeSize ?? 0)
         var height = from
-        while height <= latest, out.count < max, bytes < 8 << 20 {
+        while height <= latest, out.count < max {
             guard let block = try store.block(at: height) else { throw NodeRequestError.internal("block \(height) is missing") }
             let leaves = try store.leaves(in: start..<block.header.treeSize)
+            // Each block is at most 8 MiB of events (the sequencer seals so); an answer holds
+            // at least one, and no more than about 8 MiB in all, well within a 16 MiB frame
+            // once the events are escaped as JSON strings.
+            let size = leaves.reduce(block.header.canonicalBytes.count + block.checkpoint.utf8.count) { $0 + $1.count + 8 }
+            if !out.isEmpty && bytes + size > 8 << 20 { break }
             out.append(PeerMessage.WireBlock(header: block.header.canonicalBytes, signature: block.signature, checkpoint: block.checkpoint, events: leaves))
-            bytes += leaves.reduce(block.header.canonicalBytes.count + block.checkpoint.utf8.count) { $0 + $1.count + 8 }
+            bytes += size
             start = block.header.treeSize
             height += 1
         }

@@ -15,7 +15,12 @@ final class NodeConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var answers: [PeerMessage?] = []
     private var first = 0
     private var closing = false
+    /// Set once an error was answered: the connection is closing, and nothing more is read.
+    private var ended = false
     private var lastWrite: EventLoopFuture<Void>?
+    /// Answers owed before this side stops reading: a peer that does not read its answers
+    /// cannot make the node compute and buffer without bound.
+    static let maxOutstanding = 64
 
     init(node: LedgerNode, logger: Logger) {
         self.node = node
@@ -28,10 +33,14 @@ final class NodeConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !ended else { return }
         let message = unwrapInboundIn(data)
         let loop = context.eventLoop
         let slot = first + answers.count
         answers.append(nil)
+        if answers.count >= Self.maxOutstanding {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
         let bound = NIOLoopBound(context, eventLoop: loop)
         let fill: @Sendable (PeerMessage) -> Void = { [self] answer in
             loop.execute { self.fill(slot, answer, bound.value) }
@@ -69,16 +78,36 @@ final class NodeConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             first += 1
             lastWrite = context.write(wrapOutboundOut(ready))
             wrote = true
-            if case .error = ready {
-                // An error answer ends the connection (docs/PROTOCOL.md, "Errors").
+            if case .error(let report) = ready, !PeerMessage.ErrorReport.requestCodes.contains(report.code) {
+                // Any other error ends the connection (docs/PROTOCOL.md, "Errors"): nothing read
+                // after it is carried out, and no later answer is sent. (A request's own
+                // not-found or bad-request is just its answer.)
+                ended = true
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
                 context.flush()
                 let channel = context.channel
                 lastWrite?.whenComplete { _ in channel.close(promise: nil) }
+                first += answers.count
                 answers = []
                 return
             }
         }
         if wrote { context.flush() }
+        updateReading(context)
+    }
+
+    /// Reads while the peer takes its answers: not while 64 are owed, nor while what was written
+    /// waits unsent (the channel is not writable), so a peer that does not read cannot make
+    /// the node buffer without bound.
+    private func updateReading(_ context: ChannelHandlerContext) {
+        guard !ended, !closing else { return }
+        let read = answers.count < Self.maxOutstanding && context.channel.isWritable
+        context.channel.setOption(ChannelOptions.autoRead, value: read).whenFailure { _ in }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        updateReading(context)
+        context.fireChannelWritabilityChanged()
         if closing && answers.isEmpty { closeAfterWrites(context) }
     }
 

@@ -48,13 +48,15 @@ public final class NodeServer: @unchecked Sendable {
                 }
             }
         let address = node.config.listen
-        server = try bootstrap.bind(host: address.host, port: address.port).wait()
+        // Ready to take submissions before the first connection can come.
         node.startIngest()
+        var follower: UpstreamFollower?
         if node.role == .replica {
-            let follower = UpstreamFollower(node: node, group: group, follower: try node.openFollower())
+            follower = UpstreamFollower(node: node, group: group, follower: try node.openFollower())
             node.follower = follower
-            follower.start()
         }
+        server = try bootstrap.bind(host: address.host, port: address.port).wait()
+        follower?.start()
         let port = localAddress?.port ?? address.port
         node.directory.describeHolder("hadicd, listening on \(NodeAddress(host: address.host, port: port))")
         node.logger.notice("hadicd started", metadata: ["role": "\(node.role.rawValue)", "listen": "\(NodeAddress(host: address.host, port: port))",

@@ -23,6 +23,10 @@ final class UpstreamFollower: @unchecked Sendable {
     private var announced = false
     private var stopped = false
     private var connection: PeerConnection?
+    /// The peer being followed, and the connection submissions are forwarded on.
+    private var following: NodeAddress?
+    private var forwarding: PeerConnection?
+    private var inFlight = 0
     private var thread: Thread?
     /// Blocks asked for at once.
     static let batch = 256
@@ -44,31 +48,71 @@ final class UpstreamFollower: @unchecked Sendable {
     }
 
     func stop() {
+        waitForForwards(timeout: 60)
         condition.lock()
         stopped = true
-        let c = connection
+        let c = connection, f = forwarding
         condition.broadcast()
         condition.unlock()
         c?.close()
+        f?.close()
     }
 
     private var isStopped: Bool { condition.withLock { stopped } }
 
-    /// Sends submissions on to the peer this replica follows and hands back its receipts.
+    /// Sends submissions on to the peer this replica follows, over a connection of their own
+    /// (so that a slow block never delays the replica's fetches, nor they the submissions), and
+    /// hands back its receipts. Before anything is sent, a failure is `unavailable` (nothing
+    /// was stored); once sent, a lost answer is `unknown`: the events may have been sealed.
     func forward(_ leaves: [[UInt8]], done: @escaping @Sendable ([PeerMessage.SubmitResult]) -> Void) {
-        guard let c = condition.withLock({ connection }) else {
-            return done(leaves.map { _ in .refused(rule: "unavailable", message: "this replica is not connected to the sequencer; try again") })
+        let target: (NodeAddress, PeerConnection?)? = condition.withLock {
+            guard let peer = following, !stopped else { return nil }
+            inFlight += 1
+            return (peer, forwarding?.channel.isActive == true ? forwarding : nil)
         }
-        c.request(.submit(leaves), timeout: .seconds(120)).whenComplete { result in
-            switch result {
-            case .success(.receipts(let results)) where results.count == leaves.count:
-                done(results)
-            case .success(let other):
-                done(leaves.map { _ in .refused(rule: "unavailable", message: "the sequencer answered \(other.kind.name)") })
-            case .failure(let error):
-                done(leaves.map { _ in .refused(rule: "unavailable", message: "the sequencer did not answer: \(error)") })
+        guard let (peer, open) = target else {
+            return done(leaves.map { _ in .refused(rule: "unavailable", message: "this replica is not connected to the sequencer; nothing was stored, submit again") })
+        }
+        let finish: @Sendable ([PeerMessage.SubmitResult]) -> Void = { [self] results in
+            condition.withLock {
+                inFlight -= 1
+                condition.broadcast()
+            }
+            done(results)
+        }
+        let connection: EventLoopFuture<PeerConnection>
+        if let open {
+            connection = open.channel.eventLoop.makeSucceededFuture(open)
+        } else if let hello = node.hello(kind: .node) {
+            connection = PeerConnection.connect(host: peer.host, port: peer.port, group: group, introduction: .hello(hello), key: node.key,
+                                                accepts: { [node] in node.acceptsUpstream($0) }, timeout: .seconds(5))
+            connection.whenSuccess { [self] c in condition.withLock { forwarding = c } }
+        } else {
+            return finish(leaves.map { _ in .refused(rule: "unavailable", message: "this replica holds no ledger yet; nothing was stored") })
+        }
+        connection.whenFailure { error in
+            finish(leaves.map { _ in .refused(rule: "unavailable", message: "cannot reach the sequencer (\(error)); nothing was stored, submit again") })
+        }
+        connection.whenSuccess { c in
+            c.request(.submit(leaves), timeout: .seconds(300)).whenComplete { result in
+                switch result {
+                case .success(.receipts(let results)) where results.count == leaves.count:
+                    finish(results)
+                case .success(let other):
+                    finish(leaves.map { _ in .refused(rule: "unknown", message: "the sequencer answered \(other.kind.name); the events may have been sealed: look them up or submit again (a stored one is refused as duplicate)") })
+                case .failure(let error):
+                    finish(leaves.map { _ in .refused(rule: "unknown", message: "the sequencer's answer was lost (\(error)); the events may have been sealed: look them up or submit again (a stored one is refused as duplicate)") })
+                }
             }
         }
+    }
+
+    /// Waits (bounded) until every forwarded submission has its answer, for a graceful stop.
+    func waitForForwards(timeout: TimeInterval) {
+        condition.lock()
+        let deadline = Date().addingTimeInterval(timeout)
+        while inFlight > 0 && Date() < deadline { condition.wait(until: deadline) }
+        condition.unlock()
     }
 
     private func run() {
@@ -90,7 +134,11 @@ final class UpstreamFollower: @unchecked Sendable {
                 pause(seconds: 1)
                 continue
             }
-            condition.withLock { connection = c }
+            condition.withLock {
+                connection = c
+                if following != peer { forwarding?.close(); forwarding = nil }
+                following = peer
+            }
             node.setFollowState("following \(peer)")
             logger.info("following peer", metadata: ["peer": "\(peer)", "peer_height": "\(c.peer.head.height)"])
             do {
@@ -121,7 +169,11 @@ final class UpstreamFollower: @unchecked Sendable {
             return true
         }
         let theirs = try sealedBlock(first)
-        if theirs.header.canonicalBytes != head.header.canonicalBytes || theirs.signature != head.signature || theirs.checkpoint != head.checkpoint {
+        // The answer must start at this node's head's height: another height is a bad peer, not a fork.
+        guard theirs.height == head.height else { throw ReplicationError.outOfOrder(expected: head.height, got: theirs.height) }
+        // Blocks are the same when their hashes are (a checkpoint note may carry other
+        // signature lines, which prove nothing either way).
+        if theirs.header.hash != head.header.hash {
             try BlockFollower.checkSignatures(theirs, genesis: follower.genesis)
             node.recordFork(ForkEvidence(kind: .block, position: head.height, ours: head.evidenceText, theirs: theirs.evidenceText,
                                          peer: "\(peer)", foundAt: LedgerClock.now(), reason: "two blocks signed for height \(head.height)"))
@@ -140,7 +192,7 @@ final class UpstreamFollower: @unchecked Sendable {
             let nextAnswer = Background { [self] in
                 Result { () throws -> [(block: SealedBlock, leaves: [[UInt8]])] in
                     let next = try fetch(c, from: last.height)
-                    guard let echo = next.first, echo.header == last.header.canonicalBytes, echo.signature == last.signature else {
+                    guard let echo = try next.first.map(sealedBlock), echo.height == last.height, echo.header.hash == last.header.hash else {
                         throw ReplicationError.badHeader(height: last.height, why: "the peer sent another block for this height than a moment ago")
                     }
                     return try next.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
@@ -215,9 +267,14 @@ final class UpstreamFollower: @unchecked Sendable {
         guard cp.size <= head.treeSize else { return }  // it grew meanwhile: the next pull gets its blocks
         let ours = try node.directory.store.merkleProver(treeSize: head.treeSize).root(treeSize: cp.size)
         guard ours != cp.root else { return }
-        let ourNote = try node.directory.store.block(withTreeSize: cp.size)?.checkpoint ?? follower.head.checkpoint
-        node.recordFork(ForkEvidence(kind: .checkpoint, position: cp.size, ours: ourNote, theirs: note, peer: "\(peer)", foundAt: LedgerClock.now(),
-                                     reason: "the peer's signed checkpoint at size \(cp.size) has another root than this node's tree at that size"))
+        // Evidence is two signed statements anyone can check: this node's checkpoint at the same
+        // size, when a block of its ended there. Otherwise the disagreement is only provable
+        // with this node's tree: it is logged and the peer dropped.
+        guard let ourBlock = try node.directory.store.block(withTreeSize: cp.size) else {
+            throw ReplicationError.badHeader(height: 0, why: "the peer's signed checkpoint at size \(cp.size) has another root than this node's tree at that size")
+        }
+        node.recordFork(ForkEvidence(kind: .checkpoint, position: cp.size, ours: ourBlock.checkpoint, theirs: note, peer: "\(peer)", foundAt: LedgerClock.now(),
+                                     reason: "two checkpoints signed for tree size \(cp.size) with different roots"))
     }
 
     private func sealedBlock(_ w: PeerMessage.WireBlock) throws -> SealedBlock {

@@ -115,8 +115,14 @@ final class ResponseMatcher: ChannelInboundHandler, @unchecked Sendable {
         switch unwrapInboundIn(data) {
         case .announce(let head):
             onAnnounce(head)
+        case .error(let report) where PeerMessage.ErrorReport.requestCodes.contains(report.code) && !pending.isEmpty:
+            // One request's answer: it failed; the connection goes on.
+            pending.removeFirst().fail(PeerClientError.refused(code: report.code, message: report.message))
         case .error(let report):
             failAll(.refused(code: report.code, message: report.message))
+        case .ping(let nonce):
+            // Either side may ping; a ping answers nothing.
+            context.writeAndFlush(NIOAny(PeerMessage.pong(nonce: nonce)), promise: nil)
         case let answer:
             guard !pending.isEmpty else { return }
             pending.removeFirst().succeed(answer)
@@ -129,6 +135,8 @@ final class ResponseMatcher: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let refused = error as? PeerSession.Refused { return failAll(.refused(code: refused.code, message: refused.message)) }
+        if let protocolError = error as? PeerProtocolError { return failAll(.refused(code: protocolError.code, message: protocolError.description)) }
         failAll((error as? PeerClientError) ?? .refused(code: "local", message: "\(error)"))
     }
 

@@ -107,6 +107,9 @@ public enum PeerMessage: Equatable, Sendable {
 
     /// Sent before a node closes a connection: a stable code and a message for people.
     public struct ErrorReport: Equatable, Sendable {
+        /// The codes that answer one request and leave the connection open; every other
+        /// error is followed by a close.
+        public static let requestCodes: Set<String> = ["not-found", "bad-request"]
         public let code: String
         public let message: String
         public init(code: String, message: String) {

@@ -156,21 +156,22 @@ public final class PeerSession: ChannelInboundHandler, RemovableChannelHandler {
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         let report = (error as? PeerProtocolError).map { PeerMessage.ErrorReport(code: $0.code, message: $0.description) }
             ?? PeerMessage.ErrorReport(code: "internal", message: "\(error)")
+        context.fireErrorCaught(error)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.error(report))).whenComplete { _ in channel.close(promise: nil) }
-        context.fireErrorCaught(error)
     }
 
     private func refuse(_ context: ChannelHandlerContext, _ why: Refusal, _ message: String) {
         state = .closed
         // Read nothing more from a connection being closed.
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        // The handlers after this one (a node's, which logs it; a dialer's, which reports it)
+        // learn why before the close, which may complete at once.
+        context.fireErrorCaught(Refused(code: why.rawValue, message: message))
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.error(.init(code: why.rawValue, message: message)))).whenComplete { _ in
             channel.close(promise: nil)
         }
-        // The handlers after this one (a node's, which logs it) learn why.
-        context.fireErrorCaught(Refused(code: why.rawValue, message: message))
     }
 
     /// A connection this side refused, passed down the pipeline for logging.

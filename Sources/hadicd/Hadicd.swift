@@ -124,21 +124,43 @@ struct Hadicd: AsyncParsableCommand {
                 logger.critical("hadicd cannot go on", metadata: ["reason": "\(reason)"])
                 Foundation.exit(70)
             }
-            try server.start()
         } catch {
             FileHandle.standardError.write(Data("hadicd: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let group = ServiceGroup(services: [NodeService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The node starts listening inside the service group, once SIGTERM and SIGINT are its
+        // to handle: a stop asked right after start is still graceful.
+        let service = NodeService(server: server)
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+        if let failure = service.startFailure.value {
+            FileHandle.standardError.write(Data("hadicd: \(failure)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 
-/// The node as a service: runs until a graceful shutdown is asked, then stops it gracefully.
+/// The node as a service: starts it, runs until a graceful shutdown is asked, then stops it
+/// gracefully.
 struct NodeService: Service {
     let server: NodeServer
+    let startFailure = FailureBox()
+
+    /// Why the node could not start (the service then returns, which ends the group).
+    final class FailureBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: String?
+        var value: String? { lock.withLock { stored } }
+        func set(_ s: String) { lock.withLock { stored = s } }
+    }
 
     func run() async throws {
+        do {
+            try server.start()
+        } catch {
+            startFailure.set("\(error)")
+            return
+        }
         try? await gracefulShutdown()
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {

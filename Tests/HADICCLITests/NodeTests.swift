@@ -236,6 +236,7 @@ final class NodeTests: HadicTestCase {
         XCTAssertEqual(items.first?["position"] as? Int, honestHeight)
         XCTAssertEqual(items.first?["ours_verifies"] as? Bool, true, "both blocks carry the sequencer's signature")
         XCTAssertEqual(items.first?["theirs_verifies"] as? Bool, true)
+        XCTAssertEqual(items.first?["conflict"] as? Bool, true, "they are two different blocks for one height")
         XCTAssertNotEqual(items.first?["ours"] as? String, items.first?["theirs"] as? String)
         XCTAssertEqual(export(r1Dir), export(dir), "nothing of the fork was stored")
 

@@ -131,7 +131,17 @@ struct AppendCommand: ParsableCommand {
                 }
             }
             let envelopes = parsed.compactMap { try? $0.get() }
-            let batches = stride(from: 0, to: envelopes.count, by: blockSize).map { Array(envelopes[$0..<min(envelopes.count, $0 + blockSize)]) }
+            // Batches of --block-size events, and at most 8 MiB (a frame is at most 16 MiB).
+            var batches: [[[UInt8]]] = []
+            var bytes = 0
+            for e in envelopes {
+                if batches.isEmpty || batches[batches.count - 1].count >= blockSize || bytes + e.count > 8 << 20 {
+                    batches.append([])
+                    bytes = 0
+                }
+                batches[batches.count - 1].append(e)
+                bytes += e.count
+            }
             // Every batch is sent at once; each batch's receipts are printed as soon as they come
             // (in input order), so what was printed before a failure was acknowledged.
             let answers = client.submitAll(batches.map { .submit($0) })

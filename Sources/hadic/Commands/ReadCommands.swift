@@ -54,8 +54,18 @@ struct StatusCommand: ParsableCommand {
 
     private func nodeStatus(_ address: String) throws {
         let client = try NodeClient(address)
-        let (_, checkpoint, genesis) = try client.checkpoint()
+        let (_, genesis) = try client.genesis()
         guard case .status(let s) = try client.request(.getStatus) else { throw CLIFailure("node \(address) did not send its status") }
+        // Height and tree from one moment: the status's own head and checkpoint.
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.verify(signedNote: s.checkpoint, origin: genesis.origin, sequencerKey: genesis.sequencerKey)
+        } catch {
+            throw CLIFailure("node \(address) sent a checkpoint that does not verify under the sequencer key of its genesis: \(error)")
+        }
+        guard checkpoint.size == s.head.treeSize, checkpoint.root == s.head.root else {
+            throw CLIFailure("node \(address) sent a status whose head differs from its checkpoint")
+        }
         let node: JSONValue = .object([
             "role": .string(s.role), "key_id": .string(client.connection.peer.nodeKey.keyID), "state": .string(s.state),
             "forks": .number(JSONNumber(Int(s.forks))), "upstream": .array(s.upstream.map { .string($0) }),
