@@ -7,8 +7,10 @@ extension RuleRun {
     mutating func checkSignatures() throws {
         var r = book.results[AssessmentRule.signature.position]  // empty: this check alone reports it
         // Every closure event is checked; only those with a problem are listed.
-        for (index, e) in closure.steps {
+        for step in closure.steps {
+            let index = step.index
             if remember, !verifySignatures, evidence.soundSigners.contains(index) { continue }
+            let e = closure.event(of: step)
             var problems = try evidence.signerProblems(of: e)
             if verifySignatures, let (key, _, _) = try evidence.key(e.keyID), key.party == e.actor, try !signatureVerifies(at: index, under: key) {
                 problems.append("the signature of event \(e.id.short) does not verify under key \(e.keyID.prefix(16))…")
