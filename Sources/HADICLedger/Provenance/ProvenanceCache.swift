@@ -98,6 +98,21 @@ public final class ProvenanceCache {
             fragments.append((fragment.uses, fragment.latest, fragment))
         }
 
+        /// Its maker's certificate coverage (``RuleRun/coverage(_:)``) under each assessment
+        /// scope asked so far, worked out when its whole story was in view (then it depends on
+        /// nothing but the lot, the scope and the certificates, all fixed below the tree size).
+        /// Only the making rules read and write it (the calling thread of an assessment).
+        private var makerCoverage: [(scope: Int, coverage: RuleRun.Coverage)] = []
+
+        func makerCoverage(scope: Int) -> RuleRun.Coverage? {
+            makerCoverage.first { $0.scope == scope }?.coverage
+        }
+
+        func remember(makerCoverage coverage: RuleRun.Coverage, scope: Int) {
+            if makerCoverage.count >= 8 { makerCoverage.removeFirst() }
+            makerCoverage.append((scope, coverage))
+        }
+
         func portion(for use: LotClosure.Use) -> LotClosure.PortionPath? {
             portions.first { $0.use == use }?.path
         }
