@@ -9,7 +9,8 @@ public final class ClosureLot: @unchecked Sendable {
     public let slot: Int
     /// What the cache knows of it (its custody lookups hang off it).
     let entry: ProvenanceCache.LotEntry
-    public let record: LotRecord
+    /// What it is (read through its entry: copying the record would touch each of its strings).
+    public var record: LotRecord { entry.record }
     /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
     /// ``LotClosure`` for which.
     public internal(set) var links: [LotLink] = []
@@ -21,6 +22,8 @@ public final class ClosureLot: @unchecked Sendable {
     public internal(set) var carrierContainers: Set<LotID> = []
     /// The row of the event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
     public let origin: LotLink?
+    /// Whether ``origin`` is a transformation's output row.
+    public let madeByTransformation: Bool
     /// True for the assessed lot and its ingredients (and contents); false for a container that
     /// only carried one of them.
     public let upstream: Bool
@@ -51,13 +54,14 @@ public final class ClosureLot: @unchecked Sendable {
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
-    init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], whole: Bool, origin: LotLink?, packs: Bool, upstream: Bool, depth: Int) {
+    init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], whole: Bool, origin: LotLink?, madeByTransformation: Bool,
+         packs: Bool, upstream: Bool, depth: Int) {
         self.entry = entry
+        self.madeByTransformation = madeByTransformation
         self.slot = slot
         self.packs = packs
         self.whole = whole
         self.id = entry.id
-        self.record = entry.record
         self.story = story
         self.origin = origin
         self.upstream = upstream
@@ -135,11 +139,11 @@ public struct LotClosure: Sendable {
             let lot = try read(number: number, upstream: true, depth: depth, source: source, cache: cache)
             lineUses.append([])  // at lot.slot
             lineNumbers.append([])
-            if let origin = lot.origin, origin.role == .produced {
-                let made = try cache.making(of: lot.entry, at: origin.leafIndex, from: source)
+            if lot.madeByTransformation, let origin = lot.origin {
+                let made = try cache.making(of: lot.entry, madeBy: origin, from: source)
                 lot.ingredients = made.inputs
                 lot.outputs = made.outputs
-                lineUses[lot.slot] = Array(repeating: Use(party: origin.actor, index: origin.leafIndex), count: made.inputs.count)
+                lineUses[lot.slot] = made.uses
                 lineNumbers[lot.slot] = made.inputNumbers
                 for input in made.inputNumbers {
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
@@ -261,7 +265,7 @@ public struct LotClosure: Sendable {
         for lot in all { lots[lot.id] = lot }
         var uses = [[LotLink]](repeating: [], count: all.count)
         for lot in all {
-            guard lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
+            guard lot.upstream, lot.madeByTransformation, let origin = lot.origin else { continue }
             for (line, input) in lot.inputs where !input.settled {
                 uses[input.slot].append(LotLink(lot: line.lot, leafIndex: origin.leafIndex, role: .consumed,
                                                 quantity: line.quantity, event: origin.event))
@@ -332,6 +336,7 @@ public struct LotClosure: Sendable {
         let whole = entry.latest.map({ $0 <= time }) ?? true
         let story = whole ? entry.links : entry.links.filter { $0.time <= time }
         let origin = whole ? entry.origin : story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
+        let madeByTransformation = whole ? entry.producedOrigin : origin?.role == .produced
         if ordered.isEmpty && origin == nil { throw AssessmentError.madeAfter(root, time) }  // the root is read first
         let packs = whole ? entry.packs : story.contains { $0.role == .packed || $0.role == .unpacked }
         for row in story where packs && (row.role == .packed || row.role == .unpacked) {
@@ -340,7 +345,8 @@ public struct LotClosure: Sendable {
             }
             containerAt[row.leafIndex] = container
         }
-        let lot = ClosureLot(entry: entry, slot: ordered.count, story: story, whole: whole, origin: origin, packs: packs, upstream: upstream, depth: depth)
+        let lot = ClosureLot(entry: entry, slot: ordered.count, story: story, whole: whole, origin: origin, madeByTransformation: madeByTransformation,
+                             packs: packs, upstream: upstream, depth: depth)
         cache.mark(number, slot: lot.slot)
         order.append(id)
         ordered.append(lot)

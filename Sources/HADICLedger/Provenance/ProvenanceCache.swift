@@ -64,6 +64,8 @@ public final class ProvenanceCache {
         /// container's first aggregation or disaggregation), as a closure reads it when the
         /// assessment time sees the whole story.
         let origin: LotLink?
+        /// Whether ``origin`` is a transformation's output row (kept beside it: asking does not visit the row).
+        let producedOrigin: Bool
         /// Whether its story packs or unpacks it (most lots never travel in a container).
         let packs: Bool
         /// The lines of the transformation that made it, with each input's number
@@ -132,6 +134,7 @@ public final class ProvenanceCache {
             self.links = links
             latest = links.max(by: { $0.time < $1.time })?.time
             origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }
+            producedOrigin = origin?.role == .produced
             packs = links.contains { $0.role == .packed || $0.role == .unpacked }
         }
     }
@@ -144,6 +147,8 @@ public final class ProvenanceCache {
         let outputs: [EventLine]
         /// Each input's ``LotEntry/number``, parallel to ``inputs``.
         let inputNumbers: [Int]
+        /// The use of each input (the maker, at the transformation), parallel to ``inputs``.
+        let uses: [LotClosure.Use]
     }
 
     /// The number of a lot id, given the first time it is met.
@@ -165,12 +170,16 @@ public final class ProvenanceCache {
         return try lot(idOfNumber[n], from: source)
     }
 
-    /// The lines of the transformation at `index` that made `entry`, with its inputs'
-    /// numbers, kept on the entry (a closure walks them without hashing a line or a lot id).
-    func making(of entry: LotEntry, at index: UInt64, from source: any ProvenanceSource) throws -> Making {
+    /// The lines of the transformation whose output row `origin` made `entry`, with its
+    /// inputs' numbers and uses, kept on the entry (a closure walks them without hashing a line
+    /// or a lot id).
+    func making(of entry: LotEntry, madeBy origin: LotLink, from source: any ProvenanceSource) throws -> Making {
+        let index = origin.leafIndex
         if let known = entry.making, known.index == index { return known }
         let (inputs, outputs) = try transformLines(at: index, from: source)
-        let made = Making(index: index, inputs: inputs, outputs: outputs, inputNumbers: inputs.map { number(of: $0.lot) })
+        let use = LotClosure.Use(party: origin.actor, index: index)
+        let made = Making(index: index, inputs: inputs, outputs: outputs, inputNumbers: inputs.map { number(of: $0.lot) },
+                          uses: Array(repeating: use, count: inputs.count))
         entry.making = made
         return made
     }
