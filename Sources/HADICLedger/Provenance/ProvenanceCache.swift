@@ -32,7 +32,8 @@ public final class ClosureEvent: Sendable {
 /// it at start (``preload(from:)``). Each lot's entry also keeps what assessments worked out
 /// about it that depends only on the ledger (its portions' custody paths, its closure rows per
 /// way it was used: docs/ASSESSMENT.md). Bounded: when a part is full it is emptied and refills
-/// with what queries touch next.
+/// with what queries touch next; only the lots' numbers stay (one per lot met, at most the
+/// ledger's lots below the tree size), so that a lot keeps its number.
 public final class ProvenanceCache {
     /// Rows and events at this leaf index or later are ignored.
     public let treeSize: UInt64

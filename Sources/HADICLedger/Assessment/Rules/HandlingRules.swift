@@ -134,7 +134,7 @@ extension RuleRun {
         var uses: [(asset: String, e: LotLink, lot: LotID)] = []
         var useCount = 0
         let contacts = !evidence.assets.isEmpty || !severe.vehicles.isEmpty
-        func use(_ asset: String, _ e: LotLink, _ lot: ClosureLot) {
+        func met(_ asset: String, _ e: LotLink, _ lot: ClosureLot) {
             useCount += 1
             if contacts, evidence.assets[asset] != nil || severe.vehicles[asset] != nil { uses.append((asset, e, lot.id)) }
         }
@@ -142,9 +142,9 @@ extension RuleRun {
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
             for (ship, _) in lot.shipments {
-                if let v = ship.place, seen.insert(ship.leafIndex).inserted { use(v, ship, lot) }
+                if let v = ship.place, seen.insert(ship.leafIndex).inserted { met(v, ship, lot) }
             }
-            if let o = origin(lot), let f = facility(o), seen.insert(o.leafIndex).inserted { use(f, o, lot) }
+            if let o = origin(lot), let f = facility(o), seen.insert(o.leafIndex).inserted { met(f, o, lot) }
         }
         for use in uses {
             var contacts: [(time: Timestamp, event: EventID, what: String)] = []
