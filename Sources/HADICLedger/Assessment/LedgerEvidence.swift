@@ -35,7 +35,7 @@ public final class LedgerEvidence {
     /// Events whose signer checks (R-SIG, short of re-verifying the signature) passed: they
     /// depend only on the event and on keys and parties below ``treeSize``, so they hold for
     /// every later assessment.
-    var soundSigners = Set<UInt64>()
+    var soundSigners = LeafIndexSet()
     /// A step of custody under one assessment scope (``scopeNumber(_:)``): its event's leaf index.
     struct StepKey: Hashable { let scope: Int; let index: UInt64 }
     /// The certificate coverage of each shipment's carrier, by scope and event.

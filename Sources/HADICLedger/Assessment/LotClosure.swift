@@ -9,7 +9,8 @@ public final class ClosureLot: @unchecked Sendable {
     public let slot: Int
     /// What the cache knows of it (its custody lookups hang off it).
     let entry: ProvenanceCache.LotEntry
-    public let record: LotRecord
+    /// What it is (read through its entry: copying the record would touch each of its strings).
+    public var record: LotRecord { entry.record }
     /// Index rows up to the assessment time, in ledger order (by leaf index, then role): see
     /// ``LotClosure`` for which.
     public internal(set) var links: [LotLink] = []
@@ -21,6 +22,8 @@ public final class ClosureLot: @unchecked Sendable {
     public internal(set) var carrierContainers: Set<LotID> = []
     /// The row of the event that made it: `lot.create`, `lot.transform`, or the first `lot.aggregate` of a container.
     public let origin: LotLink?
+    /// Whether ``origin`` is a transformation's output row.
+    public let madeByTransformation: Bool
     /// True for the assessed lot and its ingredients (and contents); false for a container that
     /// only carried one of them.
     public let upstream: Bool
@@ -41,18 +44,24 @@ public final class ClosureLot: @unchecked Sendable {
     public internal(set) var outputs: [EventLine] = []
     /// Whether it was ever packed or unpacked (most lots never travel in a container).
     let packs: Bool
-    /// Its links and byRole came whole from the cache (``ProvenanceCache/LotEntry/fragment(for:at:)``).
-    var settled = false
+    /// Its story is the entry's whole story (nothing in it is later than the assessment time).
+    let whole: Bool
+    /// The remembered rows it took whole from the cache (``ProvenanceCache/LotEntry/fragment(for:at:)``), if any.
+    var fragment: ClosureFragment?
+    /// Its links and byRole came whole from the cache.
+    var settled: Bool { fragment != nil }
 
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
-    init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], origin: LotLink?, packs: Bool, upstream: Bool, depth: Int) {
+    init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], whole: Bool, origin: LotLink?, madeByTransformation: Bool,
+         packs: Bool, upstream: Bool, depth: Int) {
         self.entry = entry
+        self.madeByTransformation = madeByTransformation
         self.slot = slot
         self.packs = packs
+        self.whole = whole
         self.id = entry.id
-        self.record = entry.record
         self.story = story
         self.origin = origin
         self.upstream = upstream
@@ -83,8 +92,9 @@ public struct LotClosure: Sendable {
     public private(set) var order: [LotID] = []
     /// The parsed inspections, incidents and recalls of closure lots.
     public private(set) var events: [UInt64: ClosureEvent] = [:]
-    /// Every event behind a kept row, once each, by leaf index (what R-SIG checks).
-    public private(set) var steps: [(index: UInt64, event: LinkEvent)] = []
+    /// Every event behind a kept row, once each, by leaf index (what R-SIG checks; the
+    /// event of each is ``event(of:)``).
+    public private(set) var steps: [ClosureStep] = []
     /// Lots that shared a container with a closure lot without being in the closure.
     public private(set) var neighbours: Set<LotID> = []
     /// The receipt of each kept shipment that was received, by the shipment's id.
@@ -96,6 +106,9 @@ public struct LotClosure: Sendable {
     /// The container of each packing or unpacking row in the closure, by leaf index.
     private var containerAt: [UInt64: LotID] = [:]
 
+    /// The event of one of ``steps``.
+    public func event(of step: ClosureStep) -> LinkEvent { ordered[Int(step.slot)].links[Int(step.row)].event }
+
     public static let maxLots = 100_000
     /// Levels below the assessed lot that are followed; deeper ingredients are left out and
     /// ``truncated`` says so (which keeps every recursion over the closure bounded).
@@ -106,73 +119,85 @@ public struct LotClosure: Sendable {
     public init(root: LotID, at time: Timestamp, from source: any AssessmentSource, cache: ProvenanceCache = ProvenanceCache()) throws {
         self.root = root
         self.time = time
-        guard try cache.lot(root, from: source) != nil else { throw AssessmentError.unknownLot(root) }
+        guard let rootEntry = try cache.lot(root, from: source) else { throw AssessmentError.unknownLot(root) }
+        // Lots are followed by their cache numbers, and marked in the cache as they are taken:
+        // no lot id is hashed while the closure is built.
+        cache.beginClosure()
         // Who used each ingredient line, and where: the maker of the lot made from it, or the
-        // packer of the container it went into (parallel to each lot's ingredients).
+        // packer of the container it went into; and the number of each line's lot (both
+        // parallel to each lot's ingredients, by slot).
         var lineUses: [[Use]] = []
+        var lineNumbers: [[Int]] = []
 
         // 1. Upstream lots: the root, and down through transformations and container contents.
-        var queue: [(LotID, Int)] = [(root, 0)]
+        var queue: [(number: Int, depth: Int)] = [(rootEntry.number, 0)]
         var head = 0
         while head < queue.count {
-            let (id, depth) = queue[head]
+            let (number, depth) = queue[head]
             head += 1
-            guard lots[id] == nil else { continue }
-            let lot = try read(id, upstream: true, depth: depth, source: source, cache: cache)
+            guard cache.closureSlot(of: number) == nil else { continue }
+            let lot = try read(number: number, upstream: true, depth: depth, source: source, cache: cache)
             lineUses.append([])  // at lot.slot
-            if let origin = lot.origin, origin.role == .produced {
-                let (inputs, made) = try cache.transformLines(at: origin.leafIndex, from: source)
-                lot.ingredients = inputs
-                lot.outputs = made
-                lineUses[lot.slot] = Array(repeating: Use(party: origin.actor, index: origin.leafIndex), count: inputs.count)
-                for input in inputs {
+            lineNumbers.append([])
+            if lot.madeByTransformation, let origin = lot.origin {
+                let made = try cache.making(of: lot.entry, madeBy: origin, from: source)
+                lot.ingredients = made.inputs
+                lot.outputs = made.outputs
+                lineUses[lot.slot] = made.uses
+                lineNumbers[lot.slot] = made.inputNumbers
+                for input in made.inputNumbers {
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
-                    queue.append((input.lot, depth + 1))
+                    queue.append((input, depth + 1))
                 }
             }
             for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
                 let children = try cache.lines(at: packing.leafIndex, role: .packed, from: source)
+                let numbers = children.map { cache.number(of: $0.lot) }
                 lot.ingredients += children
                 lineUses[lot.slot] += Array(repeating: Use(party: packing.actor, index: packing.leafIndex), count: children.count)
-                for child in children {
+                lineNumbers[lot.slot] += numbers
+                for child in numbers {
                     guard depth < LotClosure.maxDepth else { truncated = true; continue }
-                    queue.append((child.lot, depth + 1))
+                    queue.append((child, depth + 1))
                 }
             }
         }
 
         // Each lot's users, in the order their uses were met (usually one per lot).
-        var users = [[Use]](repeating: [], count: order.count)
-        for lot in order.compactMap({ lots[$0] }) where !lot.ingredients.isEmpty {
-            let uses = lineUses[lot.slot]
+        var users = [[Use]](repeating: [], count: ordered.count)
+        for lot in ordered where !lot.ingredients.isEmpty {
+            let uses = lineUses[lot.slot], numbers = lineNumbers[lot.slot]
             for (i, line) in lot.ingredients.enumerated() {
-                guard let input = lots[line.lot] else { continue }
+                guard let slot = cache.closureSlot(of: numbers[i]) else { continue }
+                let input = ordered[slot]
                 lot.inputs.append((line, input))
-                users[input.slot].append(uses[i])
+                users[slot].append(uses[i])
             }
         }
+        // Whether a lot is in the closure so far (containers are met by id: rare).
+        func taken(_ id: LotID) -> Bool { cache.closureSlot(of: cache.number(of: id)) != nil }
 
         // 2. Each upstream lot's custody: all of it for the root; for an ingredient, the path of
         // the portion its users took, with the containers that portion travelled in.
         var carrierQueue: [(LotID, Int)] = []
         // The uses of each ingredient whose rows can be remembered whole, by slot (see below).
-        var fragmentUses: [[Use]?] = Array(repeating: nil, count: order.count)
-        for id in order {
-            guard let lot = lots[id] else { continue }
+        var fragmentUses: [[Use]?] = Array(repeating: nil, count: ordered.count)
+        for lot in ordered {  // upstream lots only: carriers join below
             var custody: [LotLink]
+            let isRoot = lot.slot == 0
             // An ingredient that never travelled in a container, its whole story in view: its
             // rows depend only on how it was used, so they are remembered per set of uses.
-            if id != root, !lot.packs, lot.story.count == lot.entry.links.count {
+            if !isRoot, !lot.packs, lot.whole {
                 let uses = users[lot.slot]
                 if let known = lot.entry.fragment(for: uses, at: time) {
                     lot.links = known.links
                     lot.byRole = known.byRole
-                    lot.settled = true
+                    lot.fragment = known
                     continue
                 }
                 fragmentUses[lot.slot] = uses
             }
-            if id == root {
+            if isRoot {
                 custody = try cache.custody(of: lot.entry, from: source)
                 lot.links = lot.story
                 lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] })
@@ -180,7 +205,7 @@ public struct LotClosure: Sendable {
                 let uses = users[lot.slot]
                 let path: PortionPath
                 // Remembered when the lot's whole story is in view (its path depends on nothing else).
-                if lot.story.count == lot.entry.links.count {
+                if lot.whole {
                     // The path of several uses is the union of each one's (reach only grows), and
                     // each one's is remembered: a raw lot is used by many products' makers.
                     var union = PortionPath()
@@ -200,7 +225,7 @@ public struct LotClosure: Sendable {
                 lot.links = !lot.packs ? lot.story : lot.story.filter { row in
                     switch row.role {
                     // Packing into an upstream container is a use; other packings count when on the path.
-                    case .packed: return path.packings.contains(row.leafIndex) || containerAt[row.leafIndex].map { lots[$0] != nil } == true
+                    case .packed: return path.packings.contains(row.leafIndex) || containerAt[row.leafIndex].map(taken) == true
                     case .unpacked: return path.unpackings.contains(row.leafIndex)
                     default: return true
                     }
@@ -212,7 +237,7 @@ public struct LotClosure: Sendable {
                 fragmentUses[lot.slot] = nil  // a later assessment may see more of it
             }
             lot.links += custody
-            for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, lot.depth)) }
+            for container in lot.carrierContainers where !taken(container) { carrierQueue.append((container, lot.depth)) }
         }
 
         // 3. Carriers: those containers, and the containers they travelled in, with all their custody.
@@ -220,39 +245,41 @@ public struct LotClosure: Sendable {
         while head < carrierQueue.count {
             let (id, depth) = carrierQueue[head]
             head += 1
-            guard lots[id] == nil else { continue }
-            let lot = try read(id, upstream: false, depth: depth, source: source, cache: cache)
+            guard !taken(id) else { continue }
+            let lot = try read(number: cache.number(of: id), upstream: false, depth: depth, source: source, cache: cache)
             for packing in lot.story where packing.role == .container && packing.event.type == .lotAggregate {
                 for child in try cache.lines(at: packing.leafIndex, role: .packed, from: source) where child.lot != id {
                     neighbours.insert(child.lot)
                 }
             }
             if lot.packs { lot.carrierContainers = Set(lot.story.filter { $0.role == .packed }.compactMap { containerAt[$0.leafIndex] }) }
-            for container in lot.carrierContainers where lots[container] == nil { carrierQueue.append((container, depth)) }
+            for container in lot.carrierContainers where !taken(container) { carrierQueue.append((container, depth)) }
             lot.links = lot.story + (try cache.custody(of: lot.entry, from: source)).filter { $0.time <= time }
         }
 
         // 4. Uses that made a closure lot (the consumer's making row says who, when and which
         // event), then each lot's rows in ledger order, by role.
-        let all = order.compactMap { lots[$0] }
+        let all = ordered
+        // Every closure lot by id, for the rules' questions about containers and carriers.
+        lots.reserveCapacity(all.count)
+        for lot in all { lots[lot.id] = lot }
         var uses = [[LotLink]](repeating: [], count: all.count)
         for lot in all {
-            guard lot.upstream, let origin = lot.origin, origin.role == .produced else { continue }
+            guard lot.upstream, lot.madeByTransformation, let origin = lot.origin else { continue }
             for (line, input) in lot.inputs where !input.settled {
                 uses[input.slot].append(LotLink(lot: line.lot, leafIndex: origin.leafIndex, role: .consumed,
                                                 quantity: line.quantity, event: origin.event))
             }
         }
-        var stepRows: [(index: UInt64, event: LinkEvent)] = []
-        for lot in all where lot.settled {
-            for link in lot.links {
-                stepRows.append((link.leafIndex, link.event))
-                switch link.role {
-                case .received: if let s = link.shipment { receipts[s] = link }
-                case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
-                default: break
-                }
-            }
+        var stepRows: [ClosureStep] = []
+        receipts.reserveCapacity(2 * all.count)  // about one or two receipts per lot
+        // Remembered rows bring their leaf indexes, receipts and observations worked out.
+        for lot in all {
+            guard let fragment = lot.fragment else { continue }
+            let slot = Int32(lot.slot)
+            for (row, index) in fragment.indices.enumerated() { stepRows.append(ClosureStep(index: index, slot: slot, row: Int32(row))) }
+            for (shipment, receipt) in fragment.receipts { receipts[shipment] = receipt }
+            for index in fragment.observations { events[index] = try cache.event(at: index, from: source) }
         }
         for lot in all where !lot.settled {
             var used = uses[lot.slot]
@@ -264,9 +291,10 @@ public struct LotClosure: Sendable {
                 $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
             }
             var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
-            for link in lot.links {
+            let slot = Int32(lot.slot)
+            for (row, link) in lot.links.enumerated() {
                 roles[link.role.position].append(link)
-                stepRows.append((link.leafIndex, link.event))
+                stepRows.append(ClosureStep(index: link.leafIndex, slot: slot, row: Int32(row)))
                 switch link.role {
                 case .received: if let s = link.shipment { receipts[s] = link }
                 case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
@@ -275,42 +303,53 @@ public struct LotClosure: Sendable {
             }
             lot.byRole = roles
             // (Carriers joined after phase 2, beyond the table: they are never remembered.)
-            if lot.slot < fragmentUses.count, let uses = fragmentUses[lot.slot] { lot.entry.remember(fragment: (lot.links, roles), for: uses) }
+            if lot.slot < fragmentUses.count, let uses = fragmentUses[lot.slot] {
+                lot.entry.remember(fragment: ClosureFragment(uses: uses, links: lot.links, byRole: roles))
+            }
         }
         stepRows.sort { $0.index < $1.index }
         steps.reserveCapacity(stepRows.count)
         for row in stepRows where steps.last?.index != row.index { steps.append(row) }
-        ordered = all
         upstreamLots = all.filter(\.upstream)
         for lot in upstreamLots {
             if !lot.carrierContainers.isEmpty { lot.carriers = computeCarriers(of: lot.id) }
-            // Most lots never travel in a container: their own shipments, already in ledger order.
-            lot.shipments = lot.carriers.isEmpty ? lot.rows(.shipped).map { ($0, nil) } : computeShipments(of: lot.id)
+            // Most lots never travel in a container: their own shipments, already in ledger order
+            // (worked out with remembered rows).
+            if let fragment = lot.fragment, lot.carriers.isEmpty {
+                lot.shipments = fragment.shipments
+            } else {
+                lot.shipments = lot.carriers.isEmpty ? lot.rows(.shipped).map { ($0, nil) } : computeShipments(of: lot.id)
+            }
         }
     }
 
     /// Reads a lot into the closure: its record and its own story up to the assessment time,
     /// and the container of each of its packings and unpackings.
-    private mutating func read(_ id: LotID, upstream: Bool, depth: Int, source: any AssessmentSource, cache: ProvenanceCache) throws -> ClosureLot {
-        guard lots.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
-        guard let entry = try cache.lot(id, from: source) else {
-            throw AssessmentError.corrupt("lot \(id) is named by an event but not stored")
+    private mutating func read(number: Int, upstream: Bool, depth: Int, source: any AssessmentSource, cache: ProvenanceCache) throws -> ClosureLot {
+        guard ordered.count < LotClosure.maxLots else { throw AssessmentError.corrupt("closure of \(root) exceeds \(LotClosure.maxLots) lots") }
+        guard let entry = try cache.lot(number: number, from: source) else {
+            throw AssessmentError.corrupt("lot \(cache.lotID(number: number)) is named by an event but not stored")
         }
-        // Later than the time asked: not part of the ledger as it stood.
-        let story = entry.latest.map({ $0 <= time }) ?? true ? entry.links : entry.links.filter { $0.time <= time }
-        let origin = story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
-        if id == root && origin == nil { throw AssessmentError.madeAfter(root, time) }
-        var packs = false
-        for row in story where row.role == .packed || row.role == .unpacked {
-            packs = true
+        let id = entry.id
+        // Later than the time asked: not part of the ledger as it stood. The whole story's
+        // making row and packing were worked out when the entry was made.
+        let whole = entry.latest.map({ $0 <= time }) ?? true
+        let story = whole ? entry.links : entry.links.filter { $0.time <= time }
+        let origin = whole ? entry.origin : story.first { $0.role == .created || $0.role == .produced || $0.role == .container }
+        let madeByTransformation = whole ? entry.producedOrigin : origin?.role == .produced
+        if ordered.isEmpty && origin == nil { throw AssessmentError.madeAfter(root, time) }  // the root is read first
+        let packs = whole ? entry.packs : story.contains { $0.role == .packed || $0.role == .unpacked }
+        for row in story where packs && (row.role == .packed || row.role == .unpacked) {
             guard let container = try cache.links(at: row.leafIndex, from: source).first(where: { $0.role == .container })?.lot else {
                 throw AssessmentError.corrupt("event \(row.event.id) packs \(id) into no container")
             }
             containerAt[row.leafIndex] = container
         }
-        let lot = ClosureLot(entry: entry, slot: order.count, story: story, origin: origin, packs: packs, upstream: upstream, depth: depth)
-        lots[id] = lot
+        let lot = ClosureLot(entry: entry, slot: ordered.count, story: story, whole: whole, origin: origin, madeByTransformation: madeByTransformation,
+                             packs: packs, upstream: upstream, depth: depth)
+        cache.mark(number, slot: lot.slot)
         order.append(id)
+        ordered.append(lot)
         return lot
     }
 

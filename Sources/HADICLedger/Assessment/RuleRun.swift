@@ -171,8 +171,16 @@ struct RuleRun {
     /// Whether the maker of `lot` held, when making it, a certificate whose scope covers it.
     func coverage(_ lot: ClosureLot) -> Coverage {
         if let known = coverageMemo.bySlot[lot.slot] { return known }
+        // A lot whose whole story is in view has the same coverage in every assessment of this
+        // scope: a node remembers it on the lot's entry (only the making rules ask, on one thread).
+        let kept = remember && lot.whole
+        if kept, let known = lot.entry.makerCoverage(scope: scope) {
+            coverageMemo.bySlot[lot.slot] = known
+            return known
+        }
         let result = computeCoverage(lot)
         coverageMemo.bySlot[lot.slot] = result
+        if kept { lot.entry.remember(makerCoverage: result, scope: scope) }
         return result
     }
 

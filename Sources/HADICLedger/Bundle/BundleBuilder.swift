@@ -34,7 +34,7 @@ public enum BundleBuilder {
                 if let place = link.place { places.insert(place) }
             }
         }
-        for (index, _) in closure.steps { taken.insert(index) }
+        for step in closure.steps { taken.insert(step.index) }
 
         // Certificates of every party involved, the policies, the assets' histories.
         for party in parties {
@@ -60,7 +60,9 @@ public enum BundleBuilder {
                     for mark in goods.storage[place] ?? [] { met.insert(mark.lot) }
                 }
                 // A shipment that carried non-halal goods: directly, or packed in a container it carried.
-                for (index, event) in closure.steps where event.type == .custodyShip && goods.shipments.contains(event.id) {
+                for step in closure.steps {
+                    let index = step.index, event = closure.event(of: step)
+                    guard event.type == .custodyShip, goods.shipments.contains(event.id) else { continue }
                     for link in try source.links(at: index) where link.role == .shipped && !closureLots.contains(link.lot) {
                         if let record = try source.lot(link.lot), classes.contains(record.materialClass) { met.insert(link.lot) }
                     }

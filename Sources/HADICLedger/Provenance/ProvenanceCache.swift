@@ -32,12 +32,21 @@ public final class ClosureEvent: Sendable {
 /// it at start (``preload(from:)``). Each lot's entry also keeps what assessments worked out
 /// about it that depends only on the ledger (its portions' custody paths, its closure rows per
 /// way it was used: docs/ASSESSMENT.md). Bounded: when a part is full it is emptied and refills
-/// with what queries touch next.
+/// with what queries touch next; only the lots' numbers stay (one per lot met, at most the
+/// ledger's lots below the tree size), so that a lot keeps its number.
 public final class ProvenanceCache {
     /// Rows and events at this leaf index or later are ignored.
     public let treeSize: UInt64
     public let capacity: Int
     private var lots: [LotID: LotEntry] = [:]
+    /// Every lot this cache has met, numbered in the order met (``LotEntry/number``). Never
+    /// emptied, so a lot keeps its number when its entry is dropped and read again.
+    private var numbers: [LotID: Int] = [:]
+    /// Each number's lot id, and its entry while held (emptied with ``lots``).
+    private var idOfNumber: [LotID] = []
+    private var entryOfNumber: [LotEntry?] = []
+    /// Which closure (``beginClosure()``) last took each numbered lot, and in which slot.
+    private var closureMarks = ClosureMarks()
     private var nodes: [LotID: IngredientNode] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
     private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
@@ -50,6 +59,19 @@ public final class ProvenanceCache {
     /// without hashing the lot's id again.
     public final class LotEntry {
         public let id: LotID
+        /// Its number in this cache (dense from 0, stable while the cache lives).
+        public let number: Int
+        /// The first making row of its whole story (`lot.create`, `lot.transform`, or a
+        /// container's first aggregation or disaggregation), as a closure reads it when the
+        /// assessment time sees the whole story.
+        let origin: LotLink?
+        /// Whether ``origin`` is a transformation's output row (kept beside it: asking does not visit the row).
+        let producedOrigin: Bool
+        /// Whether its story packs or unpacks it (most lots never travel in a container).
+        let packs: Bool
+        /// The lines of the transformation that made it, with each input's number
+        /// (``ProvenanceCache/making(of:at:from:)``), once asked.
+        fileprivate var making: Making?
         public let record: LotRecord
         /// Its story's index rows below the tree size, in ledger order.
         public let links: [LotLink]
@@ -66,16 +88,32 @@ public final class ProvenanceCache {
 
         /// An ingredient's closure rows (in ledger order, and by role) for each way it was used
         /// so far, with the latest time among them: an assessment at that time or later reuses them.
-        private var fragments: [(uses: [LotClosure.Use], latest: Timestamp?, links: [LotLink], byRole: [[LotLink]])] = []
+        /// (The uses and time beside each fragment: searching them does not visit the fragments.)
+        private var fragments: [(uses: [LotClosure.Use], latest: Timestamp?, fragment: ClosureFragment)] = []
 
-        func fragment(for uses: [LotClosure.Use], at time: Timestamp) -> (links: [LotLink], byRole: [[LotLink]])? {
+        func fragment(for uses: [LotClosure.Use], at time: Timestamp) -> ClosureFragment? {
             guard let known = fragments.first(where: { $0.uses == uses }), known.latest.map({ $0 <= time }) ?? true else { return nil }
-            return (known.links, known.byRole)
+            return known.fragment
         }
 
-        func remember(fragment: (links: [LotLink], byRole: [[LotLink]]), for uses: [LotClosure.Use]) {
+        func remember(fragment: ClosureFragment) {
             if fragments.count >= 8 { fragments.removeFirst() }
-            fragments.append((uses, fragment.links.max(by: { $0.time < $1.time })?.time, fragment.links, fragment.byRole))
+            fragments.append((fragment.uses, fragment.latest, fragment))
+        }
+
+        /// Its maker's certificate coverage (``RuleRun/coverage(_:)``) under each assessment
+        /// scope asked so far, worked out when its whole story was in view (then it depends on
+        /// nothing but the lot, the scope and the certificates, all fixed below the tree size).
+        /// Only the making rules read and write it (the calling thread of an assessment).
+        private var makerCoverage: [(scope: Int, coverage: RuleRun.Coverage)] = []
+
+        func makerCoverage(scope: Int) -> RuleRun.Coverage? {
+            makerCoverage.first { $0.scope == scope }?.coverage
+        }
+
+        func remember(makerCoverage coverage: RuleRun.Coverage, scope: Int) {
+            if makerCoverage.count >= 8 { makerCoverage.removeFirst() }
+            makerCoverage.append((scope, coverage))
         }
 
         func portion(for use: LotClosure.Use) -> LotClosure.PortionPath? {
@@ -90,12 +128,77 @@ public final class ProvenanceCache {
         /// The latest time among ``links`` (an assessment at that time or later sees the whole story).
         let latest: Timestamp?
 
-        init(id: LotID, record: LotRecord, links: [LotLink]) {
+        init(id: LotID, number: Int, record: LotRecord, links: [LotLink]) {
             self.id = id
+            self.number = number
             self.record = record
             self.links = links
             latest = links.max(by: { $0.time < $1.time })?.time
+            origin = links.first { $0.role == .created || $0.role == .produced || $0.role == .container }
+            producedOrigin = origin?.role == .produced
+            packs = links.contains { $0.role == .packed || $0.role == .unpacked }
         }
+    }
+
+    /// A transformation's lines as the lot it made keeps them, with its inputs' numbers.
+    struct Making {
+        /// The transformation's leaf index.
+        let index: UInt64
+        let inputs: [EventLine]
+        let outputs: [EventLine]
+        /// Each input's ``LotEntry/number``, parallel to ``inputs``.
+        let inputNumbers: [Int]
+        /// The use of each input (the maker, at the transformation), parallel to ``inputs``.
+        let uses: [LotClosure.Use]
+    }
+
+    /// The number of a lot id, given the first time it is met.
+    func number(of id: LotID) -> Int {
+        if let known = numbers[id] { return known }
+        let n = idOfNumber.count
+        numbers[id] = n
+        idOfNumber.append(id)
+        entryOfNumber.append(nil)
+        return n
+    }
+
+    /// The lot id numbered `n`.
+    func lotID(number n: Int) -> LotID { idOfNumber[n] }
+
+    /// The lot numbered `n` (``lot(_:from:)`` by number: no hashing of its id when held).
+    func lot(number n: Int, from source: any ProvenanceSource) throws -> LotEntry? {
+        if let known = entryOfNumber[n] { return known }
+        return try lot(idOfNumber[n], from: source)
+    }
+
+    /// The lines of the transformation whose output row `origin` made `entry`, with its
+    /// inputs' numbers and uses, kept on the entry (a closure walks them without hashing a line
+    /// or a lot id).
+    func making(of entry: LotEntry, madeBy origin: LotLink, from source: any ProvenanceSource) throws -> Making {
+        let index = origin.leafIndex
+        if let known = entry.making, known.index == index { return known }
+        let (inputs, outputs) = try transformLines(at: index, from: source)
+        let use = LotClosure.Use(party: origin.actor, index: index)
+        let made = Making(index: index, inputs: inputs, outputs: outputs, inputNumbers: inputs.map { number(of: $0.lot) },
+                          uses: Array(repeating: use, count: inputs.count))
+        entry.making = made
+        return made
+    }
+
+    /// Starts marking the lots of a new closure (``closureSlot(of:)``, ``mark(_:slot:)``): the
+    /// marks of earlier closures no longer count. One closure at a time per cache.
+    func beginClosure() { closureMarks.begin(count: idOfNumber.count) }
+
+    /// The slot of lot number `n` in the closure being built, if it was taken.
+    func closureSlot(of n: Int) -> Int? { closureMarks.slot(of: n) }
+
+    /// Records that lot number `n` took `slot` in the closure being built.
+    func mark(_ n: Int, slot: Int) { closureMarks.mark(n, slot: slot) }
+
+    /// Empties the lots part when full (numbers stay).
+    private func dropAllLots() {
+        lots.removeAll(keepingCapacity: true)
+        for i in entryOfNumber.indices { entryOfNumber[i] = nil }
     }
 
     public init(treeSize: UInt64 = .max, capacity: Int = 500_000) {
@@ -110,9 +213,10 @@ public final class ProvenanceCache {
         guard let (record, story) = try source.lotAndStory(id) else { return nil }
         let links = story.filter { $0.leafIndex < treeSize }
         guard !links.isEmpty else { return nil }  // made after this view of the ledger
-        let entry = LotEntry(id: id, record: record, links: links)
-        if lots.count >= capacity { lots.removeAll(keepingCapacity: true) }
+        let entry = LotEntry(id: id, number: number(of: id), record: record, links: links)
+        if lots.count >= capacity { dropAllLots() }
         lots[id] = entry
+        entryOfNumber[entry.number] = entry
         return entry
     }
 
@@ -277,7 +381,8 @@ public final class ProvenanceCache {
                 if row.role == .container || row.role == .packed || row.role == .unpacked { packingRows[row.leafIndex, default: []].append(row) }
             }
             guard !story.isEmpty else { return }  // made at or after the tree size
-            let entry = LotEntry(id: id, record: record, links: story)
+            let entry = LotEntry(id: id, number: number(of: id), record: record, links: story)
+            entryOfNumber[entry.number] = entry
             entry.custody = custody
             var shipsByID: [EventID: LotLink] = [:]
             for row in custody where row.role == .shipped { shipsByID[row.event.id] = row }

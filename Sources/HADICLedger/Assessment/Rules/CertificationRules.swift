@@ -125,6 +125,8 @@ extension RuleRun {
     mutating func checkComposition() {
         var count = 0
         var seen = Set<UInt64>()
+        // Each certificate's composition as a set, made once (many lots share a certificate).
+        var compositions: [Int: Set<String>] = [:]
         for lot in closure.upstreamLots {
             guard let o = origin(lot), o.role == .produced, case .covered(let c) = coverage(lot),
                   seen.insert(o.leafIndex).inserted else { continue }
@@ -137,7 +139,8 @@ extension RuleRun {
                 }
                 continue
             }
-            let allowed = Set(c.issue.composition)
+            let allowed = compositions[c.position] ?? Set(c.issue.composition)
+            compositions[c.position] = allowed
             for (_, input) in lot.inputs where !allowed.contains(input.record.materialClass) {
                 let id = input.id
                 with(.composition) {

@@ -129,19 +129,24 @@ extension RuleRun {
 
     mutating func checkSertu() throws {
         let severe = try evidence.nonHalalGoods(classes: policy.severeNajis)
+        // Only assets with a recorded najis contact can need a sertu: only their uses are kept
+        // (in the order met), the others counted.
         var uses: [(asset: String, e: LotLink, lot: LotID)] = []
+        var useCount = 0
+        let contacts = !evidence.assets.isEmpty || !severe.vehicles.isEmpty
+        func met(_ asset: String, _ e: LotLink, _ lot: ClosureLot) {
+            useCount += 1
+            if contacts, evidence.assets[asset] != nil || severe.vehicles[asset] != nil { uses.append((asset, e, lot.id)) }
+        }
         // Each event uses one asset (a shipment its vehicle, a making its facility).
         var seen = Set<UInt64>()
         for lot in closure.upstreamLots {
             for (ship, _) in lot.shipments {
-                if let v = ship.place, seen.insert(ship.leafIndex).inserted {
-                    uses.append((v, ship, lot.id))
-                }
+                if let v = ship.place, seen.insert(ship.leafIndex).inserted { met(v, ship, lot) }
             }
-            if let o = origin(lot), let f = facility(o), seen.insert(o.leafIndex).inserted { uses.append((f, o, lot.id)) }
+            if let o = origin(lot), let f = facility(o), seen.insert(o.leafIndex).inserted { met(f, o, lot) }
         }
-        // Only assets with a recorded najis contact can need a sertu.
-        for use in uses where evidence.assets[use.asset] != nil || severe.vehicles[use.asset] != nil {
+        for use in uses {
             var contacts: [(time: Timestamp, event: EventID, what: String)] = []
             for a in evidence.assets[use.asset] ?? [] {
                 if case .najis(let l) = a.kind, a.time <= use.e.time { contacts.append((a.time, a.event, "najis incident on \(l)")) }
@@ -164,7 +169,7 @@ extension RuleRun {
                 }
             }
         }
-        with(.sertu) { $0.note = "\(uses.count) uses of vehicles and facilities checked for najis contact" }
+        with(.sertu) { $0.note = "\(useCount) uses of vehicles and facilities checked for najis contact" }
     }
 
 }

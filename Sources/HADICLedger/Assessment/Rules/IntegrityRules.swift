@@ -7,8 +7,10 @@ extension RuleRun {
     mutating func checkSignatures() throws {
         var r = book.results[AssessmentRule.signature.position]  // empty: this check alone reports it
         // Every closure event is checked; only those with a problem are listed.
-        for (index, e) in closure.steps {
+        for step in closure.steps {
+            let index = step.index
             if remember, !verifySignatures, evidence.soundSigners.contains(index) { continue }
+            let e = closure.event(of: step)
             var problems = try evidence.signerProblems(of: e)
             if verifySignatures, let (key, _, _) = try evidence.key(e.keyID), key.party == e.actor, try !signatureVerifies(at: index, under: key) {
                 problems.append("the signature of event \(e.id.short) does not verify under key \(e.keyID.prefix(16))…")
@@ -42,8 +44,8 @@ extension RuleRun {
                            lot: lot.id.rawValue, event: receive.eventHex)
                 }
             }
-            // A holder uses what it received only after receiving it.
-            for use in lot.rows(.consumed) + lot.rows(.packed) {
+            // A holder uses what it received only after receiving it (uses, then packings).
+            for use in [lot.rows(.consumed), lot.rows(.packed)].joined() {
                 if let made, use.time < made.time {
                     r.fail("\(lot.id) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: use.eventHex)
@@ -68,8 +70,10 @@ extension RuleRun {
         for lot in closure.upstreamLots {
             guard let o = origin(lot), o.role == .produced, seen.insert(o.leafIndex).inserted else { continue }
             let ins = lot.ingredients.compactMap(\.quantity), outs = lot.outputs.compactMap(\.quantity)
-            let dims = Set((ins + outs).map(\.unit.dimension))
-            guard dims.count == 1, dims.first != .count else { incomparable += 1; continue }
+            // Comparable when every quantity has one dimension, and it is not a count.
+            let dimension = (ins.first ?? outs.first)?.unit.dimension
+            guard let dimension, dimension != .count, ins.allSatisfy({ $0.unit.dimension == dimension }),
+                  outs.allSatisfy({ $0.unit.dimension == dimension }) else { incomparable += 1; continue }
             compared += 1
             let inMicro = ins.reduce(Int128(0)) { $0 + Int128($1.micro) }
             let outMicro = outs.reduce(Int128(0)) { $0 + Int128($1.micro) }
