@@ -34,9 +34,10 @@ final class IngestBatcher: @unchecked Sendable {
         var bytes: Int { submission.leaves[index].count }
     }
 
-    /// A block holds at most this many bytes of events, so that it fits a `blocks` answer
-    /// (16 MiB frames, with JSON escaping) and every replica can fetch it.
-    static let maxBlockBytes = 8 << 20
+    /// A block holds at most this many bytes of events, so that two of them (a replica's head,
+    /// which every answer repeats, and the next) fit a `blocks` answer within a 16 MiB frame,
+    /// JSON escaping included: every replica can always fetch the next block.
+    static let maxBlockBytes = 4 << 20
     /// Events waiting beyond this are refused as `unavailable` (nothing stored): a flood of
     /// submissions cannot grow the node's memory without bound.
     static let maxWaitingEvents = 200_000

@@ -236,11 +236,12 @@ public final class LedgerNode: @unchecked Sendable {
         while height <= latest, out.count < max {
             guard let block = try store.block(at: height) else { throw NodeRequestError.internal("block \(height) is missing") }
             let leaves = try store.leaves(in: start..<block.header.treeSize)
-            // Each block is at most 8 MiB of events (the sequencer seals so); an answer holds
-            // at least one, and no more than about 8 MiB in all, well within a 16 MiB frame
-            // once the events are escaped as JSON strings.
+            // Each block is at most 4 MiB of events (the sequencer seals so); an answer holds
+            // at least two (a replica's head, repeated, and the next one) and no more than about
+            // 8 MiB in all beyond those, well within a 16 MiB frame once the events are escaped
+            // as JSON strings.
             let size = leaves.reduce(block.header.canonicalBytes.count + block.checkpoint.utf8.count) { $0 + $1.count + 8 }
-            if !out.isEmpty && bytes + size > 8 << 20 { break }
+            if out.count >= 2 && bytes + size > 8 << 20 { break }
             out.append(PeerMessage.WireBlock(header: block.header.canonicalBytes, signature: block.signature, checkpoint: block.checkpoint, events: leaves))
             bytes += size
             start = block.header.treeSize

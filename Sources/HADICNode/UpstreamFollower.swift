@@ -232,7 +232,7 @@ final class UpstreamFollower: @unchecked Sendable {
 
     private func fetch(_ c: PeerConnection, from height: UInt64) throws -> [PeerMessage.WireBlock] {
         let started = DispatchTime.now().uptimeNanoseconds
-        guard case .blocks(let wire) = try c.request(.getBlocks(from: height, max: Self.batch)).wait() else {
+        guard case .blocks(let wire) = try c.request(.getBlocks(from: height, max: Self.batch), timeout: .seconds(120)).wait() else {
             throw PeerClientError.unexpectedAnswer(expected: "blocks", got: "another message")
         }
         logger.debug("fetched", metadata: ["from": "\(height)", "blocks": "\(wire.count)", "ms": "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)"])

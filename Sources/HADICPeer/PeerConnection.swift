@@ -60,9 +60,9 @@ public final class PeerConnection: Sendable {
                     ready.fail(PeerClientError.timedOut("the handshake with \(address)"))
                     channel.close(promise: nil)
                 }
+                ready.futureResult.whenComplete { _ in timer.cancel() }
                 return ready.futureResult.map { hello in
-                    timer.cancel()
-                    return PeerConnection(channel: channel, peer: hello, address: address, matcher: matcher)
+                    PeerConnection(channel: channel, peer: hello, address: address, matcher: matcher)
                 }
             }
     }

@@ -65,7 +65,7 @@ final class NodeFaultTests: HadicTestCase {
     }
 
     /// With block_max_events at 100,000, 40,000 events (17.5 MB) are sealed in blocks of at most
-    /// 8 MiB, each of which fits a frame: a replica fetches them all.
+    /// 4 MiB, two of which fit a frame: a replica fetches them all.
     func testBlocksNeverOutgrowWhatAReplicaCanFetch() throws {
         let seqDir = makeFixtureLedger("seq")
         let rKey = makeNodeKey("replica-1")
@@ -79,7 +79,7 @@ final class NodeFaultTests: HadicTestCase {
         let r = Hadic.run(["append", "--node", seq.address, "--signed", input, "--block-size", "2000"], timeout: 200)
         XCTAssertEqual(r.lines.filter(Hadic.isEventID).count, n, r.summary)
         let largest = SQL.query(db(seqDir), "SELECT MAX(LENGTH(header)) + SUM(LENGTH(leaf)) FROM events JOIN blocks ON blocks.height = events.block GROUP BY events.block ORDER BY 1 DESC LIMIT 1")
-        XCTAssertLessThanOrEqual(Int(largest.first ?? "") ?? .max, 8 << 20 + 4096, "no block holds more than 8 MiB of events")
+        XCTAssertLessThanOrEqual(Int(largest.first ?? "") ?? .max, 4 << 20 + 4096, "no block holds more than 4 MiB of events")
         let r1 = try startNode(path("r1"), port: NodeHarness.freePort(), ["--node-key", rKey, "--ledger", Hadic.ledgerID, "--peer", seq.address])
         defer { stopNode(r1) }
         let caughtUp = waitForTreeSize(r1, Self.base + n, timeout: 60)
