@@ -141,7 +141,7 @@ final class NodeAdversaryTests: XCTestCase {
         XCTAssertEqual(try run(Self.bin + "/hadic", ["key", "generate", "--out", nodeKey]).0, 0)
         let rDir = tmp + "/r1", rLog = tmp + "/r1.log"
         let replica = try daemon(["--data", rDir, "--listen", "127.0.0.1:\(freePort())", "--node-key", nodeKey, "--ledger", ledgerID, "--peer", "127.0.0.1:\(fakePort)"], log: rLog)
-        let forked = waitFor(20) { ((try? String(contentsOfFile: rLog, encoding: .utf8)) ?? "").contains("FORK") }
+        let forked = waitFor(8) { ((try? String(contentsOfFile: rLog, encoding: .utf8)) ?? "").contains("FORK") }
         replica.terminate(); replica.waitUntilExit()
         let log = (try? String(contentsOfFile: rLog, encoding: .utf8)) ?? ""
         let ev = try run(Self.bin + "/hadic", ["evidence", "--data", rDir])
@@ -184,7 +184,7 @@ final class NodeAdversaryTests: XCTestCase {
         for _ in 0..<n { c.channel.write(PeerMessage.getBlocks(from: 0, max: 1000), promise: nil) }
         c.channel.flush()
         var after = before
-        _ = waitFor(60) { after = self.rss(seq.processIdentifier); return after - before > n * answerBytes / 1024 / 2 }
+        _ = waitFor(15) { after = self.rss(seq.processIdentifier); return after - before > n * answerBytes / 1024 / 2 }
         Thread.sleep(forTimeInterval: 2)
         after = rss(seq.processIdentifier)
         XCTAssertLessThan(after - before, 50_000, "the node stops reading a client that leaves its answers unread")
