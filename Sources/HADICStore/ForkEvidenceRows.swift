@@ -24,8 +24,4 @@ extension SQLiteLedgerStore {
             }
         }
     }
-
-    public func forkEvidenceCount() throws -> UInt64 {
-        try db.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM fork_evidence") ?? 0) }
-    }
 }

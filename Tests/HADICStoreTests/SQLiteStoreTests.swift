@@ -23,15 +23,17 @@ final class SQLiteStoreTests: XCTestCase {
         let dir = try ScratchDirectory()
         let store = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
         let tables = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name") }
-        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "events", "holdings", "incidents", "lot_events", "lots",
+        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "events", "fork_evidence", "holdings", "incidents", "lot_events", "lots",
                                 "merkle_nodes", "parties", "party_keys", "shipment_lines", "shipments"])
         let triggers = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name") }
-        XCTAssertEqual(triggers, ["blocks_no_delete", "blocks_no_update", "events_no_delete", "events_no_update"])
+        XCTAssertEqual(triggers, ["blocks_no_delete", "blocks_no_update", "events_no_delete", "events_no_update",
+                                  "fork_evidence_no_delete", "fork_evidence_no_update"])
         let applied = try store.db.read { try Schema.migrator.appliedMigrations($0) }
         XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables",
                                  "v2-provenance-index", "v3-events-by-type", "v4-lots-by-class", "v5-provenance-quantities", "v6-ingredient-indexes",
-                                 "v7-provenance-facts", "v8-lots-keyed-by-id"])
-        XCTAssertEqual(Set(Schema.derivedTables), Set(tables).subtracting(["blocks", "events"]))
+                                 "v7-provenance-facts", "v8-lots-keyed-by-id", "v9-fork-evidence"])
+        // Every table is the ledger's, the evidence a node keeps, or derived (rebuilt by reindex).
+        XCTAssertEqual(Set(Schema.derivedTables), Set(tables).subtracting(["blocks", "events", "fork_evidence"]))
         // Opening again does not migrate twice (and does not fail).
         let again = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
         XCTAssertNil(try again.latestBlock())

@@ -53,16 +53,6 @@ final class NodeClient {
         }
     }
 
-    /// Sends every request at once (the node answers them in order) and waits for all answers.
-    func pipeline(_ messages: [PeerMessage], timeout: TimeAmount = .seconds(300)) throws -> [PeerMessage] {
-        let futures = messages.map { connection.request($0, timeout: timeout) }
-        do {
-            return try futures.map { try $0.wait() }
-        } catch {
-            throw CLIFailure("node \(address): \(error)")
-        }
-    }
-
     /// Sends every request at once; the futures complete in order as the node answers.
     func submitAll(_ messages: [PeerMessage], timeout: TimeAmount = .seconds(300)) -> [EventLoopFuture<PeerMessage>] {
         messages.map { connection.request($0, timeout: timeout) }
