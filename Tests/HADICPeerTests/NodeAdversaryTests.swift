@@ -54,6 +54,23 @@ final class NodeAdversaryTests: XCTestCase {
         return p
     }
 
+    /// The fixture ledger (53 events) in `dir`, made by the built hadic.
+    func makeFixtureLedger(_ dir: String, blockSize: Int? = nil) throws {
+        let r = try run(Self.bin + "/hadic", ["init", "--data", dir, "--name", Self.text("chain/origin"), "--time", Self.text("chain/genesis-time"),
+                                              "--sequencer-key", Self.fixture("keys/sequencer.key"), "--admin-key", Self.fixture("keys/hcms-admin.key.pub"), "--admin-name", "hcms-admin"])
+        XCTAssertEqual(r.0, 0, r.2)
+        let a = try run(Self.bin + "/hadic", ["append", "--data", dir, "--signed", Self.fixture("chain/events.jsonl")] + (blockSize.map { ["--block-size", "\($0)"] } ?? []))
+        XCTAssertEqual(a.0, 0, a.2)
+    }
+
+    /// A client's connection to a node (a key made for it; any node key accepted).
+    func clientConnection(port: Int, group: EventLoopGroup) throws -> PeerConnection {
+        let clientKey = try PrivateKey.generate(.ed25519)
+        return try PeerConnection.connect(host: "127.0.0.1", port: port, group: group, introduction: .answering { theirs in
+            PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot), nodeKey: clientKey.publicKey, nonce: PeerSession.nonce())
+        }, key: clientKey, accepts: { _ in true }).wait()
+    }
+
     func waitFor(_ timeout: TimeInterval, _ cond: () -> Bool) -> Bool {
         let d = Date().addingTimeInterval(timeout)
         while Date() < d { if cond() { return true }; Thread.sleep(forTimeInterval: 0.1) }
@@ -104,11 +121,7 @@ final class NodeAdversaryTests: XCTestCase {
     func forkScenario(_ serve: @escaping @Sendable ([PeerMessage.WireBlock], UInt64, Int) -> [PeerMessage.WireBlock]) throws {
         let ledgerID = Self.text("chain/ledger-id")
         let seqDir = tmp + "/seq"
-        var r = try run(Self.bin + "/hadic", ["init", "--data", seqDir, "--name", Self.text("chain/origin"), "--time", Self.text("chain/genesis-time"),
-                                              "--sequencer-key", Self.fixture("keys/sequencer.key"), "--admin-key", Self.fixture("keys/hcms-admin.key.pub"), "--admin-name", "hcms-admin"])
-        XCTAssertEqual(r.0, 0, r.2)
-        r = try run(Self.bin + "/hadic", ["append", "--data", seqDir, "--signed", Self.fixture("chain/events.jsonl"), "--block-size", "20"])
-        XCTAssertEqual(r.0, 0, r.2)
+        try makeFixtureLedger(seqDir, blockSize: 20)
 
         // Take the genuine blocks from the real sequencer, as any client may.
         let seqPort = freePort()
@@ -116,10 +129,7 @@ final class NodeAdversaryTests: XCTestCase {
         XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        let clientKey = try PrivateKey.generate(.ed25519)
-        let c = try PeerConnection.connect(host: "127.0.0.1", port: seqPort, group: group, introduction: .answering { theirs in
-            PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot), nodeKey: clientKey.publicKey, nonce: PeerSession.nonce())
-        }, key: clientKey, accepts: { _ in true }).wait()
+        let c = try clientConnection(port: seqPort, group: group)
         guard case .blocks(let real) = try c.request(.getBlocks(from: 0, max: 10)).wait() else { return XCTFail("no blocks") }
         XCTAssertGreaterThanOrEqual(real.count, 2)
         c.close()
@@ -145,7 +155,9 @@ final class NodeAdversaryTests: XCTestCase {
         replica.terminate(); replica.waitUntilExit()
         let log = (try? String(contentsOfFile: rLog, encoding: .utf8)) ?? ""
         let ev = try run(Self.bin + "/hadic", ["evidence", "--data", rDir])
+        XCTAssertTrue(log.contains("took genesis from peer"), "the replica did talk to the fake peer: \(log)")
         XCTAssertFalse(forked, "no equivocation happened: no fork evidence")
+        XCTAssertEqual(ev.0, 0, "hadic evidence finds no fork: \(ev.1)")
     }
 
     func rss(_ pid: Int32) -> Int {
@@ -157,20 +169,13 @@ final class NodeAdversaryTests: XCTestCase {
     /// A client that pipelines reads and never reads the answers makes the node buffer them all.
     func testANodeStopsReadingAClientThatDoesNotReadItsAnswers() throws {
         let seqDir = tmp + "/seq"
-        var r = try run(Self.bin + "/hadic", ["init", "--data", seqDir, "--name", Self.text("chain/origin"), "--time", Self.text("chain/genesis-time"),
-                                              "--sequencer-key", Self.fixture("keys/sequencer.key"), "--admin-key", Self.fixture("keys/hcms-admin.key.pub"), "--admin-name", "hcms-admin"])
-        XCTAssertEqual(r.0, 0, r.2)
-        r = try run(Self.bin + "/hadic", ["append", "--data", seqDir, "--signed", Self.fixture("chain/events.jsonl")])
-        XCTAssertEqual(r.0, 0, r.2)
+        try makeFixtureLedger(seqDir)
         let seqPort = freePort()
         let seq = try daemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)"], log: tmp + "/seq.log")
         XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        let clientKey = try PrivateKey.generate(.ed25519)
-        let c = try PeerConnection.connect(host: "127.0.0.1", port: seqPort, group: group, introduction: .answering { theirs in
-            PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot), nodeKey: clientKey.publicKey, nonce: PeerSession.nonce())
-        }, key: clientKey, accepts: { _ in true }).wait()
+        let c = try clientConnection(port: seqPort, group: group)
         guard case .blocks(let one) = try c.request(.getBlocks(from: 0, max: 1000)).wait() else { return XCTFail() }
         var answerBytes = 0
         for b in one {
@@ -195,11 +200,7 @@ final class NodeAdversaryTests: XCTestCase {
     /// events are sealed) while the client is told it was refused.
     func testARequestAfterOneAnsweredNotFoundIsStillAnsweredInTurn() throws {
         let seqDir = tmp + "/seq"
-        var r = try run(Self.bin + "/hadic", ["init", "--data", seqDir, "--name", Self.text("chain/origin"), "--time", Self.text("chain/genesis-time"),
-                                              "--sequencer-key", Self.fixture("keys/sequencer.key"), "--admin-key", Self.fixture("keys/hcms-admin.key.pub"), "--admin-name", "hcms-admin"])
-        XCTAssertEqual(r.0, 0, r.2)
-        r = try run(Self.bin + "/hadic", ["append", "--data", seqDir, "--signed", Self.fixture("chain/events.jsonl")])
-        XCTAssertEqual(r.0, 0, r.2)
+        try makeFixtureLedger(seqDir)
         let template = "{\"type\":\"lot.create\",\"time\":\"2026-10-20T00:00:00Z\",\"body\":{\"lot\":\"rempah-madura/after-not-found-1\",\"product\":\"x\",\"class\":\"chili\",\"quantity\":{\"amount\":\"10\",\"unit\":\"kg\"}}}"
         let signed = try run(Self.bin + "/hadic", ["sign", "--key", Self.fixture("keys/rempah-madura-2.key"), "--actor", "rempah-madura", "--ledger", Self.text("chain/ledger-id")], stdin: template + "\n")
         XCTAssertEqual(signed.0, 0, signed.2)
@@ -211,12 +212,7 @@ final class NodeAdversaryTests: XCTestCase {
         XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        func connect() throws -> PeerConnection {
-            let clientKey = try PrivateKey.generate(.ed25519)
-            return try PeerConnection.connect(host: "127.0.0.1", port: seqPort, group: group, introduction: .answering { theirs in
-                PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot), nodeKey: clientKey.publicKey, nonce: PeerSession.nonce())
-            }, key: clientKey, accepts: { _ in true }).wait()
-        }
+        func connect() throws -> PeerConnection { try clientConnection(port: seqPort, group: group) }
         let c = try connect()
         let missing = try XCTUnwrap(EventID(hex: String(repeating: "0", count: 64)))
         let proof = c.request(.getProof(.inclusion(eventID: missing, treeSize: nil)))
