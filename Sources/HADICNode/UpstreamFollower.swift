@@ -111,7 +111,7 @@ final class UpstreamFollower: @unchecked Sendable {
     func waitForForwards(timeout: TimeInterval) {
         condition.lock()
         let deadline = Date().addingTimeInterval(timeout)
-        while inFlight > 0 && Date() < deadline { condition.wait(until: deadline) }
+        while inFlight > 0 && Date() < deadline { _ = condition.wait(until: deadline) }
         condition.unlock()
     }
 
@@ -162,7 +162,7 @@ final class UpstreamFollower: @unchecked Sendable {
     private func pull(from c: PeerConnection, peer: NodeAddress) throws -> Bool {
         guard let follower = try bootstrapIfNeeded(from: c) else { return true }
         let head = follower.head
-        var wire = try fetch(c, from: head.height)
+        let wire = try fetch(c, from: head.height)
         guard let first = wire.first else {
             // The peer is behind this node: its head must be a prefix of ours.
             try checkPeerBehind(c, peer: peer, follower: follower)
@@ -292,7 +292,7 @@ final class UpstreamFollower: @unchecked Sendable {
     private func waitForAnnounce(seconds: Double) {
         condition.lock()
         let deadline = Date().addingTimeInterval(seconds)
-        while !announced && !stopped && Date() < deadline { condition.wait(until: deadline) }
+        while !announced && !stopped && Date() < deadline { _ = condition.wait(until: deadline) }
         announced = false
         condition.unlock()
     }
@@ -300,7 +300,7 @@ final class UpstreamFollower: @unchecked Sendable {
     private func pause(seconds: Double) {
         condition.lock()
         let deadline = Date().addingTimeInterval(seconds)
-        while !stopped && Date() < deadline { condition.wait(until: deadline) }
+        while !stopped && Date() < deadline { _ = condition.wait(until: deadline) }
         condition.unlock()
     }
 }

@@ -1,4 +1,5 @@
 import HADICCrypto
+import HADICLedger
 import NIOCore
 import NIOPosix
 
@@ -65,6 +66,18 @@ public final class PeerConnection: Sendable {
                     PeerConnection(channel: channel, peer: hello, address: address, matcher: matcher)
                 }
             }
+    }
+
+    /// Dials a node as a client: with a key made for this connection only (a client proves
+    /// nothing but that it holds it; its events carry their own signatures), answering the
+    /// node's hello with one for the same ledger, and accepting any node's hello.
+    public static func connectAsClient(host: String, port: Int, group: EventLoopGroup,
+                                       timeout: TimeAmount = .seconds(10)) throws -> EventLoopFuture<PeerConnection> {
+        let key = try PrivateKey.generate(.ed25519)
+        return connect(host: host, port: port, group: group, introduction: .answering { theirs in
+            PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot),
+                              nodeKey: key.publicKey, nonce: PeerSession.nonce())
+        }, key: key, accepts: { $0.kind == .node }, timeout: timeout)
     }
 
     /// Sends `message` and waits for the answer; a request left unanswered for `timeout` closes

@@ -36,14 +36,7 @@ struct IngestLatency: ParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--node: expected HOST:PORT") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        let key = try PrivateKey.generate(.ed25519)
-        let connection = try PeerConnection.connect(
-            host: String(parts[0]), port: port, group: group,
-            introduction: .answering { theirs in
-                PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot),
-                                  nodeKey: key.publicKey, nonce: PeerSession.nonce())
-            },
-            key: key, accepts: { $0.kind == .node }).wait()
+        let connection = try PeerConnection.connectAsClient(host: String(parts[0]), port: port, group: group).wait()
         defer { connection.close() }
 
         let batches = stride(from: 0, to: lines.count, by: batch).map { Array(lines[$0..<min(lines.count, $0 + batch)]) }

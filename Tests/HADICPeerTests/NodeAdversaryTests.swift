@@ -65,10 +65,7 @@ final class NodeAdversaryTests: XCTestCase {
 
     /// A client's connection to a node (a key made for it; any node key accepted).
     func clientConnection(port: Int, group: EventLoopGroup) throws -> PeerConnection {
-        let clientKey = try PrivateKey.generate(.ed25519)
-        return try PeerConnection.connect(host: "127.0.0.1", port: port, group: group, introduction: .answering { theirs in
-            PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot), nodeKey: clientKey.publicKey, nonce: PeerSession.nonce())
-        }, key: clientKey, accepts: { _ in true }).wait()
+        try PeerConnection.connectAsClient(host: "127.0.0.1", port: port, group: group).wait()
     }
 
     func waitFor(_ timeout: TimeInterval, _ cond: () -> Bool) -> Bool {

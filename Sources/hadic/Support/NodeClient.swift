@@ -5,9 +5,8 @@ import HADICPeer
 import NIOCore
 import NIOPosix
 
-/// The CLI's connection to a node: a client hello with a key made for this connection only
-/// (a client proves nothing but its possession of it; its events carry their own signatures),
-/// the node's proof of its key, then requests answered in order.
+/// The CLI's connection to a node (``PeerConnection/connectAsClient``): the node's proof of its
+/// key, then requests answered in order.
 final class NodeClient {
     let address: String
     private let group: MultiThreadedEventLoopGroup
@@ -21,16 +20,8 @@ final class NodeClient {
         let host = parts.dropLast().joined(separator: ":").trimmingCharacters(in: ["[", "]"])
         self.address = address
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let key = try PrivateKey.generate(.ed25519)
         do {
-            connection = try PeerConnection.connect(
-                host: host, port: port, group: group,
-                introduction: .answering { theirs in
-                    PeerMessage.Hello(kind: .client, ledgerID: theirs.ledgerID, head: .init(height: 0, treeSize: 0, root: MerkleHash.emptyRoot),
-                                      nodeKey: key.publicKey, nonce: PeerSession.nonce())
-                },
-                key: key, accepts: { $0.kind == .node }, timeout: .seconds(10)
-            ).wait()
+            connection = try PeerConnection.connectAsClient(host: host, port: port, group: group).wait()
         } catch {
             try? group.syncShutdownGracefully()
             throw CLIFailure("node \(address): \(error)")
