@@ -24,7 +24,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL"]),
+        // libsodium (libsodium-dev): Ed25519 signature checks, twice OpenSSL 3's rate.
+        .systemLibrary(
+            name: "CHADICSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL", "CHADICSodium"]),
         .target(name: "HADICCore", dependencies: ["HADICCrypto"]),
         .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto"]),
         .target(
@@ -71,7 +77,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto"]),
+        .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto", "CHADICSodium"]),
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),

@@ -8,8 +8,10 @@ import CHADICOpenSSL
 ///   the same bytes), so equality, hashing and `keyID` are by key, not by spelling.
 /// - `keyID` is the lowercase hex SHA-256 of `spkiDER` (what `openssl pkey -pubin -outform DER
 ///   | sha256sum` prints), computed once.
+/// - An Ed25519 key is a point of the prime-order subgroup (``Ed25519Verification``); its
+///   signatures are checked by libsodium, P-256 ones by OpenSSL.
 /// - `isValidSignature` is safe to call concurrently from many threads on one key: the parsed
-///   `EVP_PKEY` is shared read-only and every call uses its own context.
+///   key is shared read-only and every call uses its own context.
 public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public let algorithm: SignatureAlgorithm
     /// DER SubjectPublicKeyInfo.
@@ -17,6 +19,8 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     /// Lowercase hex SHA-256 of `spkiDER`.
     public let keyID: String
     let key: OpenSSLKey
+    /// The 32 raw bytes of an Ed25519 key (empty for P-256), kept for the verifier.
+    private let ed25519Bytes: [UInt8]
 
     /// DER of `SubjectPublicKeyInfo { id-Ed25519 }` up to the 32 key bytes.
     static let ed25519SPKIPrefix: [UInt8] = [
@@ -57,6 +61,9 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
             guard spkiDER.count == 44, spkiDER.starts(with: Self.ed25519SPKIPrefix) else {
                 throw CryptoError.invalidKeyEncoding("Ed25519 SubjectPublicKeyInfo is not in canonical form")
             }
+            guard Ed25519Verification.isValidPublicKey(Array(spkiDER.suffix(32))) else {
+                throw CryptoError.invalidKeyEncoding("the Ed25519 key is not a point of the prime-order group (small order, off the curve or not canonical): no signature by it could be valid")
+            }
         case .p256:
             guard spkiDER.count == 91, spkiDER.starts(with: Self.p256SPKIPrefix) else {
                 throw CryptoError.invalidKeyEncoding("P-256 public keys must use the named curve and an uncompressed point")
@@ -69,6 +76,7 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         self.spkiDER = spkiDER
         self.keyID = Hex.encode(SHA256.hash(spkiDER))
         self.key = key
+        self.ed25519Bytes = algorithm == .ed25519 ? Array(spkiDER.suffix(32)) : []
     }
 
     /// Parses a `-----BEGIN PUBLIC KEY-----` PEM document (SubjectPublicKeyInfo).
@@ -97,7 +105,7 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
 
     /// The 32 raw key bytes of an Ed25519 key; nil for other algorithms.
     public var rawEd25519: [UInt8]? {
-        algorithm == .ed25519 ? Array(spkiDER.suffix(32)) : nil
+        algorithm == .ed25519 ? ed25519Bytes : nil
     }
 
     /// Writes `pem` to a new file with mode 0644; throws `.fileExists` if the path exists.
@@ -107,8 +115,9 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether `signature` is a valid signature of `message` by this key.
     ///
-    /// Ed25519: OpenSSL's RFC 8032 verification of a 64-byte signature. P-256: ECDSA with
-    /// SHA-256, and the signature must be strict DER in low-S form (else false).
+    /// Ed25519: the strict RFC 8032 verification of ``Ed25519Verification`` (libsodium) of a
+    /// 64-byte signature. P-256: ECDSA with SHA-256 (OpenSSL), and the signature must be strict
+    /// DER in low-S form (else false).
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         message.withUnsafeBytes { isValidSignature(signature, for: $0) }
     }
@@ -118,7 +127,11 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         switch algorithm {
         case .ed25519:
             guard signature.count == 64 else { return false }
-            return verify(signature, message, digest: nil)
+            return signature.withUnsafeBytes { sig in
+                ed25519Bytes.withUnsafeBytes { key in
+                    Ed25519Verification.isValidSignature(sig, message: message, publicKey: key)
+                }
+            }
         case .p256:
             guard let parsed = try? ECDSASignature(derEncoded: signature), parsed.isLowS else { return false }
             return verify(signature, message, digest: OpenSSLDigest.sha256.md)
