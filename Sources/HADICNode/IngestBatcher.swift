@@ -41,6 +41,8 @@ final class IngestBatcher: @unchecked Sendable {
     /// Events waiting beyond this are refused as `unavailable` (nothing stored): a flood of
     /// submissions cannot grow the node's memory without bound.
     static let maxWaitingEvents = 200_000
+    /// Batches parsed and checked, waiting for the sealer.
+    static let maxPreparedAhead = 3
 
     private struct Prepared {
         let slots: [Slot]
@@ -145,8 +147,9 @@ final class IngestBatcher: @unchecked Sendable {
                     condition.wait()
                 }
             }
-            // Keep at most one prepared batch ahead of the sealer, so keys stay recent.
-            while !stopped && prepared.count >= 1 { condition.wait() }
+            // Keep a few prepared batches ahead of the sealer: enough to keep both cores busy
+            // through its fsyncs, few enough to bound memory.
+            while !stopped && prepared.count >= Self.maxPreparedAhead { condition.wait() }
             if stopped { condition.unlock(); return }
             var take = 0, bytes = 0
             while take < min(maxEvents, waiting.count), take == 0 || bytes + waiting[take].bytes <= Self.maxBlockBytes {
@@ -175,6 +178,9 @@ final class IngestBatcher: @unchecked Sendable {
                 return
             }
             prepared.append(Prepared(slots: slots, batch: batch))
+            // The next batch is checked against the keys this one leaves if all of it is
+            // admitted (a guess: admission checks again any event whose key turned out otherwise).
+            self.keys = batch.keysAfter
             preparing = false
             condition.broadcast()
             condition.unlock()
@@ -201,7 +207,6 @@ final class IngestBatcher: @unchecked Sendable {
                 return
             }
             if sequencer.head.height != before { sealed(sequencer.head) }
-            let newKeys = sequencer.keySnapshot
             deliver(next.slots, outcomes.map { outcome in
                 switch outcome {
                 case .success(let r): return .admitted(eventID: r.eventID, leafIndex: r.leafIndex, blockHeight: r.blockHeight)
@@ -209,7 +214,6 @@ final class IngestBatcher: @unchecked Sendable {
                 }
             })
             condition.lock()
-            keys = newKeys
             sealing = false
             condition.broadcast()
             condition.unlock()

@@ -19,15 +19,17 @@ enum DerivedRows {
             guard let k = s.keys[id] else { continue }
             try stmtKey.execute(arguments: [id, k.party.rawValue, Data(k.publicKey.spkiDER), k.addedBy?.hex, k.retiredBy?.hex])
         }
-        let stmtLot = try db.cachedStatement(sql: "INSERT OR REPLACE INTO lots (id, kind, product, class, dimension, creator, created_by, recalled_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        // Lots and holdings change with nearly every event: bound through SQLite's C API.
+        let stmtLot = try RawQuery(db, sql: "INSERT OR REPLACE INTO lots (id, kind, product, class, dimension, creator, created_by, recalled_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         for id in touchedOnly ? Array(t.lots) : Array(s.lots.keys) {
             guard let l = s.lots[id] else { continue }
-            try stmtLot.execute(arguments: [id.rawValue, l.kind.rawValue, l.product, l.materialClass, l.dimension.rawValue, l.creator.rawValue, l.createdBy.hex, l.recalledBy?.hex])
+            try stmtLot.execute([.text(id.rawValue), .text(l.kind.rawValue), .text(l.product), .text(l.materialClass), .text(l.dimension.rawValue),
+                                 .text(l.creator.rawValue), .text(l.createdBy.hex), .text(l.recalledBy?.hex)])
         }
-        let stmtHolding = try db.cachedStatement(sql: "INSERT OR REPLACE INTO holdings (lot, holder, amount) VALUES (?, ?, ?)")
+        let stmtHolding = try RawQuery(db, sql: "INSERT OR REPLACE INTO holdings (lot, holder, amount) VALUES (?, ?, ?)")
         for k in touchedOnly ? Array(t.holdings) : Array(s.holdings.keys) {
             guard let v = s.holdings[k] else { continue }
-            try stmtHolding.execute(arguments: [k.lot.rawValue, k.holder.rawValue, v])
+            try stmtHolding.execute([.text(k.lot.rawValue), .text(k.holder.rawValue), .integer(v)])
         }
         let stmtContained = try db.cachedStatement(sql: "INSERT OR REPLACE INTO containment (parent, lot, amount) VALUES (?, ?, ?)")
         for k in touchedOnly ? Array(t.containment) : Array(s.containment.keys) {

@@ -28,13 +28,14 @@ enum LotEventRows {
     }
 
     static func insert(_ links: [LotLink], _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO lot_events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try RawQuery(db, sql: "INSERT INTO lot_events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for l in links {
             let e = l.event
-            try insert.execute(arguments: [
-                l.lot.rawValue, Int64(clamping: l.leafIndex), l.role.rawValue, l.quantity?.amount, l.quantity?.unit.rawValue,
-                Data(e.id.bytes), e.type.rawValue, e.actor.rawValue, e.time.text, e.keyID,
-                l.counterpart?.rawValue, l.carrier?.rawValue, l.place, l.segregated, l.shipment.map { Data($0.bytes) },
+            try insert.execute([
+                .text(l.lot.rawValue), .integer(Int64(clamping: l.leafIndex)), .text(l.role.rawValue), .text(l.quantity?.amount), .text(l.quantity?.unit.rawValue),
+                .blob(e.id.bytes), .text(e.type.rawValue), .text(e.actor.rawValue), .text(e.time.text), .text(e.keyID),
+                .text(l.counterpart?.rawValue), .text(l.carrier?.rawValue), .text(l.place), l.segregated.map { .integer($0 ? 1 : 0) } ?? .null,
+                .blob(l.shipment?.bytes),
             ])
         }
     }

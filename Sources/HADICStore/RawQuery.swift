@@ -3,7 +3,7 @@ import GRDBSQLite
 
 /// A cached GRDB statement stepped through SQLite's C API.
 ///
-/// For the hot reads of provenance queries, which run thousands of small indexed lookups: GRDB's
+/// For the hot reads of provenance queries and the inserts of every block, which run thousands of small indexed lookups: GRDB's
 /// per-execution and per-row machinery (cursors, row objects, column-name tables) costs several
 /// times what SQLite itself does there. The statement still comes from GRDB's cache and runs
 /// inside GRDB's transaction; it is reset before and after each use.
@@ -24,12 +24,38 @@ struct RawQuery {
         case text(String)
         case integer(Int64)
         case blob([UInt8])
+        case null
+
+        /// `.text`, or `.null` for nil.
+        static func text(_ value: String?) -> Argument { value.map { .text($0) } ?? .null }
+        /// `.blob`, or `.null` for nil.
+        static func blob(_ value: [UInt8]?) -> Argument { value.map { .blob($0) } ?? .null }
     }
 
     /// Binds `arguments` and calls `body` for each result row; rows are valid only inside it.
     func forEach(_ arguments: [Argument], _ body: (RawRow) throws -> Void) throws {
         sqlite3_reset(statement)
         defer { sqlite3_reset(statement) }
+        try bind(arguments)
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            try body(RawRow(statement: statement))
+        }
+    }
+
+    /// Binds `arguments` and runs a statement that returns no rows (the inserts of every block:
+    /// GRDB's argument values cost more than SQLite's insert there).
+    func execute(_ arguments: [Argument]) throws {
+        sqlite3_reset(statement)
+        defer { sqlite3_reset(statement) }
+        try bind(arguments)
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    private func bind(_ arguments: [Argument]) throws {
         for (i, argument) in arguments.enumerated() {
             let position = Int32(i + 1)
             let code: Int32
@@ -37,14 +63,9 @@ struct RawQuery {
             case .text(let text): code = sqlite3_bind_text(statement, position, text, -1, RawQuery.transient)
             case .integer(let value): code = sqlite3_bind_int64(statement, position, value)
             case .blob(let bytes): code = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), RawQuery.transient) }
+            case .null: code = sqlite3_bind_null(statement, position)
             }
             guard code == SQLITE_OK else { throw error(code) }
-        }
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw error(code) }
-            try body(RawRow(statement: statement))
         }
     }
 

@@ -245,11 +245,12 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
 
     public func append(blocks: [PendingBlock], state: LedgerState) throws {
         try writable().write { db in
-            let insertEvent = try db.cachedStatement(sql: "INSERT INTO events (leaf_index, id, block, type, actor, time, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let insertEvent = try RawQuery(db, sql: "INSERT INTO events (leaf_index, id, block, type, actor, time, leaf) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for b in blocks {
                 try Self.insertBlock(b.block, db)
                 for e in b.events {
-                    try insertEvent.execute(arguments: [Int64(clamping: e.index), Data(e.id.bytes), Int64(clamping: e.block), e.type.rawValue, e.actor.rawValue, e.time.text, Data(e.leafBytes)])
+                    try insertEvent.execute([.integer(Int64(clamping: e.index)), .blob(e.id.bytes), .integer(Int64(clamping: e.block)), .text(e.type.rawValue),
+                                             .text(e.actor.rawValue), .text(e.time.text), .blob(e.leafBytes)])
                 }
                 try Self.insertNodes(b.nodes, db)
                 try LotEventRows.insert(b.events.flatMap(\.links), db)
@@ -356,9 +357,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     }
 
     static func insertNodes(_ nodes: [MerkleNode], _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, position, hash) VALUES (?, ?, ?)")
+        let insert = try RawQuery(db, sql: "INSERT INTO merkle_nodes (level, position, hash) VALUES (?, ?, ?)")
         for n in nodes {
-            try insert.execute(arguments: [n.id.level, Int64(clamping: n.id.index), Data(n.hash)])
+            try insert.execute([.integer(Int64(n.id.level)), .integer(Int64(clamping: n.id.index)), .blob(n.hash)])
         }
     }
 

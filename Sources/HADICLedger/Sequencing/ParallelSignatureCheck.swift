@@ -66,8 +66,12 @@ public struct PreparedBatch: Sendable {
     public let inputs: [Result<EventEnvelope, AdmissionError>]
     public let prechecks: [ParallelSignatureCheck.Precheck]
 
+    /// The keys as they will be once this batch is admitted, if every event in it is: what the
+    /// batch after it should be checked against when it is prepared before this one is sealed.
+    public let keysAfter: [String: KeyRecord]
+
     public init(_ inputs: [Result<EventEnvelope, AdmissionError>], keys: [String: KeyRecord]) {
         self.inputs = inputs
-        self.prechecks = ParallelSignatureCheck.verify(inputs.compactMap { try? $0.get() }, keys: keys)
+        (prechecks, keysAfter) = ParallelSignatureCheck.verify(inputs.compactMap { try? $0.get() }, keysBefore: keys)
     }
 }
