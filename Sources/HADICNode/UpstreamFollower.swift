@@ -199,28 +199,38 @@ final class UpstreamFollower: @unchecked Sendable {
                 }
             }
             defer { _ = nextAnswer.value }  // never leave a fetch running past a failure
-            var ahead: Background<BlockFollower.PreparedBlock>? = Background { [blocks, keys] in
-                BlockFollower.prepare(blocks[0].block, leaves: blocks[0].leaves, keys: keys)
-            }
-            // Small blocks are stored together, one transaction for up to `groupEvents` events.
-            var group: [BlockFollower.PreparedBlock] = []
-            var grouped = 0
+            // Small blocks are stored together, one transaction for up to `groupEvents` events;
+            // the next group is prepared (on every core) while this one is admitted and stored.
+            var groups: [ArraySlice<(block: SealedBlock, leaves: [[UInt8]])>] = []
+            var start = 0, events = 0
             for i in blocks.indices {
-                guard let current = ahead?.value else { break }
-                keys = current.keysAfter
-                ahead = i + 1 < blocks.count ? Background { [next = blocks[i + 1], keys] in BlockFollower.prepare(next.block, leaves: next.leaves, keys: keys) } : nil
-                group.append(current)
-                grouped += current.leaves.count
-                guard grouped >= Self.groupEvents || i + 1 == blocks.count else { continue }
+                events += blocks[i].leaves.count
+                if events >= Self.groupEvents || i + 1 == blocks.count {
+                    groups.append(blocks[start...i])
+                    start = i + 1
+                    events = 0
+                }
+            }
+            @Sendable func prepare(_ group: ArraySlice<(block: SealedBlock, leaves: [[UInt8]])>, _ keys: [String: KeyRecord]) -> [BlockFollower.PreparedBlock] {
+                var keys = keys
+                return group.map { b in
+                    let prepared = BlockFollower.prepare(b.block, leaves: b.leaves, keys: keys)
+                    keys = prepared.keysAfter
+                    return prepared
+                }
+            }
+            var ahead: Background<[BlockFollower.PreparedBlock]>? = groups.first.map { g in Background { [keys] in prepare(g, keys) } }
+            for i in groups.indices {
+                guard let current = ahead?.value, let last = current.last else { break }
+                keys = last.keysAfter
+                ahead = i + 1 < groups.count ? Background { [next = groups[i + 1], keys] in prepare(next, keys) } : nil
                 do {
-                    try follower.append(group)
+                    try follower.append(current)
                 } catch {
                     _ = ahead?.value
                     throw error
                 }
-                if let last = group.last { node.didAppend(last.block, nodeKeys: follower.nodeKeys) }
-                group = []
-                grouped = 0
+                node.didAppend(last.block, nodeKeys: follower.nodeKeys)
             }
             guard let next = nextAnswer.value else { break }
             blocks = try next.get()
