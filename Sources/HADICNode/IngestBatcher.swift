@@ -163,10 +163,8 @@ final class IngestBatcher: @unchecked Sendable {
             preparing = true
             condition.unlock()
 
-            let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(slots.map { $0.submission.leaves[$0.index] }) { leaf in
-                Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
-            }
-            let batch = PreparedBatch(parsed, keys: keys)
+            let prepareStarted = DispatchTime.now().uptimeNanoseconds
+            let batch = PreparedBatch(parsing: slots.map { $0.submission.leaves[$0.index] }, keys: keys)
 
             condition.lock()
             if stopped {
@@ -177,6 +175,7 @@ final class IngestBatcher: @unchecked Sendable {
                 deliver(slots, slots.map { _ in .refused(rule: "unavailable", message: "the sequencer stopped; nothing was stored") })
                 return
             }
+            logger.trace("prepared", metadata: ["events": "\(slots.count)", "ms": "\((DispatchTime.now().uptimeNanoseconds - prepareStarted) / 1_000_000)", "ahead": "\(prepared.count)"])
             prepared.append(Prepared(slots: slots, batch: batch))
             // The next batch is checked against the keys this one leaves if all of it is
             // admitted (a guess: admission checks again any event whose key turned out otherwise).
@@ -199,6 +198,7 @@ final class IngestBatcher: @unchecked Sendable {
 
             let outcomes: [Result<Receipt, AdmissionError>]
             let before = sequencer.head.height
+            let sealStarted = DispatchTime.now().uptimeNanoseconds
             do {
                 outcomes = try sequencer.submit(next.batch)
             } catch {
@@ -206,6 +206,7 @@ final class IngestBatcher: @unchecked Sendable {
                 stopAfterFailure(next, error)
                 return
             }
+            logger.trace("sealed", metadata: ["events": "\(next.slots.count)", "ms": "\((DispatchTime.now().uptimeNanoseconds - sealStarted) / 1_000_000)"])
             if sequencer.head.height != before { sealed(sequencer.head) }
             deliver(next.slots, outcomes.map { outcome in
                 switch outcome {

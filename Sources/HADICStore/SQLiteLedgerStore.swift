@@ -80,6 +80,10 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
                 // syscall per page; SQLite caps the size at its build limit) and cache 64 MiB.
                 try db.execute(sql: "PRAGMA mmap_size = 17179869184")
                 try db.execute(sql: "PRAGMA cache_size = -65536")
+            } else {
+                // Every block inserts into indexes keyed by random event ids and lot ids: a
+                // 64 MiB page cache keeps their inner pages in memory as the file grows.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
             }
         }
         return config

@@ -13,6 +13,11 @@ public enum ParallelSignatureCheck {
         public let key: PublicKey?
         public let valid: Bool?
 
+        public init(key: PublicKey?, valid: Bool?) {
+            self.key = key
+            self.valid = valid
+        }
+
         /// The precomputed result, if the actor's key is still the one it was checked against.
         public func result(for current: PublicKey?) -> Bool? { current == key ? valid : nil }
     }
@@ -73,5 +78,35 @@ public struct PreparedBatch: Sendable {
     public init(_ inputs: [Result<EventEnvelope, AdmissionError>], keys: [String: KeyRecord]) {
         self.inputs = inputs
         (prechecks, keysAfter) = ParallelSignatureCheck.verify(inputs.compactMap { try? $0.get() }, keysBefore: keys)
+    }
+
+    /// Parses `leaves` and checks each signature in the same task, on every core: one pass
+    /// over the cores instead of two, for a node's ingest, where a batch rarely registers the
+    /// key of another event in it. An event whose key is not active in `keys` gets no precheck
+    /// and is verified during admission.
+    public init(parsing leaves: [[UInt8]], keys: [String: KeyRecord]) {
+        let checked: [(Result<EventEnvelope, AdmissionError>, ParallelSignatureCheck.Precheck?)] = parallelMap(leaves) { leaf in
+            let parsed = Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
+            guard case .success(let e) = parsed else { return (parsed, nil) }
+            guard let k = keys[e.keyID], k.party == e.actor, k.retiredBy == nil else {
+                return (parsed, ParallelSignatureCheck.Precheck(key: nil, valid: nil))
+            }
+            return (parsed, ParallelSignatureCheck.Precheck(key: k.publicKey, valid: k.publicKey.isValidSignature(e.signature, for: e.signingInput)))
+        }
+        inputs = checked.map(\.0)
+        prechecks = checked.compactMap(\.1)
+        var after = keys
+        for case .success(let e) in inputs {
+            switch e.body {
+            case .partyRegister(let b):
+                after[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+            case .partyRotateKey(let b):
+                after[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+                for k in b.retire { after[k]?.retiredBy = e.id }
+            default:
+                break
+            }
+        }
+        keysAfter = after
     }
 }
