@@ -24,6 +24,9 @@ public struct NodeConfig: Sendable {
     /// A block is sealed when this many events wait, or when the oldest has waited `blockMaxDelayMs`.
     public var blockMaxEvents = 1000
     public var blockMaxDelayMs = 20
+    /// A replica with several peers that has had no new block from the one it follows for this
+    /// long asks the others for their heads, and moves to one that is ahead.
+    public var peerStallSeconds = 30
     public var logLevel = "info"
 
     public init(data: String, listen: NodeAddress) {
@@ -64,6 +67,7 @@ public struct NodeConfig: Sendable {
             config.ledgerID = try r.optionalString("ledger")
             if let n = try r.optionalInteger("block_max_events", in: 1...100_000) { config.blockMaxEvents = Int(n) }
             if let n = try r.optionalInteger("block_max_delay_ms", in: 0...60_000) { config.blockMaxDelayMs = Int(n) }
+            if let n = try r.optionalInteger("peer_stall_seconds", in: 1...86_400) { config.peerStallSeconds = Int(n) }
             if let level = try r.optionalString("log_level") { config.logLevel = level }
             try r.finish()
             return config

@@ -142,8 +142,23 @@ final class UpstreamFollower: @unchecked Sendable {
             node.setFollowState("following \(peer)")
             logger.info("following peer", metadata: ["peer": "\(peer)", "peer_height": "\(c.peer.head.height)"])
             do {
+                var height = follower?.head.height
+                var progressed = Date()
                 while !isStopped && !node.hasForked {
                     let caughtUp = try pull(from: c, peer: peer)
+                    if follower?.head.height != height {
+                        height = follower?.head.height
+                        progressed = Date()
+                    } else if peers.count > 1, Date().timeIntervalSince(progressed) >= Double(node.config.peerStallSeconds) {
+                        // A peer that is alive but gives nothing new may itself be stuck: move to
+                        // another peer that is ahead, if one is.
+                        progressed = Date()
+                        if let ahead = peerAhead(of: height ?? 0, among: peers, excluding: peer) {
+                            logger.notice("moving to a peer that is ahead", metadata: ["from": "\(peer)", "to": "\(peers[ahead])"])
+                            next = ahead
+                            break
+                        }
+                    }
                     if caughtUp { waitForAnnounce(seconds: 1) }
                 }
             } catch {
@@ -154,6 +169,21 @@ final class UpstreamFollower: @unchecked Sendable {
             c.close()
             if !isStopped { pause(seconds: 1) }
         }
+    }
+
+    /// The index of the first peer (other than `current`) whose head, as its hello states it, is
+    /// above `height`; nil if none is (or none answers within a few seconds).
+    private func peerAhead(of height: UInt64, among peers: [NodeAddress], excluding current: NodeAddress) -> Int? {
+        for (i, candidate) in peers.enumerated() where candidate != current {
+            guard !isStopped, let hello = node.hello(kind: .node) else { return nil }
+            let probe = PeerConnection.connect(host: candidate.host, port: candidate.port, group: group, introduction: .hello(hello), key: node.key,
+                                               accepts: { [node] in node.acceptsUpstream($0) }, timeout: .seconds(5))
+            guard let c = try? probe.wait() else { continue }
+            let theirs = c.peer.head.height
+            c.close()
+            if theirs > height { return i }
+        }
+        return nil
     }
 
     /// One round: the blocks after this node's head, fetched and stored as a pipeline (while

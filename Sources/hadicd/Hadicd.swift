@@ -59,6 +59,9 @@ struct Hadicd: AsyncParsableCommand {
     @Option(name: .customLong("block-max-delay-ms"), help: "Seal a block when the oldest event has waited this long (default 20).")
     var blockMaxDelayMs: Int?
 
+    @Option(name: .customLong("peer-stall-seconds"), help: "A replica with several peers moves to one that is ahead when the one it follows has given no new block for this long (default 30).")
+    var peerStallSeconds: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -96,6 +99,10 @@ struct Hadicd: AsyncParsableCommand {
         if let blockMaxDelayMs {
             guard (0...60_000).contains(blockMaxDelayMs) else { throw ValidationError("--block-max-delay-ms must be between 0 and 60000") }
             c.blockMaxDelayMs = blockMaxDelayMs
+        }
+        if let peerStallSeconds {
+            guard (1...86_400).contains(peerStallSeconds) else { throw ValidationError("--peer-stall-seconds must be between 1 and 86400") }
+            c.peerStallSeconds = peerStallSeconds
         }
         if let logLevel { c.logLevel = logLevel }
         guard Logger.Level(rawValue: c.logLevel) != nil else { throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical") }

@@ -7,7 +7,7 @@ import Glibc
 
 /// Faults found in review, each with the behaviour that mends it: what a replica answers for
 /// forwarded submissions when it stops or a block is slow, blocks a replica can always fetch,
-/// and a replica whose copy predates its upstream's registration.
+/// a replica whose copy predates its upstream's registration, and a peer that is alive but stuck.
 final class NodeFaultTests: HadicTestCase {
     static let base = 53 + 1
 
@@ -84,6 +84,34 @@ final class NodeFaultTests: HadicTestCase {
         defer { stopNode(r1) }
         let caughtUp = waitForTreeSize(r1, Self.base + n, timeout: 60)
         XCTAssertTrue(caughtUp, "the replica fetched every block")
+    }
+
+    /// A replica whose first peer is alive but stuck behind (its own upstream is gone) moves,
+    /// after `--peer-stall-seconds` without a new block, to a peer that is ahead.
+    func testAReplicaMovesFromAStuckPeerToOneThatIsAhead() throws {
+        let seqDir = makeFixtureLedger("seq")
+        let r1Key = makeNodeKey("replica-1"), r2Key = makeNodeKey("replica-2")
+        registerNodes(seqDir, [("replica-1", r1Key), ("replica-2", r2Key)])
+        let stuckDir = try copyLedger(seqDir, to: "stuck")
+        try? FileManager.default.removeItem(atPath: (stuckDir as NSString).appendingPathComponent("node.json"))
+        let envelopes = sign(templates("later", 5), key: "rempah-madura-2.key", actor: "rempah-madura")
+        let input = try write(envelopes.joined(separator: "\n") + "\n", to: "later.jsonl")
+        XCTAssertEqual(hadic(["append", "--data", seqDir, "--signed", input]).lines.filter(Hadic.isEventID).count, 5)
+        let seq = try startNode(seqDir, port: NodeHarness.freePort())
+        defer { stopNode(seq) }
+        let total = try XCTUnwrap(nodeStatus(seq)?["tree_size"] as? Int)
+        // Its only upstream is a port nothing listens on: it serves its old copy and never grows.
+        let stuck = try startNode(stuckDir, port: NodeHarness.freePort(), ["--role", "replica", "--node-key", r2Key, "--ledger", Hadic.ledgerID,
+                                                                          "--peer", "127.0.0.1:\(NodeHarness.freePort())"])
+        defer { stopNode(stuck) }
+        let stuckSize = try XCTUnwrap(nodeStatus(stuck)?["tree_size"] as? Int)
+        XCTAssertEqual(stuckSize, total - 5)
+        let r1 = try startNode(path("r1"), port: NodeHarness.freePort(), ["--node-key", r1Key, "--ledger", Hadic.ledgerID,
+                                                                          "--peer", stuck.address, "--peer", seq.address, "--peer-stall-seconds", "2"])
+        defer { stopNode(r1) }
+        XCTAssertTrue(waitForTreeSize(r1, stuckSize, timeout: 30), "r1 first follows the stuck peer")
+        XCTAssertTrue(waitForTreeSize(r1, total, timeout: 30), "then moves to the sequencer: \(r1.log.suffix(2000))")
+        XCTAssertTrue(r1.log.contains("moving to a peer that is ahead"), r1.log)
     }
 
     /// A replica whose copy predates its upstream's node registration (restored from a backup,
