@@ -81,9 +81,9 @@ public struct PreparedBatch: Sendable {
     }
 
     /// Parses `leaves` and checks each signature in the same task, on every core: one pass
-    /// over the cores instead of two, for a node's ingest, where a batch rarely registers the
-    /// key of another event in it. An event whose key is not active in `keys` gets no precheck
-    /// and is verified during admission.
+    /// over the cores instead of two when every signer's key is active in `keys` (a node's
+    /// ingest, nearly always). Events whose key an earlier event of the batch registers or
+    /// rotates in are checked in a second pass.
     public init(parsing leaves: [[UInt8]], keys: [String: KeyRecord]) {
         let checked: [(Result<EventEnvelope, AdmissionError>, ParallelSignatureCheck.Precheck?)] = parallelMap(leaves) { leaf in
             let parsed = Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(leaf) }
@@ -94,9 +94,18 @@ public struct PreparedBatch: Sendable {
             return (parsed, ParallelSignatureCheck.Precheck(key: k.publicKey, valid: k.publicKey.isValidSignature(e.signature, for: e.signingInput)))
         }
         inputs = checked.map(\.0)
-        prechecks = checked.compactMap(\.1)
+        var prechecks = checked.compactMap(\.1)
         var after = keys
+        // The keys as each event meets them; events whose key only this batch brings are
+        // checked afterwards (a replica's or a fresh ledger's first blocks register parties
+        // and use their keys at once).
+        var late: [(position: Int, event: EventEnvelope, key: PublicKey)] = []
+        var position = 0
         for case .success(let e) in inputs {
+            defer { position += 1 }
+            if prechecks[position].key == nil, let k = after[e.keyID], k.party == e.actor, k.retiredBy == nil {
+                late.append((position, e, k.publicKey))
+            }
             switch e.body {
             case .partyRegister(let b):
                 after[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
@@ -108,5 +117,10 @@ public struct PreparedBatch: Sendable {
             }
         }
         keysAfter = after
+        let lateResults = parallelMap(late.map { ($0.event, $0.key) }) { item in
+            ParallelSignatureCheck.Precheck(key: item.1, valid: item.1.isValidSignature(item.0.signature, for: item.0.signingInput))
+        }
+        for (item, result) in zip(late, lateResults) { prechecks[item.position] = result }
+        self.prechecks = prechecks
     }
 }

@@ -76,18 +76,17 @@ struct AppendCommand: ParsableCommand {
             // is parsed and its signatures verified on the other cores.
             let chunks = stride(from: 0, to: lines.count, by: blockSize).map { Array(lines[$0..<min(lines.count, $0 + blockSize)]) }
             let prepare: @Sendable ([ArraySlice<UInt8>], [String: KeyRecord]) -> PreparedBatch = { chunk, keys in
+                // Signed envelopes: parsed and checked in one pass over the cores.
+                guard let signer else { return PreparedBatch(parsing: chunk.map { Array($0) }, keys: keys) }
                 let parsed: [Result<EventEnvelope, AdmissionError>] = parallelMap(chunk) { line in
-                    Result { () throws(AdmissionError) -> EventEnvelope in
-                        if let signer { return try signer.sign(line, now: now) }
-                        return try EventEnvelope.parse(line)
-                    }
+                    Result { () throws(AdmissionError) -> EventEnvelope in try signer.sign(line, now: now) }
                 }
                 return PreparedBatch(parsed, keys: keys)
             }
             var next = chunks.first.map { prepare($0, sequencer.keySnapshot) }
             for i in chunks.indices {
                 guard let batch = next else { break }
-                let ahead = i + 1 < chunks.count ? Background { [keys = sequencer.keySnapshot, chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
+                let ahead = i + 1 < chunks.count ? Background { [keys = batch.keysAfter, chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
                 defer { _ = ahead?.value }  // never exit with work still running
                 for outcome in try sequencer.submit(batch) {
                     switch outcome {
