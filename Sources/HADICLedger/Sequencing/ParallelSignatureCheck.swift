@@ -39,21 +39,27 @@ public enum ParallelSignatureCheck {
         expected.reserveCapacity(events.count)
         for e in events {
             if let k = keys[e.keyID], k.party == e.actor, k.retiredBy == nil { expected.append(k.publicKey) } else { expected.append(nil) }
-            switch e.body {
-            case .partyRegister(let b):
-                keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
-            case .partyRotateKey(let b):
-                keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
-                for k in b.retire { keys[k]?.retiredBy = e.id }
-            default:
-                break
-            }
+            applyKeyChanges(of: e, to: &keys)
         }
         let keyed = zip(events, expected).map { (event: $0, key: $1) }
         let prechecks = parallelMap(keyed) { item in
             Precheck(key: item.key, valid: item.key.map { $0.isValidSignature(item.event.signature, for: item.event.signingInput) })
         }
         return (prechecks, keys)
+    }
+
+    /// The keys an event registers, rotates in or retires, as admission will apply them if the
+    /// event is admitted.
+    static func applyKeyChanges(of e: EventEnvelope, to keys: inout [String: KeyRecord]) {
+        switch e.body {
+        case .partyRegister(let b):
+            keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+        case .partyRotateKey(let b):
+            keys[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
+            for k in b.retire { keys[k]?.retiredBy = e.id }
+        default:
+            break
+        }
     }
 
     public static func verify(_ events: [EventEnvelope], lookup: (EventEnvelope) -> PublicKey?) -> [Precheck] {
@@ -106,15 +112,7 @@ public struct PreparedBatch: Sendable {
             if prechecks[position].key == nil, let k = after[e.keyID], k.party == e.actor, k.retiredBy == nil {
                 late.append((position, e, k.publicKey))
             }
-            switch e.body {
-            case .partyRegister(let b):
-                after[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
-            case .partyRotateKey(let b):
-                after[b.publicKey.keyID] = KeyRecord(party: b.party, publicKey: b.publicKey, addedBy: e.id, retiredBy: nil)
-                for k in b.retire { after[k]?.retiredBy = e.id }
-            default:
-                break
-            }
+            ParallelSignatureCheck.applyKeyChanges(of: e, to: &after)
         }
         keysAfter = after
         let lateResults = parallelMap(late.map { ($0.event, $0.key) }) { item in
