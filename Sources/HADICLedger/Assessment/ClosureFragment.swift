@@ -23,6 +23,40 @@ final class ClosureFragment {
     /// The leaf indexes of the inspections, incidents and recalls among ``links``, in order.
     let observations: [UInt64]
 
+    /// The fragment of a lot used in several ways, from the fragments of each way (at least
+    /// one): their rows merged in ledger order (by leaf index, then role name, as a closure
+    /// sorts them), each row once.
+    convenience init(uses: [LotClosure.Use], combining parts: [ClosureFragment]) {
+        var links = parts.first?.links ?? []
+        for part in parts.dropFirst() { links = Self.union(links, part.links) }
+        var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
+        for link in links { roles[link.role.position].append(link) }
+        self.init(uses: uses, links: links, byRole: roles)
+    }
+
+    /// Two lists of one lot's rows, each in ledger order (by leaf index, then role name),
+    /// merged in that order; a row in both (same leaf index and role) is kept once.
+    static func union(_ a: [LotLink], _ b: [LotLink]) -> [LotLink] {
+        var out: [LotLink] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            let x = a[i], y = b[j]
+            if x.leafIndex != y.leafIndex {
+                if x.leafIndex < y.leafIndex { out.append(x); i += 1 } else { out.append(y); j += 1 }
+            } else if x.role == y.role {
+                out.append(x); i += 1; j += 1
+            } else if x.role.rawValue < y.role.rawValue {
+                out.append(x); i += 1
+            } else {
+                out.append(y); j += 1
+            }
+        }
+        out += a[i...]
+        out += b[j...]
+        return out
+    }
+
     init(uses: [LotClosure.Use], links: [LotLink], byRole: [[LotLink]]) {
         self.uses = uses
         self.links = links

@@ -189,7 +189,7 @@ public struct LotClosure: Sendable {
             // rows depend only on how it was used, so they are remembered per set of uses.
             if !isRoot, !lot.packs, lot.whole {
                 let uses = users[lot.slot]
-                if let known = lot.entry.fragment(for: uses, at: time) {
+                if let known = lot.entry.fragment(for: uses, at: time) ?? lot.entry.combinedFragment(for: uses, at: time) {
                     lot.links = known.links
                     lot.byRole = known.byRole
                     lot.fragment = known
@@ -321,6 +321,22 @@ public struct LotClosure: Sendable {
                 lot.shipments = lot.carriers.isEmpty ? lot.rows(.shipped).map { ($0, nil) } : computeShipments(of: lot.id)
             }
         }
+    }
+
+    /// The rows a closure keeps of an ingredient that never travelled in a container (`entry`)
+    /// when one lot of the closure used it, by one line of the transformation `origin` that
+    /// made that lot, and the assessment time sees all of them: its whole story, the custody
+    /// `path` of the portion that use took, and the row of the use itself, in ledger order.
+    /// The same rows (and the same fragment) as ``init(root:at:from:cache:)`` works out for such
+    /// a lot; ``LedgerEvidence/prepare(markets:at:)`` works them out ahead for every such use.
+    static func singleUseFragment(of entry: ProvenanceCache.LotEntry, line: EventLine, origin: LotLink, path: PortionPath) -> ClosureFragment {
+        let use = LotLink(lot: line.lot, leafIndex: origin.leafIndex, role: .consumed, quantity: line.quantity, event: origin.event)
+        let links = (entry.links + path.custody + [use]).sorted {
+            $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
+        }
+        var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
+        for link in links { roles[link.role.position].append(link) }
+        return ClosureFragment(uses: [Use(party: origin.actor, index: origin.leafIndex)], links: links, byRole: roles)
     }
 
     /// Reads a lot into the closure: its record and its own story up to the assessment time,
@@ -514,4 +530,3 @@ extension LotLink {
     /// The event id in hex, as assessment results name events.
     var eventHex: String { event.id.hex }
 }
-
