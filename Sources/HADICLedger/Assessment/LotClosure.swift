@@ -54,6 +54,15 @@ public final class ClosureLot: @unchecked Sendable {
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
+    /// Its kept receipt of the shipment whose row (one of its kept `shipped` rows) is `ship`,
+    /// if received by the assessment time. A shipment is received once, with the same lots
+    /// (admission), and a closure keeps a lot's shipment only with that lot's receipt of it
+    /// when there is one by then: so its own rows hold the only receipt there is.
+    public func receipt(of ship: LotLink) -> LotLink? {
+        let id = ship.event.id
+        return rows(.received).first { $0.shipment == id }
+    }
+
     init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], whole: Bool, origin: LotLink?, madeByTransformation: Bool,
          packs: Bool, upstream: Bool, depth: Int) {
         self.entry = entry
@@ -97,8 +106,6 @@ public struct LotClosure: Sendable {
     public private(set) var steps: [ClosureStep] = []
     /// Lots that shared a container with a closure lot without being in the closure.
     public private(set) var neighbours: Set<LotID> = []
-    /// The receipt of each kept shipment that was received, by the shipment's id.
-    public private(set) var receipts: [EventID: LotLink] = [:]
     /// Every closure lot, in ``order`` (each lot's ``ClosureLot/slot`` is its position here).
     public private(set) var ordered: [ClosureLot] = []
     /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
@@ -272,13 +279,13 @@ public struct LotClosure: Sendable {
             }
         }
         var stepRows: [ClosureStep] = []
-        receipts.reserveCapacity(2 * all.count)  // about one or two receipts per lot
-        // Remembered rows bring their leaf indexes, receipts and observations worked out.
+        // Remembered rows bring their leaf indexes and observations worked out.
         for lot in all {
             guard let fragment = lot.fragment else { continue }
             let slot = Int32(lot.slot)
-            for (row, index) in fragment.indices.enumerated() { stepRows.append(ClosureStep(index: index, slot: slot, row: Int32(row))) }
-            for (shipment, receipt) in fragment.receipts { receipts[shipment] = receipt }
+            for (row, key) in fragment.keys.enumerated() {
+                stepRows.append(ClosureStep(index: ClosureFragment.leafIndex(ofKey: key), slot: slot, row: Int32(row)))
+            }
             for index in fragment.observations { events[index] = try cache.event(at: index, from: source) }
         }
         for lot in all where !lot.settled {
@@ -296,7 +303,6 @@ public struct LotClosure: Sendable {
                 roles[link.role.position].append(link)
                 stepRows.append(ClosureStep(index: link.leafIndex, slot: slot, row: Int32(row)))
                 switch link.role {
-                case .received: if let s = link.shipment { receipts[s] = link }
                 case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
                 default: break
                 }
@@ -445,6 +451,12 @@ public struct LotClosure: Sendable {
             if !other.packings.isEmpty { packings.formUnion(other.packings) }
             if !other.unpackings.isEmpty { unpackings.formUnion(other.unpackings) }
         }
+    }
+
+    /// The kept receipt of a kept shipment row (of a closure lot), if it was received by the
+    /// assessment time (``ClosureLot/receipt(of:)``).
+    public func receipt(of ship: LotLink) -> LotLink? {
+        lots[ship.lot]?.receipt(of: ship)
     }
 
     /// The kept rows of `lot` in `role`, in ledger order.

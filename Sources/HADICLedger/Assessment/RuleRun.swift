@@ -61,6 +61,8 @@ struct RuleRun {
             do {
                 try other.run.checkSignatures()
                 try other.run.checkHandlingAndObservations()
+                // Its results collected there too, off the answer's path.
+                other.results = other.run.book.finished()
             } catch {
                 other.error = error
             }
@@ -73,7 +75,7 @@ struct RuleRun {
         if let error = other.error { throw error }
         var results = book.finished()
         // In the sequential order the second group's rules come after the first's.
-        for (i, later) in other.run.book.finished().enumerated() { results[i].absorb(later) }
+        for (i, later) in other.results.enumerated() { results[i].absorb(later) }
         return results
     }
 
@@ -111,6 +113,8 @@ struct RuleRun {
         // Written by the other thread before it signals, read by this one after waiting.
         var run: RuleRun
         var error: (any Error)?
+        /// Its book's finished results (``ResultBook/finished()``).
+        var results: [RuleResult] = []
         init(run: RuleRun) { self.run = run }
     }
 

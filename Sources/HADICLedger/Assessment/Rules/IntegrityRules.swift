@@ -29,17 +29,30 @@ extension RuleRun {
         var r = book.results[AssessmentRule.custody.position]  // empty: this check alone reports it
         var checked = 0
         for lot in closure.ordered {
+            // Rows remembered whole (the same in every closure that takes them) found sound once stay sound.
+            let fragment = remember ? lot.fragment : nil
+            if let shipments = fragment?.soundCustodyShipments {
+                checked += shipments
+                continue
+            }
+            var sound = true
+            let checkedBefore = checked
+            defer {
+                if let fragment, sound { fragment.soundCustodyShipments = checked - checkedBefore }
+            }
             let made = origin(lot)
             let receives = lot.rows(.received)
             for ship in lot.rows(.shipped) {
                 checked += 1
                 if let made, ship.time < made.time {
+                    sound = false
                     r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.event.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: ship.eventHex)
                 }
                 // Unreceived: in transit, so the receiver cannot have used it yet.
-                guard let receive = closure.receipts[ship.event.id] else { continue }
+                guard let receive = lot.receipt(of: ship) else { continue }
                 if receive.time < ship.time {
+                    sound = false
                     r.fail("\(lot.id) is received at \(receive.time) (event \(receive.event.id.short)), before its shipment at \(ship.time) (event \(ship.event.id.short))",
                            lot: lot.id.rawValue, event: receive.eventHex)
                 }
@@ -47,10 +60,12 @@ extension RuleRun {
             // A holder uses what it received only after receiving it (uses, then packings).
             for use in [lot.rows(.consumed), lot.rows(.packed)].joined() {
                 if let made, use.time < made.time {
+                    sound = false
                     r.fail("\(lot.id) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)",
                            lot: lot.id.rawValue, event: use.eventHex)
                 }
                 if let last = receives.last(where: { $0.leafIndex < use.leafIndex && $0.actor == use.actor }), use.time < last.time {
+                    sound = false
                     r.fail("\(use.actor) uses \(lot.id) at \(use.time) (event \(use.event.id.short)), before receiving it at \(last.time) (event \(last.event.id.short))",
                            lot: lot.id.rawValue, event: use.eventHex)
                 }
