@@ -106,5 +106,9 @@ final class ClosureFragment {
         self.observations = observations
         latest = parts.compactMap(\.latest).max()
         shipments = roles[LotLink.Role.shipped.position].map { ($0, nil) }
+        // R-CUSTODY checks each shipment with its own receipt, and each use against the user's
+        // last receipt before it; a use's rows hold every receipt of its user before it (the
+        // portion path), so no other part adds one that counts: sound parts make a sound whole.
+        if parts.allSatisfy({ $0.soundCustodyShipments != nil }) { soundCustodyShipments = shipments.count }
     }
 }

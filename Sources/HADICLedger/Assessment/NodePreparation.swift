@@ -60,7 +60,15 @@ extension LedgerEvidence {
                         // lots that never travelled in a container, named once by the transformation.
                         guard madeIt, !input.packs, !input.hasPreparedFragment(for: use),
                               lines.lazy.filter({ $0.lot == line.lot }).count == 1 else { continue }
-                        input.remember(preparedFragment: LotClosure.singleUseFragment(of: input, line: line, origin: making, path: path))
+                        let fragment = LotClosure.singleUseFragment(of: input, line: line, origin: making, path: path)
+                        // R-CUSTODY's checks of these rows, as a closure taking them would make them.
+                        var sound = true
+                        let shipped = fragment.byRole[LotLink.Role.shipped.position]
+                        let shipments = RuleRun.checkCustody(of: input.id, madeBy: input.origin, shipped: shipped,
+                                                             received: fragment.byRole[LotLink.Role.received.position],
+                                                             uses: fragment.byRole[LotLink.Role.consumed.position]) { _, _ in sound = false }
+                        if sound { fragment.soundCustodyShipments = shipments }
+                        input.remember(preparedFragment: fragment)
                         fragments += 1
                     }
                 }
