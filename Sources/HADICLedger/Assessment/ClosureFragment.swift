@@ -48,7 +48,8 @@ final class ClosureFragment {
 
     /// A row's place in the order a closure sorts a lot's rows (leaf index, then role name):
     /// the leaf index above the role's rank. Two rows of one lot have the same key exactly
-    /// when they are the same row (one event touches a lot once in each role).
+    /// when they are the same row (one event touches a lot once in each role), for leaf
+    /// indexes below 2^60 (SQLite's 64-bit rows number far fewer events than that).
     static func orderKey(_ link: LotLink) -> UInt64 {
         link.leafIndex << roleBits | rankOfRole[link.role.position]
     }
