@@ -279,8 +279,8 @@ struct QueryLatency: ParsableCommand {
         guard report else { return }
         print(String(format: "preload: %d lots, %d rows, %d inspections/incidents/recalls in %.1f s%@",
                      loaded.lots, loaded.rows, loaded.events, seconds, loaded.complete ? "" : " (capacity reached)" as NSString))
-        print(String(format: "prepare: %d uses' custody paths, %d of %d events' signer checks, %d steps' certificate coverage for %@ in %.1f s; resident memory %@",
-                     prepared.uses, prepared.soundSigners, prepared.events, prepared.steps, market as NSString,
+        print(String(format: "prepare: %d uses' custody paths and %d their closure rows, %d of %d events' signer checks, %d steps' and %d makers' certificate coverage for %@ in %.1f s; resident memory %@",
+                     prepared.uses, prepared.fragments, prepared.soundSigners, prepared.events, prepared.steps, prepared.makers, market as NSString,
                      Double(DispatchTime.now().uptimeNanoseconds - prepareStart) / 1e9, Self.residentMemory() as NSString))
     }
 

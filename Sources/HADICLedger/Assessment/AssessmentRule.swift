@@ -152,8 +152,11 @@ public struct RuleResult: Sendable {
 
     /// Moves what ``used(lot:)`` and ``used(event:)`` listed into ``lots`` and ``events``.
     mutating func collectUsed() {
-        var seenLots = Set<LotID>(), seenEvents = Set<EventID>()
-        for lot in usedLots where seenLots.insert(lot).inserted { lots.insert(lot.rawValue) }
+        // A lot's text is at hand: its set is the only one it is hashed into. An event's hex
+        // is written once per distinct id.
+        lots.reserveCapacity(lots.count + usedLots.count)
+        for lot in usedLots { lots.insert(lot.rawValue) }
+        var seenEvents = Set<EventID>()
         for e in usedEvents where seenEvents.insert(e).inserted { events.insert(e.hex) }
         usedLots = []
         usedEvents = []

@@ -36,12 +36,11 @@ public final class LedgerEvidence {
     /// depend only on the event and on keys and parties below ``treeSize``, so they hold for
     /// every later assessment.
     var soundSigners = LeafIndexSet()
-    /// A step of custody under one assessment scope (``scopeNumber(_:)``): its event's leaf index.
-    struct StepKey: Hashable { let scope: Int; let index: UInt64 }
-    /// The certificate coverage of each shipment's carrier, by scope and event.
-    private var carrierCoverage: [StepKey: RuleRun.Coverage] = [:]
+    /// The certificate coverage of each shipment's carrier, by scope (``scopeNumber(_:)``) and
+    /// the shipment's leaf index.
+    private var carrierCoverage: [LeafIndexTable<RuleRun.Coverage>] = []
     /// The same for each receipt's or packing's handler, with whether the handler is a warehouse.
-    private var handlerCoverage: [StepKey: (RuleRun.Coverage, warehouse: Bool)] = [:]
+    private var handlerCoverage: [LeafIndexTable<(RuleRun.Coverage, warehouse: Bool)>] = []
     /// Market, policy and narrowing of each assessment scope, numbered (keys hash a number, not the text).
     private var scopes: [String: Int] = [:]
 
@@ -60,6 +59,8 @@ public final class LedgerEvidence {
         if let n = scopes[scope] { return n }
         let n = scopes.count
         scopes[scope] = n
+        carrierCoverage.append(LeafIndexTable())
+        handlerCoverage.append(LeafIndexTable())
         return n
     }
 
@@ -68,13 +69,9 @@ public final class LedgerEvidence {
     /// asks again and again for the shipments many products share). `remember`: false for a
     /// one-shot assessment, which neither consults nor adds to what earlier ones left.
     func carrierCoverage(of ship: LotLink, scope: Int, market: MarketPolicy, remember: Bool) -> RuleRun.Coverage {
-        let key = StepKey(scope: scope, index: ship.leafIndex)
-        if remember, let known = carrierCoverage[key] { return known }
+        if remember, let known = carrierCoverage[scope][ship.leafIndex] { return known }
         let found = RuleRun.anyCertificate(of: ship.carrier ?? ship.actor, at: ship.time, logistics: true, market: market, evidence: self)
-        if remember {
-            if carrierCoverage.count >= 2_000_000 { carrierCoverage.removeAll(keepingCapacity: true) }
-            carrierCoverage[key] = found
-        }
+        if remember { carrierCoverage[scope][ship.leafIndex] = found }
         return found
     }
 
@@ -82,15 +79,11 @@ public final class LedgerEvidence {
     /// as a warehouse (logistics or exporter: the market may require a halal warehousing
     /// certificate); remembered like ``carrierCoverage(of:scope:market:remember:)``.
     func handlerCoverage(of e: LotLink, scope: Int, market: MarketPolicy, remember: Bool) throws -> (RuleRun.Coverage, warehouse: Bool) {
-        let key = StepKey(scope: scope, index: e.leafIndex)
-        if remember, let known = handlerCoverage[key] { return known }
+        if remember, let known = handlerCoverage[scope][e.leafIndex] { return known }
         let role = try party(e.actor)?.0.role
         let warehouse = role == .logistics || role == .exporter
         let found = (RuleRun.anyCertificate(of: e.actor, at: e.time, logistics: warehouse && market.certifiedLogistics, market: market, evidence: self), warehouse)
-        if remember {
-            if handlerCoverage.count >= 2_000_000 { handlerCoverage.removeAll(keepingCapacity: true) }
-            handlerCoverage[key] = found
-        }
+        if remember { handlerCoverage[scope][e.leafIndex] = found }
         return found
     }
     private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]

@@ -54,6 +54,15 @@ public final class ClosureLot: @unchecked Sendable {
     /// Its kept rows in `role`, in ledger order.
     public func rows(_ role: LotLink.Role) -> [LotLink] { role.position < byRole.count ? byRole[role.position] : [] }
 
+    /// Its kept receipt of the shipment whose row (one of its kept `shipped` rows) is `ship`,
+    /// if received by the assessment time. A shipment is received once, with the same lots
+    /// (admission), and a closure keeps a lot's shipment only with that lot's receipt of it
+    /// when there is one by then: so its own rows hold the only receipt there is.
+    public func receipt(of ship: LotLink) -> LotLink? {
+        let id = ship.event.id
+        return rows(.received).first { $0.shipment == id }
+    }
+
     init(entry: ProvenanceCache.LotEntry, slot: Int, story: [LotLink], whole: Bool, origin: LotLink?, madeByTransformation: Bool,
          packs: Bool, upstream: Bool, depth: Int) {
         self.entry = entry
@@ -97,8 +106,6 @@ public struct LotClosure: Sendable {
     public private(set) var steps: [ClosureStep] = []
     /// Lots that shared a container with a closure lot without being in the closure.
     public private(set) var neighbours: Set<LotID> = []
-    /// The receipt of each kept shipment that was received, by the shipment's id.
-    public private(set) var receipts: [EventID: LotLink] = [:]
     /// Every closure lot, in ``order`` (each lot's ``ClosureLot/slot`` is its position here).
     public private(set) var ordered: [ClosureLot] = []
     /// Upstream lots (the assessed lot, its ingredients and contents), in closure order.
@@ -189,7 +196,7 @@ public struct LotClosure: Sendable {
             // rows depend only on how it was used, so they are remembered per set of uses.
             if !isRoot, !lot.packs, lot.whole {
                 let uses = users[lot.slot]
-                if let known = lot.entry.fragment(for: uses, at: time) {
+                if let known = lot.entry.fragment(for: uses, at: time) ?? lot.entry.combinedFragment(for: uses, at: time) {
                     lot.links = known.links
                     lot.byRole = known.byRole
                     lot.fragment = known
@@ -272,13 +279,13 @@ public struct LotClosure: Sendable {
             }
         }
         var stepRows: [ClosureStep] = []
-        receipts.reserveCapacity(2 * all.count)  // about one or two receipts per lot
-        // Remembered rows bring their leaf indexes, receipts and observations worked out.
+        // Remembered rows bring their leaf indexes and observations worked out.
         for lot in all {
             guard let fragment = lot.fragment else { continue }
             let slot = Int32(lot.slot)
-            for (row, index) in fragment.indices.enumerated() { stepRows.append(ClosureStep(index: index, slot: slot, row: Int32(row))) }
-            for (shipment, receipt) in fragment.receipts { receipts[shipment] = receipt }
+            for (row, key) in fragment.keys.enumerated() {
+                stepRows.append(ClosureStep(index: ClosureFragment.leafIndex(ofKey: key), slot: slot, row: Int32(row)))
+            }
             for index in fragment.observations { events[index] = try cache.event(at: index, from: source) }
         }
         for lot in all where !lot.settled {
@@ -296,7 +303,6 @@ public struct LotClosure: Sendable {
                 roles[link.role.position].append(link)
                 stepRows.append(ClosureStep(index: link.leafIndex, slot: slot, row: Int32(row)))
                 switch link.role {
-                case .received: if let s = link.shipment { receipts[s] = link }
                 case .inspected, .incident, .recalled: events[link.leafIndex] = try cache.event(at: link.leafIndex, from: source)
                 default: break
                 }
@@ -321,6 +327,22 @@ public struct LotClosure: Sendable {
                 lot.shipments = lot.carriers.isEmpty ? lot.rows(.shipped).map { ($0, nil) } : computeShipments(of: lot.id)
             }
         }
+    }
+
+    /// The rows a closure keeps of an ingredient that never travelled in a container (`entry`)
+    /// when one lot of the closure used it, by one line of the transformation `origin` that
+    /// made that lot, and the assessment time sees all of them: its whole story, the custody
+    /// `path` of the portion that use took, and the row of the use itself, in ledger order.
+    /// The same rows (and the same fragment) as ``init(root:at:from:cache:)`` works out for such
+    /// a lot; ``LedgerEvidence/prepare(markets:at:)`` works them out ahead for every such use.
+    static func singleUseFragment(of entry: ProvenanceCache.LotEntry, line: EventLine, origin: LotLink, path: PortionPath) -> ClosureFragment {
+        let use = LotLink(lot: line.lot, leafIndex: origin.leafIndex, role: .consumed, quantity: line.quantity, event: origin.event)
+        let links = (entry.links + path.custody + [use]).sorted {
+            $0.leafIndex != $1.leafIndex ? $0.leafIndex < $1.leafIndex : $0.role.rawValue < $1.role.rawValue
+        }
+        var roles = [[LotLink]](repeating: [], count: LotLink.Role.allCases.count)
+        for link in links { roles[link.role.position].append(link) }
+        return ClosureFragment(uses: [Use(party: origin.actor, index: origin.leafIndex)], links: links, byRole: roles)
     }
 
     /// Reads a lot into the closure: its record and its own story up to the assessment time,
@@ -431,6 +453,12 @@ public struct LotClosure: Sendable {
         }
     }
 
+    /// The kept receipt of a kept shipment row (of a closure lot), if it was received by the
+    /// assessment time (``ClosureLot/receipt(of:)``).
+    public func receipt(of ship: LotLink) -> LotLink? {
+        lots[ship.lot]?.receipt(of: ship)
+    }
+
     /// The kept rows of `lot` in `role`, in ledger order.
     public func rows(of lot: LotID, _ role: LotLink.Role) -> [LotLink] {
         lots[lot]?.rows(role) ?? []
@@ -514,4 +542,3 @@ extension LotLink {
     /// The event id in hex, as assessment results name events.
     var eventHex: String { event.id.hex }
 }
-

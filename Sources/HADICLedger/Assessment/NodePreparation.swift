@@ -5,27 +5,35 @@ extension LedgerEvidence {
     public struct Preparation: Sendable {
         /// Custody paths of the portions taken by each use of a lot.
         public let uses: Int
+        /// Closure rows of ingredients used once (``LotClosure/singleUseFragment(of:line:origin:path:)``), per use.
+        public let fragments: Int
         /// Events whose signer checks (R-SIG) passed.
         public let soundSigners: Int
         public let events: Int
         /// Shipment, receipt and packing rows whose carrier's or handler's certificate coverage
         /// is now remembered, counted per row over all the markets asked.
         public let steps: Int
+        /// Lots whose maker's certificate coverage is now remembered, counted per lot over all the markets asked.
+        public let makers: Int
     }
 
     /// What a node works out once, after loading every lot (``ProvenanceCache/preload(from:)``),
     /// so that even its first assessment of a product finds it done: the custody path of every
     /// use of every lot (``LotClosure``'s portion path, per use) and the signer checks of every
-    /// event that touches a lot. Both depend only on the ledger below ``treeSize``, so they hold
-    /// for every later assessment; `hadic-bench --verify` checks that answers do not change.
+    /// event that touches a lot, and the closure rows of every ingredient for each single use
+    /// of it by a transformation (``LotClosure/singleUseFragment(of:line:origin:path:)``), so
+    /// that a first closure sorts no rows of them. All depend only on the ledger below
+    /// ``treeSize``, so they hold for every later assessment; `hadic-bench --verify` checks
+    /// that answers do not change.
     ///
     /// For each market in `markets` (under the ledger policy in force at `time`), it also works
     /// out the certificate coverage of every shipment's carrier and every receipt's and
-    /// packing's handler (R-LOGISTICS, handlers under R-CERT-VALID), as the assessments of that
-    /// market remember it.
+    /// packing's handler (R-LOGISTICS, handlers under R-CERT-VALID), and of every lot's maker
+    /// (R-CERT-VALID, R-BOM and the rules that ask it), as the assessments of that market
+    /// remember them.
     @discardableResult
     public func prepare(markets: [String] = [], at time: Timestamp? = nil) throws -> Preparation {
-        var uses = 0, checked = 0
+        var uses = 0, checked = 0, fragments = 0
         var seenEvents = Set<UInt64>()
         var events: [(UInt64, LinkEvent)] = []
         try source.consistentReads { source in
@@ -36,13 +44,32 @@ extension LedgerEvidence {
                         ? try cache.transformLines(at: making.leafIndex, from: source).inputs
                         : try cache.lines(at: making.leafIndex, role: .packed, from: source)
                     let use = LotClosure.Use(party: making.actor, index: making.leafIndex)
+                    // The transformation that made this lot (its first making row) uses each input once.
+                    let madeIt = making.role == .produced && entry.producedOrigin && entry.origin?.leafIndex == making.leafIndex
                     for line in lines {
-                        guard let input = try cache.lot(line.lot, from: source), input.portion(for: use) == nil else { continue }
-                        let path = try LotClosure.portionPath(story: input.links, of: input, users: [use], containerAt: { index in
-                            try self.cache.links(at: index, from: source).first { $0.role == .container }?.lot
-                        }, source: source, cache: cache)
-                        input.remember(portion: path, for: use)
-                        uses += 1
+                        guard let input = try cache.lot(line.lot, from: source) else { continue }
+                        let path: LotClosure.PortionPath
+                        if let known = input.portion(for: use) { path = known } else {
+                            path = try LotClosure.portionPath(story: input.links, of: input, users: [use], containerAt: { index in
+                                try self.cache.links(at: index, from: source).first { $0.role == .container }?.lot
+                            }, source: source, cache: cache)
+                            input.remember(portion: path, for: use)
+                            uses += 1
+                        }
+                        // A closure's rows of an input used once, by this lot's making: only for
+                        // lots that never travelled in a container, named once by the transformation.
+                        guard madeIt, !input.packs, !input.hasPreparedFragment(for: use),
+                              lines.lazy.filter({ $0.lot == line.lot }).count == 1 else { continue }
+                        let fragment = LotClosure.singleUseFragment(of: input, line: line, origin: making, path: path)
+                        // R-CUSTODY's checks of these rows, as a closure taking them would make them.
+                        var sound = true
+                        let shipped = fragment.byRole[LotLink.Role.shipped.position]
+                        let shipments = RuleRun.checkCustody(of: input.id, madeBy: input.origin, shipped: shipped,
+                                                             received: fragment.byRole[LotLink.Role.received.position],
+                                                             uses: fragment.byRole[LotLink.Role.consumed.position]) { _, _ in sound = false }
+                        if sound { fragment.soundCustodyShipments = shipments }
+                        input.remember(preparedFragment: fragment)
+                        fragments += 1
                     }
                 }
                 // Every event on the lot's rows, for the signer checks below.
@@ -56,7 +83,7 @@ extension LedgerEvidence {
             soundSigners.insert(index)
             checked += 1
         }
-        var steps = 0
+        var steps = 0, makers = 0
         if !markets.isEmpty, let time {
             let policy = try policy(at: time)
             for code in markets {
@@ -71,9 +98,15 @@ extension LedgerEvidence {
                         }
                         steps += 1
                     }
+                    // The maker's coverage, as a closure that sees the lot's whole story remembers it.
+                    if let origin = entry.origin, entry.makerCoverage(scope: scope) == nil {
+                        entry.remember(makerCoverage: RuleRun.makerCoverage(of: entry.id, record: entry.record, madeBy: origin,
+                                                                            market: market, evidence: self), scope: scope)
+                        makers += 1
+                    }
                 }
             }
         }
-        return Preparation(uses: uses, soundSigners: checked, events: seenEvents.count, steps: steps)
+        return Preparation(uses: uses, fragments: fragments, soundSigners: checked, events: seenEvents.count, steps: steps, makers: makers)
     }
 }

@@ -61,6 +61,8 @@ struct RuleRun {
             do {
                 try other.run.checkSignatures()
                 try other.run.checkHandlingAndObservations()
+                // Its results collected there too, off the answer's path.
+                other.results = other.run.book.finished()
             } catch {
                 other.error = error
             }
@@ -73,7 +75,7 @@ struct RuleRun {
         if let error = other.error { throw error }
         var results = book.finished()
         // In the sequential order the second group's rules come after the first's.
-        for (i, later) in other.run.book.finished().enumerated() { results[i].absorb(later) }
+        for (i, later) in other.results.enumerated() { results[i].absorb(later) }
         return results
     }
 
@@ -111,6 +113,8 @@ struct RuleRun {
         // Written by the other thread before it signals, read by this one after waiting.
         var run: RuleRun
         var error: (any Error)?
+        /// Its book's finished results (``ResultBook/finished()``).
+        var results: [RuleResult] = []
         init(run: RuleRun) { self.run = run }
     }
 
@@ -138,10 +142,10 @@ struct RuleRun {
 
     static func certRef(_ c: CertificateTimeline) -> String { c.reference }
 
-    func scopeCovers(_ c: CertificateTimeline, _ lot: ClosureLot, facility: String?) -> Bool {
+    static func scopeCovers(_ c: CertificateTimeline, id: LotID, record: LotRecord, facility: String?) -> Bool {
         let s = c.issue.scope
-        let product = s.classes.contains(lot.record.materialClass) || s.products.contains(lot.record.product)
-            || (lot.id.gtin.map { s.gtins.contains($0) } ?? false)
+        let product = s.classes.contains(record.materialClass) || s.products.contains(record.product)
+            || (id.gtin.map { s.gtins.contains($0) } ?? false)
         let facilityOnly = s.classes.isEmpty && s.products.isEmpty && s.gtins.isEmpty && s.services.isEmpty
         guard product || facilityOnly else { return false }
         if let f = facility, !s.facilities.isEmpty { return s.facilities.contains(f) }
@@ -186,8 +190,16 @@ struct RuleRun {
 
     private func computeCoverage(_ lot: ClosureLot) -> Coverage {
         guard let o = origin(lot) else { return .none }
-        let candidates = (evidence.certificates[o.actor] ?? []).filter { scopeCovers($0, lot, facility: facility(o)) }
-        return best(of: candidates, at: o.time)
+        return Self.makerCoverage(of: lot.id, record: lot.record, madeBy: o, market: market, evidence: evidence)
+    }
+
+    /// Whether the maker of a lot (the actor of its making row `o`) held, when making it, a
+    /// certificate whose scope covers it (``coverage(_:)``; a node works it out ahead for every
+    /// lot: ``LedgerEvidence/prepare(markets:at:)``).
+    static func makerCoverage(of id: LotID, record: LotRecord, madeBy o: LotLink, market: MarketPolicy, evidence: LedgerEvidence) -> Coverage {
+        let facility = o.role == .created || o.role == .produced ? o.place : nil
+        let candidates = (evidence.certificates[o.actor] ?? []).filter { scopeCovers($0, id: id, record: record, facility: facility) }
+        return best(of: candidates, at: o.time, market: market)
     }
 
     /// The first usable certificate; else an active one the market does not trust; else the

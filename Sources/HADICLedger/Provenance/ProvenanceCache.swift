@@ -47,6 +47,8 @@ public final class ProvenanceCache {
     private var entryOfNumber: [LotEntry?] = []
     /// Which closure (``beginClosure()``) last took each numbered lot, and in which slot.
     private var closureMarks = ClosureMarks()
+    /// Which backward trace (``beginTrace()``) last showed each numbered lot.
+    private var traceMarks = ClosureMarks()
     private var nodes: [LotID: IngredientNode] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
     private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
@@ -70,8 +72,11 @@ public final class ProvenanceCache {
         /// Whether its story packs or unpacks it (most lots never travel in a container).
         let packs: Bool
         /// The lines of the transformation that made it, with each input's number
-        /// (``ProvenanceCache/making(of:at:from:)``), once asked.
+        /// (``ProvenanceCache/making(of:madeBy:from:)``), once asked (a preload works it out for every lot).
         fileprivate var making: Making?
+        /// What a backward trace shows of it, with its ingredients' numbers (parallel to the
+        /// node's ingredients), once asked (a preload works it out for every lot).
+        fileprivate var trace: TraceFacts?
         public let record: LotRecord
         /// Its story's index rows below the tree size, in ledger order.
         public let links: [LotLink]
@@ -91,9 +96,47 @@ public final class ProvenanceCache {
         /// (The uses and time beside each fragment: searching them does not visit the fragments.)
         private var fragments: [(uses: [LotClosure.Use], latest: Timestamp?, fragment: ClosureFragment)] = []
 
+        /// Fragments worked out ahead for each single use of it (``LedgerEvidence/prepare(markets:at:)``),
+        /// by use; not limited like ``fragments`` (a lot has a few uses, at most one per maker that used it).
+        private var preparedFragments: [(use: LotClosure.Use, latest: Timestamp?, fragment: ClosureFragment)] = []
+
         func fragment(for uses: [LotClosure.Use], at time: Timestamp) -> ClosureFragment? {
-            guard let known = fragments.first(where: { $0.uses == uses }), known.latest.map({ $0 <= time }) ?? true else { return nil }
-            return known.fragment
+            if let known = fragments.first(where: { $0.uses == uses }) {
+                return known.latest.map({ $0 <= time }) ?? true ? known.fragment : nil
+            }
+            guard uses.count == 1, let prepared = preparedFragments.first(where: { $0.use == uses[0] }),
+                  prepared.latest.map({ $0 <= time }) ?? true else { return nil }
+            return prepared.fragment
+        }
+
+        /// For an ingredient used several ways in one closure: the fragments worked out ahead for
+        /// each of those uses, combined (a closure's rows for several uses are the union of each
+        /// one's: the story, each use's portion path and row), and remembered like those closures
+        /// work out; nil unless every use has one that the assessment time sees whole.
+        func combinedFragment(for uses: [LotClosure.Use], at time: Timestamp) -> ClosureFragment? {
+            guard uses.count > 1, !preparedFragments.isEmpty else { return nil }
+            var parts: [ClosureFragment] = []
+            for use in uses {
+                guard let prepared = preparedFragments.first(where: { $0.use == use }), prepared.latest.map({ $0 <= time }) ?? true else {
+                    return nil
+                }
+                if !parts.contains(where: { $0 === prepared.fragment }) { parts.append(prepared.fragment) }
+            }
+            // One use named twice (co-products of one transformation): that use's rows.
+            guard parts.count > 1 else { return parts.first }
+            let combined = ClosureFragment(uses: uses, combining: parts)
+            remember(fragment: combined)
+            return combined
+        }
+
+        /// Whether a fragment for the single use `use` was worked out ahead.
+        func hasPreparedFragment(for use: LotClosure.Use) -> Bool {
+            preparedFragments.contains { $0.use == use }
+        }
+
+        func remember(preparedFragment fragment: ClosureFragment) {
+            guard fragment.uses.count == 1 else { return }
+            preparedFragments.append((fragment.uses[0], fragment.latest, fragment))
         }
 
         func remember(fragment: ClosureFragment) {
@@ -140,6 +183,13 @@ public final class ProvenanceCache {
         }
     }
 
+    /// A lot as a backward trace shows it, with the number of each of its ingredients.
+    struct TraceFacts {
+        let node: IngredientNode
+        /// Each ingredient's ``LotEntry/number``, parallel to ``IngredientNode/ingredients``.
+        let ingredients: [Int]
+    }
+
     /// A transformation's lines as the lot it made keeps them, with its inputs' numbers.
     struct Making {
         /// The transformation's leaf index.
@@ -164,6 +214,37 @@ public final class ProvenanceCache {
 
     /// The lot id numbered `n`.
     func lotID(number n: Int) -> LotID { idOfNumber[n] }
+
+    /// The number of a lot that is stored below the tree size (nil: unknown, or made later),
+    /// reading it if it was never met: a lot id asked about from outside is numbered only
+    /// once it is known to be in this view of the ledger.
+    func knownNumber(of id: LotID, from source: any ProvenanceSource) throws -> Int? {
+        if let known = numbers[id] { return known }
+        return try lot(id, from: source)?.number
+    }
+
+    /// Starts marking the lots a new backward trace shows (``firstShown(_:)``). One trace at
+    /// a time per cache (like closures: the cache is not shared between threads).
+    func beginTrace() { traceMarks.begin(count: idOfNumber.count) }
+
+    /// True the first time the trace being built asks about lot number `n`.
+    func firstShown(_ n: Int) -> Bool {
+        guard traceMarks.slot(of: n) == nil else { return false }
+        traceMarks.mark(n, slot: 0)
+        return true
+    }
+
+    /// Lot number `n` as a backward trace shows it, with its ingredients' numbers: from its
+    /// entry when held (a preload works it out for every lot), else through
+    /// ``ingredientNode(of:from:)``.
+    func traceFacts(number n: Int, from source: any ProvenanceSource) throws -> TraceFacts {
+        let entry = entryOfNumber[n]
+        if let known = entry?.trace { return known }
+        let node = try ingredientNode(of: idOfNumber[n], from: source)
+        let facts = TraceFacts(node: node, ingredients: node.ingredients.map { number(of: $0.lot) })
+        entry?.trace = facts
+        return facts
+    }
 
     /// The lot numbered `n` (``lot(_:from:)`` by number: no hashing of its id when held).
     func lot(number n: Int, from source: any ProvenanceSource) throws -> LotEntry? {
@@ -403,6 +484,14 @@ public final class ProvenanceCache {
                 if lines[other] == nil { lines[other] = [] }
             }
             for (index, found) in packingRows where rows[index] == nil { rows[index] = found }
+            // What a lot's first trace or closure would otherwise work out, worked out now
+            // (it depends only on the ledger below the tree size): its trace node and the
+            // lines of the transformation that made it, with its ingredients' numbers.
+            for entry in lots.values {
+                let node = try preloadedNode(of: entry)
+                entry.trace = TraceFacts(node: node, ingredients: node.ingredients.map { number(of: $0.lot) })
+                if entry.producedOrigin, let origin = entry.origin { _ = try making(of: entry, madeBy: origin, from: source) }
+            }
         }
         var eventCount = 0
         for stored in try source.events(ofTypes: [.lotInspect, .lotIncident, .lotRecall]) where stored.index < treeSize {

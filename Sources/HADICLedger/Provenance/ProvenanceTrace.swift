@@ -56,6 +56,11 @@ public struct ProvenanceTrace {
     }
 
     public func back(_ lot: LotID) throws -> TraceNode {
+        // Through the cache, lots are followed by their numbers: nothing is hashed per lot.
+        if let cache, let number = try cache.knownNumber(of: lot, from: source) {
+            cache.beginTrace()
+            return try back(number: number, quantity: nil, depth: 0, cache: cache)
+        }
         var seen = Set<LotID>()
         var nodes: [LotID: IngredientNode] = [:]
         return try back(lot, quantity: nil, depth: 0, seen: &seen, nodes: &nodes)
@@ -80,6 +85,22 @@ public struct ProvenanceTrace {
         children.reserveCapacity(node.ingredients.count)
         for edge in node.ingredients {
             children.append(try back(edge.lot, quantity: edge.quantity, depth: depth + 1, seen: &seen, nodes: &nodes))
+        }
+        return TraceNode(lot: lot, record: node.record, quantity: quantity, step: node.step, children: children, repeated: false)
+    }
+
+    /// ``back(_:)`` through the cache, by lot number (the same tree, the same order).
+    private func back(number: Int, quantity: Quantity?, depth: Int, cache: ProvenanceCache) throws -> TraceNode {
+        let facts = try cache.traceFacts(number: number, from: source)
+        let lot = cache.lotID(number: number)
+        let node = facts.node
+        guard cache.firstShown(number), depth < maxDepth else {
+            return TraceNode(lot: lot, record: node.record, quantity: quantity, step: nil, children: [], repeated: true)
+        }
+        var children: [TraceNode] = []
+        children.reserveCapacity(node.ingredients.count)
+        for (edge, ingredient) in zip(node.ingredients, facts.ingredients) {
+            children.append(try back(number: ingredient, quantity: edge.quantity, depth: depth + 1, cache: cache))
         }
         return TraceNode(lot: lot, record: node.record, quantity: quantity, step: node.step, children: children, repeated: false)
     }

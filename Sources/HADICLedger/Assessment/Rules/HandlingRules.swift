@@ -100,7 +100,7 @@ extension RuleRun {
                     }
                 }
                 guard let vehicle = ship.place, !goods.vehicles.isEmpty else { continue }
-                let arrived = closure.receipts[ship.event.id]?.time ?? closure.time
+                let arrived = closure.receipt(of: ship)?.time ?? closure.time
                 // The two trips overlap: the vehicle held both at once.
                 for trip in goods.vehicles[vehicle] ?? [] where trip.ship != ship.event.id && trip.start <= closure.time
                     && trip.start <= arrived && ship.time <= (trip.end ?? closure.time) {

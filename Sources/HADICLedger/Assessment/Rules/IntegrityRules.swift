@@ -29,35 +29,56 @@ extension RuleRun {
         var r = book.results[AssessmentRule.custody.position]  // empty: this check alone reports it
         var checked = 0
         for lot in closure.ordered {
-            let made = origin(lot)
-            let receives = lot.rows(.received)
-            for ship in lot.rows(.shipped) {
-                checked += 1
-                if let made, ship.time < made.time {
-                    r.fail("\(lot.id) is shipped at \(ship.time) (event \(ship.event.id.short)), before it was made at \(made.time)",
-                           lot: lot.id.rawValue, event: ship.eventHex)
-                }
-                // Unreceived: in transit, so the receiver cannot have used it yet.
-                guard let receive = closure.receipts[ship.event.id] else { continue }
-                if receive.time < ship.time {
-                    r.fail("\(lot.id) is received at \(receive.time) (event \(receive.event.id.short)), before its shipment at \(ship.time) (event \(ship.event.id.short))",
-                           lot: lot.id.rawValue, event: receive.eventHex)
-                }
+            // Rows remembered whole (the same in every closure that takes them) found sound once stay sound.
+            let fragment = remember ? lot.fragment : nil
+            if let shipments = fragment?.soundCustodyShipments {
+                checked += shipments
+                continue
             }
-            // A holder uses what it received only after receiving it (uses, then packings).
-            for use in [lot.rows(.consumed), lot.rows(.packed)].joined() {
-                if let made, use.time < made.time {
-                    r.fail("\(lot.id) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)",
-                           lot: lot.id.rawValue, event: use.eventHex)
-                }
-                if let last = receives.last(where: { $0.leafIndex < use.leafIndex && $0.actor == use.actor }), use.time < last.time {
-                    r.fail("\(use.actor) uses \(lot.id) at \(use.time) (event \(use.event.id.short)), before receiving it at \(last.time) (event \(last.event.id.short))",
-                           lot: lot.id.rawValue, event: use.eventHex)
-                }
+            var sound = true
+            let shipments = Self.checkCustody(of: lot.id, madeBy: origin(lot), shipped: lot.rows(.shipped), received: lot.rows(.received),
+                                              uses: lot.packs ? lot.rows(.consumed) + lot.rows(.packed) : lot.rows(.consumed)) { message, event in
+                sound = false
+                r.fail(message, lot: lot.id.rawValue, event: event)
             }
+            checked += shipments
+            if let fragment, sound { fragment.soundCustodyShipments = shipments }
         }
         r.note = "\(checked) shipments matched by their receives (same lots and quantities, enforced at admission)"
         book.results[AssessmentRule.custody.position] = r
+    }
+
+    /// R-CUSTODY's checks of one lot's kept rows, in ledger order: each shipment is after the
+    /// lot was made and before its receipt (the lot's own: a shipment is received once, with the
+    /// same lots), and each use (consumption, then packing) is after the lot was made and after
+    /// the user's last receipt of it before the use. Reports each problem with the event behind
+    /// it; answers how many shipments it checked. (A node checks the rows it prepared for each
+    /// single use of an ingredient once, at start: ``LedgerEvidence/prepare(markets:at:)``.)
+    static func checkCustody(of lot: LotID, madeBy made: LotLink?, shipped: [LotLink], received: [LotLink], uses: [LotLink],
+                             fail: (_ message: String, _ event: String) -> Void) -> Int {
+        for ship in shipped {
+            if let made, ship.time < made.time {
+                fail("\(lot) is shipped at \(ship.time) (event \(ship.event.id.short)), before it was made at \(made.time)", ship.eventHex)
+            }
+            // Unreceived: in transit, so the receiver cannot have used it yet.
+            let id = ship.event.id
+            guard let receive = received.first(where: { $0.shipment == id }) else { continue }
+            if receive.time < ship.time {
+                fail("\(lot) is received at \(receive.time) (event \(receive.event.id.short)), before its shipment at \(ship.time) (event \(ship.event.id.short))",
+                     receive.eventHex)
+            }
+        }
+        // A holder uses what it received only after receiving it (uses, then packings).
+        for use in uses {
+            if let made, use.time < made.time {
+                fail("\(lot) is used at \(use.time) (event \(use.event.id.short)), before it was made at \(made.time)", use.eventHex)
+            }
+            if let last = received.last(where: { $0.leafIndex < use.leafIndex && $0.actor == use.actor }), use.time < last.time {
+                fail("\(use.actor) uses \(lot) at \(use.time) (event \(use.event.id.short)), before receiving it at \(last.time) (event \(last.event.id.short))",
+                     use.eventHex)
+            }
+        }
+        return shipped.count
     }
 
     // MARK: R-MASS
