@@ -178,8 +178,9 @@ final class IngestBatcher: @unchecked Sendable {
             logger.trace("prepared", metadata: ["events": "\(slots.count)", "ms": "\((DispatchTime.now().uptimeNanoseconds - prepareStarted) / 1_000_000)", "ahead": "\(prepared.count)"])
             prepared.append(Prepared(slots: slots, batch: batch))
             // The next batch is checked against the keys this one leaves if all of it is
-            // admitted (a guess: admission checks again any event whose key turned out otherwise).
-            self.keys = batch.keysAfter
+            // admitted (a guess: admission checks again any event whose key turned out otherwise;
+            // the sealer may have remade the guess from the ledger's keys meanwhile).
+            self.keys = batch.keys(after: self.keys)
             preparing = false
             condition.broadcast()
             condition.unlock()
@@ -215,6 +216,11 @@ final class IngestBatcher: @unchecked Sendable {
                 }
             })
             condition.lock()
+            // Remake the guess from the ledger's true keys and the batches still waiting, so
+            // that a key change admission refused misleads at most the batches already prepared.
+            var guess = sequencer.keySnapshot
+            for p in prepared { guess = p.batch.keys(after: guess) }
+            keys = guess
             sealing = false
             condition.broadcast()
             condition.unlock()

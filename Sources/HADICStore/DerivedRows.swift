@@ -95,8 +95,16 @@ enum DerivedRows {
     static func key(_ row: Row) throws -> (String, KeyRecord) {
         let key: String = try row.decode(forColumn: "key_id")
         let spki: Data = try row.decode(forColumn: "spki")
-        guard let party = PartyID(try row.decode(forColumn: "party")), let pk = try? PublicKey(spkiDER: [UInt8](spki)) else {
-            throw StoreError.corruptRow(table: "party_keys", key: key, problem: "bad party or key")
+        guard let party = PartyID(try row.decode(forColumn: "party")) else {
+            throw StoreError.corruptRow(table: "party_keys", key: key, problem: "bad party")
+        }
+        let pk: PublicKey
+        do {
+            pk = try PublicKey(spkiDER: [UInt8](spki))
+        } catch {
+            // Since Ed25519 is checked strictly (docs/FORMATS.md), a key an older HADIC admitted
+            // may be refused here: say so rather than only "corrupt".
+            throw StoreError.corruptRow(table: "party_keys", key: key, problem: "the stored public key is refused (\(error)); a ledger admitted under the earlier, looser Ed25519 rule may hold such a key: see docs/FORMATS.md, \"Signatures\"")
         }
         return (key, KeyRecord(party: party, publicKey: pk, addedBy: try optionalEventID(row, "added_by", table: "party_keys", key: key),
                                retiredBy: try optionalEventID(row, "retired_by", table: "party_keys", key: key)))

@@ -36,4 +36,28 @@ final class PreparedBatchTests: XCTestCase {
         XCTAssertEqual(onePass.prechecks.last?.valid, false, "the flipped signature is found")
         XCTAssertGreaterThan(onePass.keysAfter.count, keys.count, "the batch registers keys")
     }
+
+    /// A key registration whose signature is forged changes no key, not even in the guess the
+    /// next batch is checked against (else anyone could make a party's events be checked one
+    /// at a time by the sealer).
+    func testAForgedRegistrationChangesNoKeyInTheGuess() throws {
+        let f = try LedgerFixture()
+        _ = try f.buildStandardChain()
+        var leaves = f.store.events.map(\.leafBytes)
+        let parsed = try leaves.map { try EventEnvelope.parse($0) }
+        let at = try XCTUnwrap(parsed.lastIndex { if case .partyRegister = $0.body { return true } else { return false } })
+        guard case .partyRegister(let registration) = parsed[at].body else { return XCTFail("not a registration") }
+        var signature = parsed[at].signature
+        signature[5] ^= 0x40
+        let forged = try EventEnvelope(parts: parsed[at].unsignedParts, signature: signature)
+        leaves = Array(leaves[..<at]) + [forged.leafBytes]
+        let keys = f.genesis.initialState.keys
+        let batch = PreparedBatch(parsing: leaves, keys: keys)
+        XCTAssertEqual(batch.prechecks.last?.valid, false)
+        XCTAssertNil(batch.keysAfter[registration.publicKey.keyID], "the forged registration's key is not guessed")
+        XCTAssertNil(batch.keys(after: keys)[registration.publicKey.keyID])
+        let honest = PreparedBatch(parsing: Array(f.store.events.map(\.leafBytes)[...at]), keys: keys)
+        XCTAssertNotNil(honest.keysAfter[registration.publicKey.keyID], "the signed one is")
+        XCTAssertNotNil(honest.keys(after: keys)[registration.publicKey.keyID])
+    }
 }

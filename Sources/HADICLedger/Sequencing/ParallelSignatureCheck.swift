@@ -80,10 +80,33 @@ public struct PreparedBatch: Sendable {
     /// The keys as they will be once this batch is admitted, if every event in it is: what the
     /// batch after it should be checked against when it is prepared before this one is sealed.
     public let keysAfter: [String: KeyRecord]
+    /// The events that register, rotate in or retire keys, except those whose signature was
+    /// found invalid (admission will refuse them).
+    private let keyChanges: [EventEnvelope]
 
     public init(_ inputs: [Result<EventEnvelope, AdmissionError>], keys: [String: KeyRecord]) {
         self.inputs = inputs
-        (prechecks, keysAfter) = ParallelSignatureCheck.verify(inputs.compactMap { try? $0.get() }, keysBefore: keys)
+        let envelopes = inputs.compactMap { try? $0.get() }
+        (prechecks, keysAfter) = ParallelSignatureCheck.verify(envelopes, keysBefore: keys)
+        keyChanges = Self.keyChanges(envelopes, prechecks)
+    }
+
+    /// `base` with this batch's key changes applied: the guess for the batch after it, made
+    /// again from the ledger's true keys when a batch is sealed (so that an event admission
+    /// refused does not mislead later guesses).
+    public func keys(after base: [String: KeyRecord]) -> [String: KeyRecord] {
+        var keys = base
+        for e in keyChanges { ParallelSignatureCheck.applyKeyChanges(of: e, to: &keys) }
+        return keys
+    }
+
+    private static func keyChanges(_ envelopes: [EventEnvelope], _ prechecks: [ParallelSignatureCheck.Precheck]) -> [EventEnvelope] {
+        zip(envelopes, prechecks).compactMap { e, check in
+            switch e.body {
+            case .partyRegister, .partyRotateKey: return check.valid == false ? nil : e
+            default: return nil
+            }
+        }
     }
 
     /// Parses `leaves` and checks each signature in the same task, on every core: one pass
@@ -112,7 +135,8 @@ public struct PreparedBatch: Sendable {
             if prechecks[position].key == nil, let k = after[e.keyID], k.party == e.actor, k.retiredBy == nil {
                 late.append((position, e, k.publicKey))
             }
-            ParallelSignatureCheck.applyKeyChanges(of: e, to: &after)
+            // An event found forged changes no key, not even in a guess.
+            if prechecks[position].valid != false { ParallelSignatureCheck.applyKeyChanges(of: e, to: &after) }
         }
         keysAfter = after
         let lateResults = parallelMap(late.map { ($0.event, $0.key) }) { item in
@@ -120,5 +144,6 @@ public struct PreparedBatch: Sendable {
         }
         for (item, result) in zip(late, lateResults) { prechecks[item.position] = result }
         self.prechecks = prechecks
+        keyChanges = Self.keyChanges(inputs.compactMap { try? $0.get() }, prechecks)
     }
 }

@@ -86,7 +86,7 @@ struct AppendCommand: ParsableCommand {
             var next = chunks.first.map { prepare($0, sequencer.keySnapshot) }
             for i in chunks.indices {
                 guard let batch = next else { break }
-                let ahead = i + 1 < chunks.count ? Background { [keys = batch.keysAfter, chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
+                let ahead = i + 1 < chunks.count ? Background { [keys = batch.keys(after: sequencer.keySnapshot), chunk = chunks[i + 1]] in prepare(chunk, keys) } : nil
                 defer { _ = ahead?.value }  // never exit with work still running
                 for outcome in try sequencer.submit(batch) {
                     switch outcome {
