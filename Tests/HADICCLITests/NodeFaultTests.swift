@@ -11,6 +11,15 @@ import Glibc
 final class NodeFaultTests: HadicTestCase {
     static let base = 53 + 1
 
+    /// `unavailable` promises that nothing was stored: no event answered so may be in `dir`.
+    private func assertNothingAnsweredUnavailableWasStored(_ answers: [String], _ envelopes: [String], in dir: String,
+                                                           file: StaticString = #filePath, line: UInt = #line) {
+        let stored = Set(storedEventIDs(dir))
+        let ids = envelopes.compactMap(Hadic.eventID(ofCanonicalEnvelope:))
+        let refusedButStored = zip(answers, ids).filter { $0.0.hasPrefix("refused rule unavailable") && stored.contains($0.1) }
+        XCTAssertEqual(refusedButStored.count, 0, "no event answered unavailable (nothing stored) was stored", file: file, line: line)
+    }
+
     private func templates(_ prefix: String, _ count: Int) -> [String] {
         (1...count).map { Self.lotCreateTemplate("rempah-madura/\(prefix)-\($0)") }
     }
@@ -33,10 +42,7 @@ final class NodeFaultTests: HadicTestCase {
         let r = client.wait(timeout: 30)
         XCTAssertEqual(r.lines.filter(Hadic.isEventID).count, 5, "the client got every receipt: \(r.summary)")
         waitForTreeSize(seq, Self.base + 5, timeout: 30)
-        let stored = Set(storedEventIDs(seqDir))
-        let ids = envelopes.compactMap(Hadic.eventID(ofCanonicalEnvelope:))
-        let refusedButStored = zip(r.lines, ids).filter { $0.0.hasPrefix("refused rule unavailable") && stored.contains($0.1) }
-        XCTAssertEqual(refusedButStored.count, 0, "no event answered unavailable (nothing stored) was stored")
+        assertNothingAnsweredUnavailableWasStored(r.lines, envelopes, in: seqDir)
     }
 
     /// With block_max_delay_ms above the 30 s request timeout, a forwarded submission does not
@@ -58,10 +64,7 @@ final class NodeFaultTests: HadicTestCase {
         XCTAssertEqual(r.lines.filter(Hadic.isEventID).count, 3, "the client got every receipt: \(r.summary)")
         XCTAssertGreaterThan(Date().timeIntervalSince(started), 30, "the block was sealed at its delay")
         waitForTreeSize(seq, Self.base + 3, timeout: 30)
-        let stored = Set(storedEventIDs(seqDir))
-        let ids = envelopes.compactMap(Hadic.eventID(ofCanonicalEnvelope:))
-        let refusedButStored = zip(r.lines, ids).filter { $0.0.hasPrefix("refused rule unavailable") && stored.contains($0.1) }
-        XCTAssertEqual(refusedButStored.count, 0, "no event answered unavailable (nothing stored) was stored")
+        assertNothingAnsweredUnavailableWasStored(r.lines, envelopes, in: seqDir)
     }
 
     /// With block_max_events at 100,000, 40,000 events (17.5 MB) are sealed in blocks of at most
