@@ -147,8 +147,8 @@ final class IngestBatcher: @unchecked Sendable {
                     condition.wait()
                 }
             }
-            // Keep a few prepared batches ahead of the sealer: enough to keep both cores busy
-            // through its fsyncs, few enough to bound memory.
+            // Keep a few prepared batches ahead of the sealer: enough that it never waits for
+            // one when the checks fall behind for a moment, few enough to bound memory.
             while !stopped && prepared.count >= Self.maxPreparedAhead { condition.wait() }
             if stopped { condition.unlock(); return }
             var take = 0, bytes = 0
