@@ -54,6 +54,15 @@ final class NodeAdversaryTests: XCTestCase {
         return p
     }
 
+    /// `daemon`, then waits (bounded) until its log says it started.
+    @discardableResult
+    func startedDaemon(_ args: [String], log: String, file: StaticString = #filePath, line: UInt = #line) throws -> Process {
+        let p = try daemon(args, log: log)
+        XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("hadicd started") },
+                      "hadicd did not start", file: file, line: line)
+        return p
+    }
+
     /// The fixture ledger (53 events) in `dir`, made by the built hadic.
     func makeFixtureLedger(_ dir: String, blockSize: Int? = nil) throws {
         let r = try run(Self.bin + "/hadic", ["init", "--data", dir, "--name", Self.text("chain/origin"), "--time", Self.text("chain/genesis-time"),
@@ -122,8 +131,7 @@ final class NodeAdversaryTests: XCTestCase {
 
         // Take the genuine blocks from the real sequencer, as any client may.
         let seqPort = freePort()
-        let seq = try daemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)"], log: tmp + "/seq.log")
-        XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
+        let seq = try startedDaemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)"], log: tmp + "/seq.log")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let c = try clientConnection(port: seqPort, group: group)
@@ -168,8 +176,7 @@ final class NodeAdversaryTests: XCTestCase {
         let seqDir = tmp + "/seq"
         try makeFixtureLedger(seqDir)
         let seqPort = freePort()
-        let seq = try daemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)"], log: tmp + "/seq.log")
-        XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
+        let seq = try startedDaemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)"], log: tmp + "/seq.log")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let c = try clientConnection(port: seqPort, group: group)
@@ -205,8 +212,7 @@ final class NodeAdversaryTests: XCTestCase {
         let id = try EventEnvelope.parse(leaf).id
 
         let seqPort = freePort()
-        _ = try daemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)", "--block-max-delay-ms", "200", "--log-level", "debug"], log: tmp + "/seq.log")
-        XCTAssertTrue(waitFor(30) { ((try? String(contentsOfFile: self.tmp + "/seq.log", encoding: .utf8)) ?? "").contains("hadicd started") })
+        try startedDaemon(["--data", seqDir, "--listen", "127.0.0.1:\(seqPort)", "--block-max-delay-ms", "200", "--log-level", "debug"], log: tmp + "/seq.log")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         func connect() throws -> PeerConnection { try clientConnection(port: seqPort, group: group) }
