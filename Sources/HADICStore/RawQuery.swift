@@ -60,7 +60,9 @@ struct RawQuery {
             let position = Int32(i + 1)
             let code: Int32
             switch argument {
-            case .text(let text): code = sqlite3_bind_text(statement, position, text, -1, RawQuery.transient)
+            case .text(var text):
+                // The string's own UTF-8 with its length: no NUL-terminated copy is made.
+                code = text.withUTF8 { sqlite3_bind_text(statement, position, $0.baseAddress, Int32($0.count), RawQuery.transient) }
             case .integer(let value): code = sqlite3_bind_int64(statement, position, value)
             case .blob(let bytes): code = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), RawQuery.transient) }
             case .null: code = sqlite3_bind_null(statement, position)

@@ -179,6 +179,11 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'append-only: fork_evidence rows cannot be deleted'); END;
                 """)
         }
+        m.registerMigration("v10-no-events-by-block") { db in
+            // No query reads events by block (a block's events are the leaf range between its
+            // tree size and its parent's), and every event paid for the index entry.
+            try db.execute(sql: "DROP INDEX IF EXISTS events_by_block")
+        }
         return m
     }
 

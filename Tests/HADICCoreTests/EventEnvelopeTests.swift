@@ -60,6 +60,28 @@ final class EventEnvelopeTests: XCTestCase {
         XCTAssertEqual(String(decoding: e.leafBytes, as: UTF8.self), expected)
     }
 
+    /// The envelope is written member by member with `sig` spliced in; the generic JCS encoder
+    /// of the whole object must give the same bytes, whatever the body holds.
+    func testLeafBytesEqualTheGenericCanonicalEncoding() throws {
+        let key = try PrivateKey.generate(.ed25519)
+        let bodies: [JSONValue] = [
+            createBody,
+            ["lot": "farm/raw-2", "product": "d\u{e2}t \"line\"\n\u{1}", "class": "wheat",
+             "quantity": ["amount": "1000", "unit": "kg"],
+             "attributes": ["note": "\u{1F600}\u{FB01}", "\u{E000}": "x", "\u{1F600}": "y", "n": 2.50, "z": [true, nil]]],
+        ]
+        for body in bodies {
+            let parts = try EventEnvelope.Unsigned(ledger: ledger, type: .lotCreate, actor: PartyID("farm")!,
+                                                   keyID: key.publicKey.keyID, time: time, body: body)
+            let e = try parts.signed(with: key)
+            var fields = parts.json
+            XCTAssertEqual(e.signingInput, EventEnvelope.domainSeparator + JSONValue.object(fields).canonicalBytes)
+            fields["sig"] = .string(Data(e.signature).base64EncodedString())
+            XCTAssertEqual(e.leafBytes, JSONValue.object(fields).canonicalBytes)
+            XCTAssertEqual(try EventEnvelope.parse(e.leafBytes).leafBytes, e.leafBytes)
+        }
+    }
+
     func testIDIsSHA256OfDomainSeparatorAndCanonicalJSONWithoutSig() throws {
         let key = try PrivateKey.generate(.ed25519)
         let e = try signedCreate(key)

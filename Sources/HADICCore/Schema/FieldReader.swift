@@ -6,7 +6,11 @@
 public struct FieldReader {
     public let path: String
     private let fields: [String: JSONValue]
-    private var consumed: Set<String> = []
+    /// The keys asked for, present or not. An array: objects have a few fields, and comparing
+    /// short strings costs less than hashing them (every event a node takes in is read so).
+    private var consumed: [String] = []
+    /// How many of the keys asked for are present: all of them means no unknown field.
+    private var consumedPresent = 0
 
     public init(_ value: JSONValue, path: String) throws(SchemaError) {
         guard case .object(let fields) = value else {
@@ -21,8 +25,12 @@ public struct FieldReader {
     private func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public mutating func optionalValue(_ key: String) -> JSONValue? {
-        consumed.insert(key)
-        guard let value = fields[key] else { return nil }
+        let found = fields[key]
+        if !consumed.contains(key) {
+            consumed.append(key)
+            if found != nil { consumedPresent += 1 }
+        }
+        guard let value = found else { return nil }
         if case .null = value { return nil }
         return value
     }
@@ -116,6 +124,7 @@ public struct FieldReader {
 
     /// Refuses any field that was not read: the schema is closed.
     public func finish() throws(SchemaError) {
+        guard consumedPresent != fields.count else { return }
         let unknown = fields.keys.filter { !consumed.contains($0) }.sorted()
         if let first = unknown.first {
             throw SchemaError(path: fieldPath(first), problem: "unknown field")

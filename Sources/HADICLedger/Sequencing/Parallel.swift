@@ -8,7 +8,7 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Se
     DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { c in
         for i in (c * chunk)..<min(items.count, (c + 1) * chunk) { slots.set(i, transform(items[i])) }
     }
-    return slots.values
+    return slots.takeValues()
 }
 
 /// One preallocated slot per item: workers write disjoint slots, and the values are read once
@@ -28,10 +28,15 @@ private final class SlotBuffer<R>: @unchecked Sendable {
 
     func set(_ i: Int, _ value: R) { storage[i] = value }
 
-    var values: [R] {
-        storage.map { slot in
-            guard let value = slot else { preconditionFailure("parallelMap: a worker left its slot empty") }
-            return value
+    /// Moves the values out, leaving the slots empty: a copy would retain every value's
+    /// references only to release them again when the buffer goes (parsed events hold dozens).
+    func takeValues() -> [R] {
+        var values: [R] = []
+        values.reserveCapacity(storage.count)
+        for i in storage.indices {
+            guard let value = storage[i].take() else { preconditionFailure("parallelMap: a worker left its slot empty") }
+            values.append(value)
         }
+        return values
     }
 }

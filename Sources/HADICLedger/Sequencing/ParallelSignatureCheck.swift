@@ -122,8 +122,15 @@ public struct PreparedBatch: Sendable {
             }
             return (parsed, ParallelSignatureCheck.Precheck(key: k.publicKey, valid: k.publicKey.isValidSignature(e.signature, for: e.signingInput)))
         }
-        inputs = checked.map(\.0)
-        var prechecks = checked.compactMap(\.1)
+        var inputs: [Result<EventEnvelope, AdmissionError>] = []
+        var prechecks: [ParallelSignatureCheck.Precheck] = []
+        inputs.reserveCapacity(checked.count)
+        prechecks.reserveCapacity(checked.count)
+        for (input, precheck) in consume checked {
+            inputs.append(input)
+            if let precheck { prechecks.append(precheck) }
+        }
+        self.inputs = inputs
         var after = keys
         // The keys as each event meets them; events whose key only this batch brings are
         // checked afterwards (a replica's or a fresh ledger's first blocks register parties
@@ -144,6 +151,16 @@ public struct PreparedBatch: Sendable {
         }
         for (item, result) in zip(late, lateResults) { prechecks[item.position] = result }
         self.prechecks = prechecks
-        keyChanges = Self.keyChanges(inputs.compactMap { try? $0.get() }, prechecks)
+        // Only the few events that change keys are kept aside (not a second array of all of them).
+        var changes: [EventEnvelope] = []
+        position = 0
+        for case .success(let e) in inputs {
+            defer { position += 1 }
+            switch e.body {
+            case .partyRegister, .partyRotateKey: if prechecks[position].valid != false { changes.append(e) }
+            default: break
+            }
+        }
+        keyChanges = changes
     }
 }
