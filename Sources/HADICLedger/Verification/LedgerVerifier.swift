@@ -7,8 +7,9 @@ import HADICCrypto
 /// Merkle root recomputed from the stored leaf bytes, every stored Merkle node, and no stored
 /// event outside a block. Full adds: every event parsed and re-canonicalised, its id and
 /// columns recomputed, its signature verified (on all cores), every admission rule replayed from
-/// genesis, and the derived tables compared with the replay. The first failure is reported
-/// with the block or event it concerns.
+/// genesis, and the derived tables compared with the replay. ``verify(full:)`` stops at the
+/// first failure and throws it, naming the block or event it concerns; ``audit(_:)`` goes on
+/// past failures that leave the rest checkable and reports them all (docs/AUDIT.md).
 public struct LedgerVerifier {
     public let store: any LedgerStore
     /// The sequencer key the caller trusts; nil to trust the one named in genesis.
@@ -20,49 +21,96 @@ public struct LedgerVerifier {
     }
 
     public func verify(full: Bool) throws(VerificationFailure) -> VerificationReport {
+        let report = audit(AuditOptions(full: full, maxFailures: 1))
+        if let first = report.failures.first { throw first }
+        return report
+    }
+
+    /// Checks the ledger as `options` say and reports every failure found, up to the limit.
+    public func audit(_ options: AuditOptions) -> VerificationReport {
+        var report = VerificationReport(full: options.full)
+        var log = FailureLog(limit: options.maxFailures)
         do {
             // One consistent moment of the ledger, even while a writer appends.
             let view = LedgerVerifier(store: try store.snapshot(), trustedSequencerKey: trustedSequencerKey)
-            return try view.run(full: full)
+            try view.run(options, report: &report, log: &log)
         } catch let f as VerificationFailure {
-            throw f
+            log.recordFinal(f)
+        } catch is FailureLog.LimitReached {
+            // The report holds what was found.
         } catch {
-            throw VerificationFailure("store", "\(error)")
+            log.recordFinal(VerificationFailure("store", "\(error)"))
         }
+        report.failures = log.failures
+        report.failuresTruncated = log.truncated
+        return report
     }
 
     private func loadBlock(_ height: UInt64) throws -> SealedBlock {
         do {
-            guard let b = try store.block(at: height) else { throw VerificationFailure("block \(height)", "missing") }
+            guard let b = try store.block(at: height) else { throw VerificationFailure.block(height, .blockMissing, "missing") }
             return b
         } catch let f as VerificationFailure {
             throw f
         } catch {
-            throw VerificationFailure("block \(height)", "\(error)")
+            throw VerificationFailure.block(height, .blockHeader, "\(error)")
         }
     }
 
-    private func run(full: Bool) throws -> VerificationReport {
-        var report = VerificationReport(full: full)
-        let genesisBlock = try loadBlock(0)
-        guard let genesis = genesisBlock.header.genesis else { throw VerificationFailure("block 0", "is not a genesis block") }
-        if let trusted = trustedSequencerKey, trusted != genesis.sequencerKey {
-            throw VerificationFailure("block 0", "genesis names sequencer key \(genesis.sequencerKey.keyID.prefix(16))…, not the trusted one")
-        }
-        let sequencerKey = genesis.sequencerKey
-        let ledgerID = Hex.encode(genesisBlock.header.hash)
-        try checkSignatures(genesisBlock, genesis: genesis, key: sequencerKey)
-
-        let admission = Admission(ledgerID: ledgerID)
-        var state = genesis.initialState
+    /// Everything replayed so far: the state the admission rules read, and what the derived
+    /// tables are compared with at the end.
+    struct Replay {
+        var state: LedgerState
         var seenIDs = Set<EventID>()
         var links: [LotLink] = []
         var frontier = MerkleFrontier()
         var computedNodes: [[[UInt8]]] = []
+        /// An event failed a check of the replay: the stored derived tables are then expected
+        /// to differ from it, and are not compared.
+        var eventFailed = false
+
+        init(state: LedgerState) { self.state = state }
+
+        mutating func append(leafHash: [UInt8]) {
+            for node in frontier.append(leafHash: leafHash) {
+                while computedNodes.count <= node.id.level { computedNodes.append([]) }
+                computedNodes[node.id.level].append(node.hash)
+            }
+        }
+    }
+
+    private func run(_ options: AuditOptions, report: inout VerificationReport, log: inout FailureLog) throws {
+        let full = options.full
+        let genesisBlock = try loadBlock(0)
+        guard let genesis = genesisBlock.header.genesis else { throw VerificationFailure.block(0, .blockHeader, "is not a genesis block") }
+        if let trusted = trustedSequencerKey, trusted != genesis.sequencerKey {
+            throw VerificationFailure.block(0, .trustedKey, "genesis names sequencer key \(genesis.sequencerKey.keyID.prefix(16))…, not the trusted one")
+        }
+        let sequencerKey = genesis.sequencerKey
+        let ledgerID = Hex.encode(genesisBlock.header.hash)
+        try checkSignatures(genesisBlock, genesis: genesis, key: sequencerKey, log: &log)
+
+        let admission = Admission(ledgerID: ledgerID)
+        var replay = Replay(state: genesis.initialState)
         var previous = genesisBlock
-        guard let latestHeight = try store.latestHeight() else { throw VerificationFailure("block 0", "no blocks") }
+        guard let latestHeight = try store.latestHeight() else { throw VerificationFailure.block(0, .blockMissing, "no blocks") }
         let latest = try loadBlock(latestHeight)
+        report.headHeight = latest.height
+        report.headCheckpoint = latest.checkpoint
         report.blocks = 1
+
+        if let note = options.since {
+            let since = try AuditedPrefix.checkpoint(note, genesis: genesis)
+            report.since = since
+            let base = try AuditedPrefix.base(of: since, note: note, latest: latest, store: store)
+            try checkSignatures(base, genesis: genesis, key: sequencerKey, log: &log)
+            try AuditedPrefix.requireSameRoot(base, since, note: note)
+            replay = try AuditedPrefix.replay(store, upTo: since, state: replay.state)
+            report.prefixEvents = since.size
+            report.blocks = 0
+            previous = base
+        }
+        report.firstHeight = previous.height + 1
 
         // Pipeline: block h+1 is read, parsed and its signatures checked on other cores while
         // block h is replayed here. Failures are raised in the order a sequential pass finds them.
@@ -70,50 +118,51 @@ public struct LedgerVerifier {
         let prepare: @Sendable (UInt64, UInt64, [String: KeyRecord]) -> PreparedBlock = { height, start, keys in
             PreparedBlock.load(height: height, firstIndex: start, full: full, keys: keys, from: source.store)
         }
-        var upcoming: PreparedBlock? = latest.height >= 1 ? prepare(1, 0, state.keys) : nil
-        var height: UInt64 = 1
+        var height = previous.height + 1
+        var upcoming: PreparedBlock? = height <= latest.height ? prepare(height, previous.header.treeSize, replay.state.keys) : nil
         while height <= latest.height, let prepared = upcoming {
             let block = try prepared.block.get()
             let h = block.header
-            let here = "block \(height)"
-            guard h.height == height else { throw VerificationFailure(here, "header says height \(h.height)") }
-            guard h.ledgerID == ledgerID else { throw VerificationFailure(here, "header names another ledger") }
-            guard h.previousHash == previous.header.hash else { throw VerificationFailure(here, "previous-hash link does not match block \(height - 1)") }
-            guard h.time >= previous.header.time else { throw VerificationFailure(here, "time \(h.time) is before block \(height - 1)") }
-            guard h.treeSize > previous.header.treeSize else { throw VerificationFailure(here, "tree size does not grow") }
-            try checkSignatures(block, genesis: genesis, key: sequencerKey)
+            guard h.treeSize > previous.header.treeSize else {
+                throw VerificationFailure.block(height, .blockSize, "tree size does not grow")
+            }
+            if h.height != height { try log.record(.block(height, .blockHeader, "header says height \(h.height)")) }
+            if h.ledgerID != ledgerID { try log.record(.block(height, .blockHeader, "header names another ledger")) }
+            if h.previousHash != previous.header.hash {
+                try log.record(.block(height, .blockLink, "previous-hash link does not match block \(height - 1)"))
+            }
+            if h.time < previous.header.time { try log.record(.block(height, .blockTime, "time \(h.time) is before block \(height - 1)")) }
+            try checkSignatures(block, genesis: genesis, key: sequencerKey, log: &log)
             let ahead = height < latest.height
-                ? Background { [keys = state.keys, next = height + 1, start = h.treeSize] in prepare(next, start, keys) } : nil
+                ? Background { [keys = replay.state.keys, next = height + 1, start = h.treeSize] in prepare(next, start, keys) } : nil
             // Never leave read-ahead work running when this block fails.
             defer { _ = ahead?.value }
 
             let range = previous.header.treeSize..<h.treeSize
             let events = try prepared.events.get()
             guard events.count == Int(range.count) else {
-                throw VerificationFailure(here, "holds \(events.count) stored events, its header commits to \(range.count)")
+                throw VerificationFailure.block(height, .eventCount, "holds \(events.count) stored events, its header commits to \(range.count)")
             }
             var leafHashes: [[UInt8]] = []
             leafHashes.reserveCapacity(events.count)
             for e in events {
-                guard e.block == height else { throw VerificationFailure(eventLocation(e), "stored as part of block \(e.block), but is in block \(height)") }
+                if e.block != height { try log.record(.event(e, .eventBlock, "stored as part of block \(e.block), but is in block \(height)")) }
                 let leafHash = MerkleHash.leaf(e.leafBytes)
                 leafHashes.append(leafHash)
-                for node in frontier.append(leafHash: leafHash) {
-                    while computedNodes.count <= node.id.level { computedNodes.append([]) }
-                    computedNodes[node.id.level].append(node.hash)
-                }
+                replay.append(leafHash: leafHash)
             }
-            guard frontier.root == h.treeRoot else {
+            guard replay.frontier.root == h.treeRoot else {
                 // Name the event whose bytes changed when the stored leaf hash still tells.
                 for (e, leafHash) in zip(events, leafHashes) {
                     if let stored = try store.merkleNode(MerkleNodeID(level: 0, index: e.index)), stored != leafHash {
-                        throw VerificationFailure(eventLocation(e), "leaf bytes do not match the Merkle tree signed in \(here)")
+                        try log.record(.event(e, .eventLeaf, "leaf bytes do not match the Merkle tree signed in block \(height)"))
                     }
                 }
-                throw VerificationFailure(here, "events do not reproduce the signed Merkle root")
+                // The tree no longer follows the signed one: nothing after this block can be checked.
+                throw VerificationFailure.block(height, .merkleRoot, "events do not reproduce the signed Merkle root")
             }
             if full {
-                try replay(events, prepared: prepared, block: h, state: &state, admission: admission, seen: &seenIDs, links: &links, report: &report)
+                try replayEvents(events, prepared: prepared, block: h, replay: &replay, admission: admission, report: &report, log: &log)
             }
             report.blocks += 1
             report.events += UInt64(events.count)
@@ -123,72 +172,93 @@ public struct LedgerVerifier {
         }
 
         let stored = try store.eventCount()
-        guard stored == latest.header.treeSize else {
-            throw VerificationFailure("events table", "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)")
+        if stored != latest.header.treeSize {
+            try log.record(VerificationFailure("events table", "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)",
+                                               check: .eventsTable))
         }
-        try compareMerkleNodes(computedNodes, report: &report)
+        if let since = report.since {
+            report.consistencyProof = try AuditedPrefix.consistencyProof(from: since, to: latest, store: store, log: &log)
+        }
+        if options.derivedTables {
+            try comparing(&log) { try compareMerkleNodes(replay.computedNodes, report: &report) }
+            if full && !replay.eventFailed {
+                try comparing(&log) { try compareLinks(replay.links.sorted()) }
+                try comparing(&log) { try compareDerived(replayed: replay.state) }
+            }
+        }
         if full {
-            try compareLinks(links.sorted())
-            try compareDerived(replayed: state)
-            report.parties = state.parties.count
-            report.certificates = state.certificates.count
-            report.lots = state.lots.count
+            report.parties = replay.state.parties.count
+            report.certificates = replay.state.certificates.count
+            report.lots = replay.state.lots.count
         }
         report.treeSize = latest.header.treeSize
         report.root = latest.header.treeRoot
-        return report
     }
 
-    private func eventLocation(_ e: StoredEvent) -> String { "event \(e.id) (index \(e.index), block \(e.block))" }
+    /// Runs one comparison that stops at its first difference, recording it.
+    private func comparing(_ log: inout FailureLog, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let f as VerificationFailure {
+            try log.record(f)
+        }
+    }
 
-    private func checkSignatures(_ block: SealedBlock, genesis: Genesis, key: PublicKey) throws {
-        let here = "block \(block.height)"
-        guard key.isValidSignature(block.signature, for: block.header.signingInput) else {
-            throw VerificationFailure(here, "header signature does not verify under the sequencer key")
+    private func checkSignatures(_ block: SealedBlock, genesis: Genesis, key: PublicKey, log: inout FailureLog) throws {
+        let height = block.height
+        if !key.isValidSignature(block.signature, for: block.header.signingInput) {
+            try log.record(.block(height, .headerSignature, "header signature does not verify under the sequencer key"))
         }
         let cp: Checkpoint
         do {
             cp = try Checkpoint.verify(signedNote: block.checkpoint, origin: genesis.origin, sequencerKey: key)
         } catch {
-            throw VerificationFailure("checkpoint of \(here)", "\(error)")
+            return try log.record(VerificationFailure("checkpoint of block \(height)", "\(error)", check: .checkpoint, block: height))
         }
-        guard cp.size == block.header.treeSize, cp.root == block.header.treeRoot else {
-            throw VerificationFailure("checkpoint of \(here)", "size or root differs from the block header")
+        if cp.size != block.header.treeSize || cp.root != block.header.treeRoot {
+            try log.record(VerificationFailure("checkpoint of block \(height)", "size or root differs from the block header", check: .checkpoint, block: height))
         }
     }
 
-    private func replay(_ stored: [StoredEvent], prepared: PreparedBlock, block: BlockHeader, state: inout LedgerState,
-                        admission: Admission, seen: inout Set<EventID>, links: inout [LotLink],
-                        report: inout VerificationReport) throws {
-        var envelopes: [EventEnvelope] = []
-        envelopes.reserveCapacity(stored.count)
+    private func replayEvents(_ stored: [StoredEvent], prepared: PreparedBlock, block: BlockHeader, replay: inout Replay,
+                              admission: Admission, report: inout VerificationReport, log: inout FailureLog) throws {
+        // Events that parsed, with their stored rows; the prechecks are of these, in this order.
+        var parsed: [(env: EventEnvelope, stored: StoredEvent)] = []
+        parsed.reserveCapacity(stored.count)
         for (e, result) in zip(stored, prepared.parsed) {
             let env: EventEnvelope
             switch result {
             case .success(let v): env = v
-            case .failure(let error): throw VerificationFailure(eventLocation(e), "\(error)")
+            case .failure(let error):
+                replay.eventFailed = true
+                try log.record(.event(e, .eventParse, "\(error)", rule: error.rule.rawValue))
+                continue
             }
-            guard env.leafBytes == e.leafBytes else { throw VerificationFailure(eventLocation(e), "leaf bytes are not canonical JSON") }
-            guard env.id == e.id else { throw VerificationFailure(eventLocation(e), "stored id differs from the id of its bytes (\(env.id))") }
-            guard env.type == e.type, env.actor == e.actor, env.time == e.time else {
-                throw VerificationFailure(eventLocation(e), "stored type, actor or time differs from its bytes")
+            if env.leafBytes != e.leafBytes { try log.record(.event(e, .eventCanonical, "leaf bytes are not canonical JSON")) }
+            if env.id != e.id { try log.record(.event(e, .eventID, "stored id differs from the id of its bytes (\(env.id))")) }
+            if env.type != e.type || env.actor != e.actor || env.time != e.time {
+                try log.record(.event(e, .eventColumns, "stored type, actor or time differs from its bytes"))
             }
-            envelopes.append(env)
-            links.append(contentsOf: LotLink.links(of: env, at: e.index))
+            parsed.append((env, e))
+            replay.links.append(contentsOf: LotLink.links(of: env, at: e.index))
         }
         let prechecks = prepared.prechecks
-        for (i, env) in envelopes.enumerated() {
-            let current = state.activeKey(env.keyID, of: env.actor)?.publicKey
-            do {
-                try admission.check(env, in: state, now: block.time, signatureValid: prechecks[i].result(for: current)) { seen.contains($0) }
-            } catch {
-                throw VerificationFailure(eventLocation(stored[i]), "would be refused: \(error)")
-            }
-            Admission.apply(env, to: &state)
-            seen.insert(env.id)
+        for (i, item) in parsed.enumerated() {
+            let env = item.env
+            let current = replay.state.activeKey(env.keyID, of: env.actor)?.publicKey
             report.signaturesChecked += 1
+            do {
+                try admission.check(env, in: replay.state, now: block.time, signatureValid: prechecks[i].result(for: current)) { replay.seenIDs.contains($0) }
+            } catch {
+                // A faithful replay leaves a refused event out; later events are judged without it.
+                replay.eventFailed = true
+                try log.record(.event(item.stored, .admission, "would be refused: \(error)", rule: error.rule.rawValue))
+                continue
+            }
+            Admission.apply(env, to: &replay.state)
+            replay.seenIDs.insert(env.id)
         }
-        state.clearTouched()
+        replay.state.clearTouched()
     }
 
     private func compareMerkleNodes(_ computed: [[[UInt8]]], report: inout VerificationReport) throws {
@@ -196,16 +266,17 @@ public struct LedgerVerifier {
         try store.forEachMerkleNode { node in
             let level = node.id.level
             guard level < computed.count, node.id.index < UInt64(computed[level].count) else {
-                throw VerificationFailure("stored Merkle node \(node.id)", "is not part of the signed tree")
+                throw VerificationFailure("stored Merkle node \(node.id)", "is not part of the signed tree", check: .merkleNode)
             }
             guard computed[level][Int(node.id.index)] == node.hash else {
-                throw VerificationFailure("stored Merkle node \(node.id)", "hash differs from the one recomputed from the events")
+                throw VerificationFailure("stored Merkle node \(node.id)", "hash differs from the one recomputed from the events", check: .merkleNode,
+                                          leafIndex: level == 0 ? node.id.index : nil)
             }
             count += 1
         }
         let expected = computed.reduce(0) { $0 + UInt64($1.count) }
         guard count == expected else {
-            throw VerificationFailure("stored Merkle nodes", "\(expected - min(expected, count)) of \(expected) are missing")
+            throw VerificationFailure("stored Merkle nodes", "\(expected - min(expected, count)) of \(expected) are missing", check: .merkleNode)
         }
         report.merkleNodes = count
     }
@@ -215,17 +286,17 @@ public struct LedgerVerifier {
         var i = 0
         try store.forEachLotLink { stored in
             guard i < expected.count else {
-                throw VerificationFailure("derived table lot_events", "row \(stored) does not follow from the events")
+                throw VerificationFailure("derived table lot_events", "row \(stored) does not follow from the events", check: .derivedTable)
             }
             guard stored == expected[i] else {
                 let missing = expected[i] < stored
                 throw VerificationFailure("derived table lot_events",
-                                          missing ? "row \(expected[i]) is missing" : "row \(stored) does not follow from the events")
+                                          missing ? "row \(expected[i]) is missing" : "row \(stored) does not follow from the events", check: .derivedTable)
             }
             i += 1
         }
         guard i == expected.count else {
-            throw VerificationFailure("derived table lot_events", "row \(expected[i]) is missing")
+            throw VerificationFailure("derived table lot_events", "row \(expected[i]) is missing", check: .derivedTable)
         }
     }
 
@@ -233,8 +304,8 @@ public struct LedgerVerifier {
         let stored = try store.loadState()
         guard stored != replayed else { return }
         func diff<K: Hashable & CustomStringConvertible, V: Equatable>(_ table: String, _ a: [K: V], _ b: [K: V]) throws {
-            for (k, v) in b where a[k] != v { throw VerificationFailure("derived table \(table)", "row \(k) differs from a replay of the events") }
-            for k in a.keys where b[k] == nil { throw VerificationFailure("derived table \(table)", "row \(k) does not follow from the events") }
+            for (k, v) in b where a[k] != v { throw VerificationFailure("derived table \(table)", "row \(k) differs from a replay of the events", check: .derivedTable) }
+            for k in a.keys where b[k] == nil { throw VerificationFailure("derived table \(table)", "row \(k) does not follow from the events", check: .derivedTable) }
         }
         try diff("parties", stored.parties, replayed.parties)
         try diff("party_keys", stored.keys.mapKeys(Tagged.init), replayed.keys.mapKeys(Tagged.init))
@@ -244,7 +315,7 @@ public struct LedgerVerifier {
         try diff("shipments", stored.shipments, replayed.shipments)
         try diff("certificates", stored.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") }, replayed.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") })
         try diff("incidents", stored.incidents, replayed.incidents)
-        throw VerificationFailure("derived tables", "differ from a replay of the events")
+        throw VerificationFailure("derived tables", "differ from a replay of the events", check: .derivedTable)
     }
 }
 
@@ -271,22 +342,21 @@ private struct PreparedBlock: Sendable {
     var prechecks: [ParallelSignatureCheck.Precheck] = []
 
     static func load(height: UInt64, firstIndex: UInt64, full: Bool, keys: [String: KeyRecord], from store: any LedgerStore) -> PreparedBlock {
-        let here = "block \(height)"
         let block: SealedBlock
         do {
             guard let b = try store.block(at: height) else {
-                return PreparedBlock(block: .failure(VerificationFailure(here, "missing")), events: .success([]))
+                return PreparedBlock(block: .failure(.block(height, .blockMissing, "missing")), events: .success([]))
             }
             block = b
         } catch {
-            return PreparedBlock(block: .failure(VerificationFailure(here, "\(error)")), events: .success([]))
+            return PreparedBlock(block: .failure(.block(height, .blockHeader, "\(error)")), events: .success([]))
         }
         var prepared = PreparedBlock(block: .success(block), events: .success([]))
         let events: [StoredEvent]
         do {
             events = try store.events(in: firstIndex..<max(firstIndex, block.header.treeSize))
         } catch {
-            prepared.events = .failure(VerificationFailure(here, "\(error)"))
+            prepared.events = .failure(.block(height, .store, "\(error)"))
             return prepared
         }
         prepared.events = .success(events)
