@@ -38,10 +38,11 @@ struct ProveCommand: ParsableCommand {
         try reportingFailures {
             let (r, lot) = try target.open()
             let time = at.flatMap(Timestamp.init) ?? LedgerClock.now()
-            let bundle: ProvenanceBundle
+            var bundle: ProvenanceBundle
             do { bundle = try BundleBuilder.make(lot: lot, at: time, store: r.dir.store, source: r.dir.store) } catch let e as AssessmentError {
                 throw CLIFailure("\(e)")
             }
+            bundle = try Self.withCosignatures(bundle, dataDirectory: target.source.data ?? "", treeSize: r.head.header.treeSize)
             let text = bundle.json.prettyPrinted() + "\n"
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
                 throw CLIFailure("cannot write \(out): \(error.localizedDescription)")
@@ -79,6 +80,8 @@ struct VerifyBundleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Assess at this moment (RFC 3339 UTC); default: when the bundle was made, or its latest event if later.", valueName: "TIME"))
     var at: String?
 
+    @OptionGroup var witness: WitnessQuorumOptions
+
     @Flag(help: "Print JSON: {lot, ledger_id, origin, tree_size, root, made_at, assessed_at, events, closure_lots, custody, assessments, no_assessment} (assessments as `hadic assess --json`; no_assessment says why there are none).")
     var json = false
 
@@ -98,6 +101,7 @@ struct VerifyBundleCommand: ParsableCommand {
             do {
                 let parsed = try ProvenanceBundle(parsing: bytes)
                 let v = try BundleVerifier(trustedKey: key).verify(parsed)
+                let cosigned = try Self.checkWitnesses(witness, parsed)
                 // made_at is the exporter's word, not signed: by default the assessment sees every
                 // event the bundle holds, so a backdated made_at cannot hide a recall it carries.
                 let latest = v.events.map(\.envelope.time).max() ?? parsed.madeAt
@@ -117,6 +121,7 @@ struct VerifyBundleCommand: ParsableCommand {
                         "custody": .array(custody.map { .string($0) }),
                         "assessments": .array(assessments.map(AssessmentRendering.json)),
                         "no_assessment": noAssessment.map { .string($0) } ?? .null,
+                        "cosigned_by": .array(cosigned.map { .string($0.witness.name) }),
                     ])
                     print(value.prettyPrinted())
                     return
@@ -128,6 +133,7 @@ struct VerifyBundleCommand: ParsableCommand {
                     events         \(v.events.count), each proved included and signed by a key registered to its actor (\(v.signaturesChecked) signatures)
                     closure        \(v.closureLots.count) lots back to raw materials, every making and shipment present
                     """)
+                if let quorum = witness.quorumDescription(cosigned) { print("witnesses      " + quorum) }
                 print("custody of \(parsed.lot):")
                 for line in custody { print("  " + line) }
                 if at == nil && time > parsed.madeAt {

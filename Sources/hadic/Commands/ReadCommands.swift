@@ -112,7 +112,7 @@ struct StatusCommand: ParsableCommand {
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed.",
+        abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed, then any witness cosignatures kept for it.",
         discussion: "With --node, the node's latest, after checking it under the sequencer key of the node's genesis."
     )
 
@@ -125,7 +125,9 @@ struct CheckpointCommand: ParsableCommand {
                 return FileHandle.standardOutput.write(Data(note.utf8))
             }
             let r = try LedgerReader(source.data ?? "")
-            FileHandle.standardOutput.write(Data(r.head.checkpoint.utf8))
+            // With the witnesses' cosignatures kept for it (hadic witness attach), if any.
+            let note = try StoredCosignatures(dataDirectory: source.data ?? "").note(r.head.checkpoint, size: r.head.header.treeSize)
+            FileHandle.standardOutput.write(Data(note.utf8))
         }
     }
 }

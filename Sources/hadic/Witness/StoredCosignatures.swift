@@ -1,0 +1,44 @@
+import Foundation
+import HADICCrypto
+import HADICLedger
+
+/// The witness cosignatures a ledger's data directory keeps for its checkpoints, beside the
+/// SQLite file (they are not ledger data: no block commits to them, and they can be collected
+/// again): `DIR/cosignatures/<tree size>` holds the cosignature lines of the checkpoint signed
+/// at that size, one signed-note signature line each, at most one per witness key.
+///
+/// Guarantees: `add` keeps only lines it was given after they verified (the caller checks
+/// them), replaces an older line of the same witness key, and writes durably; `note(_:size:)`
+/// is the checkpoint note with the stored lines appended after its own, which any signed-note
+/// reader parses (lines from keys it does not know are ignored).
+struct StoredCosignatures {
+    let directory: String
+
+    init(dataDirectory: String) {
+        directory = dataDirectory + "/cosignatures"
+    }
+
+    private func file(size: UInt64) -> String { directory + "/\(size)" }
+
+    func lines(size: UInt64) throws -> [NoteSignature] {
+        guard let bytes = try DurableFile.read(file(size: size)) else { return [] }
+        // Reuse the signed-note parser: an empty text line, then the stored lines.
+        do { return try SignedNote(parsing: Array("x\n\n".utf8) + bytes).signatures } catch {
+            throw CLIFailure("\(file(size: size)) does not hold signature lines: \(error)")
+        }
+    }
+
+    func add(_ new: [NoteSignature], size: UInt64) throws {
+        try DurableFile.makeDirectory(directory)
+        var kept = try lines(size: size).filter { old in
+            !new.contains { $0.keyHash == old.keyHash && Array($0.name.utf8) == Array(old.name.utf8) }
+        }
+        kept += new
+        try DurableFile.replace(file(size: size), with: Array(kept.map(\.line).joined().utf8))
+    }
+
+    /// `note` (a signed checkpoint of tree size `size`) with the stored cosignatures appended.
+    func note(_ note: String, size: UInt64) throws -> String {
+        note + (try lines(size: size)).map(\.line).joined()
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import HADICCrypto
+import HADICLedger
+
+/// The witness side: one C2SP tlog-witness `add-checkpoint` request, checked against the state
+/// directory and answered with a cosignature line, or refused naming the rule.
+struct WitnessAddCheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-checkpoint",
+        abstract: "Check an add-checkpoint request (C2SP tlog-witness) and print the witness's cosignature/v1 line.",
+        discussion: """
+            REQUEST (a file, or stdin) is the body of tlog-witness's add-checkpoint: `old <size>`, \
+            the consistency proof's base64 hashes, an empty line, then the signed checkpoint. The \
+            checkpoint must be signed by the --log key of its origin, `old` must be the size this \
+            witness last cosigned for that origin (0 at first), and the proof must show that tree \
+            is a prefix of the new one. The new checkpoint is stored durably in --state before \
+            the cosignature is printed.
+
+            Exit status: 0 cosigned (the signature line on stdout); 1 refused (`hadic: refused \
+            (HTTP-STATUS RULE): why` on stderr; for old-size-mismatch, the size the witness holds \
+            on stdout); 2 unreadable files or state; 64 usage errors. A refusal that shows a fork \
+            (a checkpoint signed by the log that contradicts the one held) also keeps the request \
+            in --state/evidence and says so.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The witness's state directory (created if missing).", valueName: "DIR"))
+    var state: String
+
+    @Option(help: ArgumentHelp("The witness's Ed25519 private key (PEM).", valueName: "FILE"))
+    var key: String
+
+    @Option(help: ArgumentHelp("The witness's name (a signed-note key name).", valueName: "NAME"))
+    var name: String
+
+    @Option(name: .customLong("log"), help: ArgumentHelp("A log this witness follows, as its checkpoint verifier key (`hadic witness log-key`); repeat for more.", valueName: "VKEY"))
+    var logs: [String] = []
+
+    @Argument(help: ArgumentHelp("The request body (default: stdin).", valueName: "REQUEST"))
+    var request: String?
+
+    @Option(help: ArgumentHelp(visibility: .hidden))
+    var time: UInt64?
+
+    func validate() throws {
+        if logs.isEmpty { throw ValidationError("give at least one --log VKEY: the logs this witness follows") }
+    }
+
+    func run() throws {
+        var refused = false
+        try reportingFailures {
+            let cosigner = try Cosigner(name: name, privateKey: PrivateKey(contentsOf: key))
+            let rules = WitnessRules(logs: try logs.map { text in
+                do { return try NoteVerifier(verifierKey: text) } catch { throw CLIFailure("--log \(text): \(error)") }
+            })
+            let body: [UInt8]
+            do {
+                body = [UInt8](try request.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readDataToEndOfFile())
+            } catch {
+                throw CLIFailure("cannot read \(request ?? "stdin"): \(error.localizedDescription)")
+            }
+            let directory = try WitnessStateDirectory(state)
+            let now = time ?? UInt64(max(0, Date().timeIntervalSince1970))
+            do {
+                let parsed = try AddCheckpointRequest(parsing: body)
+                // Origin and signature first, outside the lock: a stranger's request never waits on it.
+                let origin = try rules.signedCheckpoint(parsed.checkpoint).checkpoint.origin
+                let line = try directory.withLock { () throws -> NoteSignature in
+                    do {
+                        let admitted = try rules.admit(parsed, held: directory.held(origin: origin, rules: rules))
+                        try directory.store(note: parsed.checkpoint, origin: origin)
+                        return try cosigner.cosign(checkpointText: admitted.text, timestamp: now)
+                    } catch let refusal as WitnessRefusal where refusal.isForkEvidence {
+                        let kept = try directory.keepEvidence(body, origin: origin, now: now)
+                        printError("hadic: FORK: \(origin) showed this witness a signed checkpoint inconsistent with the one it cosigned; both kept (\(directory.statePath(origin: origin)), \(kept))")
+                        throw refusal
+                    }
+                }
+                FileHandle.standardOutput.write(Data(line.line.utf8))
+            } catch let refusal as WitnessRefusal {
+                if case .oldSizeMismatch(let held, _) = refusal { print(held) }
+                printError("hadic: refused (\(refusal.httpStatus) \(refusal.rule)): \(refusal)")
+                refused = true
+            }
+        }
+        if refused { throw ExitCode(1) }
+    }
+}
