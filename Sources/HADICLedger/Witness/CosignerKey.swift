@@ -32,7 +32,8 @@ public struct CosignerKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses the vkey text `name+hex8(keyID)+base64(0x04 || 32-byte key)` and checks the id.
     public init(verifierKey text: String) throws(CosignatureError) {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        // Base64 may hold `+`; names and ids never do, so only the first two separate fields.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw .malformed("witness key \"\(text)\" is not name+keyid+key")
         }
