@@ -207,16 +207,7 @@ final class AuditTests: HadicTestCase {
 
     /// The fixture's first 20 events, then 20 lots no other copy has: the same ledger id, and at
     /// tree size 40 another root, both signed by the sequencer.
-    private func forkedLedger() throws -> String {
-        let dir = initFixtureLedger("fork")
-        let first = try write(Hadic.chainLines[0..<20].joined(separator: "\n") + "\n", to: "first20.jsonl")
-        hadic(["append", "--data", dir, "--signed", first, "--block-size", "20"])
-        let lots = sign((0..<20).map { Self.lotCreateTemplate("rempah-madura/fork-\($0)") }, key: "rempah-madura.key", actor: "rempah-madura")
-        let forked = try write(lots.joined(separator: "\n") + "\n", to: "fork.jsonl")
-        hadic(["append", "--data", dir, "--signed", forked, "--block-size", "20"])
-        XCTAssertEqual(treeSize(dir), 40)
-        return dir
-    }
+    private func forkedLedger() throws -> String { try fixtureFork(forkedLots: 20) }
 
     func testSinceReportsAForkWithBothCheckpoints() throws {
         let fork = try forkedLedger()

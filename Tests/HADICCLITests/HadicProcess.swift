@@ -542,6 +542,21 @@ class HadicTestCase: XCTestCase {
         hadic(["export", "--data", dir], file: file, line: line).stdout
     }
 
+    /// A fork of the fixture ledger: its first 20 events, then `forkedLots` lots no other copy
+    /// has, in blocks of 20: the same ledger id and sequencer key, and from tree size 40 on roots
+    /// the fixture chain never had, all signed by the sequencer.
+    func fixtureFork(forkedLots: Int, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let dir = initFixtureLedger("fork", file: file, line: line)
+        let first = try write(Hadic.chainLines[0..<20].joined(separator: "\n") + "\n", to: "first20.jsonl")
+        hadic(["append", "--data", dir, "--signed", first, "--block-size", "20"], file: file, line: line)
+        let lots = sign((0..<forkedLots).map { Self.lotCreateTemplate("rempah-madura/fork-\($0)") }, key: "rempah-madura.key", actor: "rempah-madura",
+                        file: file, line: line)
+        let forked = try write(lots.joined(separator: "\n") + "\n", to: "fork.jsonl")
+        hadic(["append", "--data", dir, "--signed", forked, "--block-size", "20"], file: file, line: line)
+        XCTAssertEqual(treeSize(dir, file: file, line: line), 20 + forkedLots, file: file, line: line)
+        return dir
+    }
+
     /// Signs templates with `hadic sign`; returns the envelopes (one per template).
     func sign(_ templates: [String], key: String, actor: String, file: StaticString = #filePath, line: UInt = #line) -> [String] {
         let r = expect(Hadic.run(["sign", "--key", Hadic.key(key), "--actor", actor, "--ledger", Hadic.ledgerID],
