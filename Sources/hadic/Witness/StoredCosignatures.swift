@@ -22,10 +22,15 @@ struct StoredCosignatures {
 
     func lines(size: UInt64) throws -> [NoteSignature] {
         guard let bytes = try DurableFile.read(file(size: size)) else { return [] }
-        // Reuse the signed-note parser: an empty text line, then the stored lines.
-        do { return try SignedNote(parsing: Array("x\n\n".utf8) + bytes).signatures } catch {
+        do { return try Self.signatureLines(bytes) } catch {
             throw CLIFailure("\(file(size: size)) does not hold signature lines: \(error)")
         }
+    }
+
+    /// Signed-note signature lines, each ending in a newline (a witness's response, or a stored file).
+    static func signatureLines(_ bytes: [UInt8]) throws -> [NoteSignature] {
+        // The signed-note parser reads them after a one-line text and an empty line.
+        try SignedNote(parsing: Array("x\n\n".utf8) + bytes).signatures
     }
 
     func add(_ new: [NoteSignature], size: UInt64) throws {

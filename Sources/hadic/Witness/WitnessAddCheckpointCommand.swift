@@ -40,9 +40,6 @@ struct WitnessAddCheckpointCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The request body (default: stdin).", valueName: "REQUEST"))
     var request: String?
 
-    @Option(help: ArgumentHelp(visibility: .hidden))
-    var time: UInt64?
-
     func validate() throws {
         if logs.isEmpty { throw ValidationError("give at least one --log VKEY: the logs this witness follows") }
     }
@@ -61,7 +58,7 @@ struct WitnessAddCheckpointCommand: ParsableCommand {
                 throw CLIFailure("cannot read \(request ?? "stdin"): \(error.localizedDescription)")
             }
             let directory = try WitnessStateDirectory(state)
-            let now = time ?? UInt64(max(0, Date().timeIntervalSince1970))
+            let now = UInt64(max(0, Date().timeIntervalSince1970))
             do {
                 let parsed = try AddCheckpointRequest(parsing: body)
                 // Origin and signature first, outside the lock: a stranger's request never waits on it.

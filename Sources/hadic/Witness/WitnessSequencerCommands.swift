@@ -94,7 +94,7 @@ struct WitnessAttachCommand: ParsableCommand {
                 throw CLIFailure("cannot read \(response ?? "stdin"): \(error.localizedDescription)")
             }
             let lines: [NoteSignature]
-            do { lines = try SignedNote(parsing: Array("x\n\n".utf8) + [UInt8](bytes)).signatures } catch {
+            do { lines = try StoredCosignatures.signatureLines([UInt8](bytes)) } catch {
                 throw CLIFailure("the response is not signature lines: \(error)")
             }
             for (n, line) in lines.enumerated() {
