@@ -12,19 +12,40 @@ import HADICCrypto
 public struct EventEnvelope: Sendable {
     public static let domainSeparator = Array("hadic-event-v1\n".utf8)
 
-    public let ledger: String
-    public let type: EventType
-    public let actor: PartyID
-    public let keyID: String
-    public let time: Timestamp
-    public let bodyJSON: JSONValue
-    public let body: EventBody
-    public let signature: [UInt8]
+    /// The envelope's fields in one immutable box: an event is handed between parsing, the
+    /// signature check, admission and sealing many times, and copying the box is one reference
+    /// count where copying the fields was one per string, array and body part (a score of them).
+    private final class Storage: Sendable {
+        let parts: Unsigned
+        let signature: [UInt8]
+        let signingInput: [UInt8]
+        let id: EventID
+        let leafBytes: [UInt8]
 
-    public let unsignedParts: Unsigned
-    public let signingInput: [UInt8]
-    public let id: EventID
-    public let leafBytes: [UInt8]
+        init(parts: Unsigned, signature: [UInt8], signingInput: [UInt8], id: EventID, leafBytes: [UInt8]) {
+            self.parts = parts
+            self.signature = signature
+            self.signingInput = signingInput
+            self.id = id
+            self.leafBytes = leafBytes
+        }
+    }
+
+    private let storage: Storage
+
+    public var ledger: String { storage.parts.ledger }
+    public var type: EventType { storage.parts.type }
+    public var actor: PartyID { storage.parts.actor }
+    public var keyID: String { storage.parts.keyID }
+    public var time: Timestamp { storage.parts.time }
+    public var bodyJSON: JSONValue { storage.parts.body }
+    public var body: EventBody { storage.parts.typedBody }
+    public var signature: [UInt8] { storage.signature }
+
+    public var unsignedParts: Unsigned { storage.parts }
+    public var signingInput: [UInt8] { storage.signingInput }
+    public var id: EventID { storage.id }
+    public var leafBytes: [UInt8] { storage.leafBytes }
 
     /// Parses and checks the shape of one envelope (any JSON spelling; HADIC re-canonicalises).
     public static func parse(_ bytes: some Collection<UInt8>) throws(AdmissionError) -> EventEnvelope {
@@ -129,30 +150,19 @@ public struct EventEnvelope: Sendable {
     }
 
     public init(parts: Unsigned, signature: [UInt8]) throws(AdmissionError) {
-        unsignedParts = parts
-        ledger = parts.ledger
-        type = parts.type
-        actor = parts.actor
-        keyID = parts.keyID
-        time = parts.time
-        bodyJSON = parts.body
-        body = parts.typedBody
-        self.signature = signature
         let (input, sigAt) = parts.canonicalSigningInput()
-        signingInput = input
-        id = EventID(digest: SHA256.hash(signingInput))
         var leaf: [UInt8] = []
         leaf.reserveCapacity(input.count + 100)
         leaf.append(contentsOf: input[EventEnvelope.domainSeparator.count..<sigAt])
         leaf.append(contentsOf: Array(#","sig":"#.utf8))
         JSONStringEscaping.appendQuoted(Base64.encode(signature), to: &leaf)
         leaf.append(contentsOf: input[sigAt...])
-        leafBytes = leaf
-        guard leafBytes.count <= Limits.maxEventBytes else {
-            throw AdmissionError(.tooLarge, "event of \(leafBytes.count) canonical bytes exceeds \(Limits.maxEventBytes)")
+        guard leaf.count <= Limits.maxEventBytes else {
+            throw AdmissionError(.tooLarge, "event of \(leaf.count) canonical bytes exceeds \(Limits.maxEventBytes)")
         }
+        storage = Storage(parts: parts, signature: signature, signingInput: input,
+                          id: EventID(digest: SHA256.hash(input)), leafBytes: leaf)
     }
-
 
     /// The one spelling HADIC writes for 32-byte values (ids, key ids, ledger ids): 64 lowercase hex digits.
     static func isLowerHex64(_ s: String) -> Bool {
