@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
         .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio"),
                                                            .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto"]),
+        .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto", "HADICQuery", "HADICStore", "HADICLedger", "HADICCore"]),
     ]
 )
