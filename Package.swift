@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "hadic-bench",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICPeer",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICPeer", "HADICQuery",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
