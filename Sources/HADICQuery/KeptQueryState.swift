@@ -41,7 +41,7 @@ public final class KeptQueryState {
     /// any ledger-wide) event.
     @discardableResult
     public func advance(to size: UInt64? = nil) throws -> LedgerEvidence.Advance {
-        let done = try evidence.advance(to: size)
+        let done = try evidence.advance(to: size, now: LedgerClock.now())
         if done.global { certificates = try store.certificateTimelines(below: evidence.treeSize) }
         return done
     }

@@ -182,6 +182,8 @@ final class QueryEngineTests: HadicTestCase {
             let advance = try kept.advance()
             if advance.global { global += 1 }
             touched += advance.touchedLots
+            // The lots read again (and those made from them) are prepared again, as at start.
+            XCTAssertEqual(advance.prepared != nil, advance.touchedLots > 0, name)
             try compare(kept, store, dir, step: name)
         }
         XCTAssertGreaterThanOrEqual(global, 6, "certificate, party and policy events were seen as ledger-wide changes")

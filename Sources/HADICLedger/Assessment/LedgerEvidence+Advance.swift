@@ -13,6 +13,9 @@ extension LedgerEvidence {
         /// The new events included a cleansing or an incident: the assets' history was read again.
         public let assets: Bool
         public let cache: ProvenanceCache.Advance
+        /// What was worked out again for the lots read again and the lots made from them
+        /// (nil: this evidence was never prepared, or the cache does not hold every lot).
+        public let prepared: Preparation?
     }
 
     /// Event types whose only effect on what assessments read is rows of the lots they name
@@ -33,8 +36,13 @@ extension LedgerEvidence {
     /// (certificates, policy, party roles), and the places non-halal goods have been
     /// (unless a lot of a class asked about, or a container, has new rows). Dropped or read
     /// again: the rest. Not thread-safe: call it while no assessment uses this evidence.
+    ///
+    /// When the evidence was prepared (``prepare(markets:at:)``) and its cache holds every
+    /// lot, the lots read again and the lots made from them are prepared again, for the same
+    /// markets under the policy in force at `now` (default: the time first prepared for); the
+    /// coverage a ledger-wide change dropped is worked out again only as assessments meet it.
     @discardableResult
-    public func advance(to newSize: UInt64? = nil) throws -> Advance {
+    public func advance(to newSize: UInt64? = nil, now: Timestamp? = nil) throws -> Advance {
         let target = try newSize ?? source.treeSize()
         let from = treeSize
         guard target >= from else {
@@ -90,6 +98,33 @@ extension LedgerEvidence {
             nonHalalCache.removeAll()
             cache.forgetMakerCoverage()
         }
-        return Advance(from: from, to: target, touchedLots: touched.count, global: global, assets: assetsChanged, cache: cacheAdvance)
+        var prepared: Preparation?
+        if let (markets, preparedTime) = preparedFor, cache.whole, !touched.isEmpty {
+            let time = now ?? preparedTime
+            // A market the policy in force no longer has is left out (its assessments fail anyway).
+            let known = time.flatMap { try? self.policy(at: $0) }?.markets ?? [:]
+            prepared = try prepare(entries: try lotsToPrepare(touched), markets: markets.filter { known[$0] != nil },
+                                   at: time)
+        }
+        return Advance(from: from, to: target, touchedLots: touched.count, global: global, assets: assetsChanged, cache: cacheAdvance,
+                       prepared: prepared)
+    }
+
+    /// The touched lots' entries, and those of the lots made from them (or packed with them):
+    /// the makers whose inputs' paths and closure rows the advance dropped with the touched lots.
+    private func lotsToPrepare(_ touched: Set<LotID>) throws -> [ProvenanceCache.LotEntry] {
+        var ids = touched
+        try source.consistentReads { s in
+            for id in touched {
+                for use in try s.links(of: id, roles: [.consumed, .packed]) where use.leafIndex < treeSize {
+                    if use.role == .consumed {
+                        for output in try cache.transformLines(at: use.leafIndex, from: s).outputs { ids.insert(output.lot) }
+                    } else if let container = try cache.links(at: use.leafIndex, from: s).first(where: { $0.role == .container }) {
+                        ids.insert(container.lot)
+                    }
+                }
+            }
+        }
+        return ids.sorted { $0.rawValue < $1.rawValue }.compactMap { cache.lots[$0] }
     }
 }

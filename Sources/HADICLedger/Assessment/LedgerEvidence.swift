@@ -45,6 +45,10 @@ public final class LedgerEvidence {
     /// Market, policy and narrowing of each assessment scope, numbered (keys hash a number, not the text).
     var scopes: [String: Int] = [:]
 
+    /// The markets and time of the last ``prepare(markets:at:)`` (nil: never prepared):
+    /// ``advance(to:)`` prepares the lots it reads again the same way.
+    var preparedFor: (markets: [String], time: Timestamp?)?
+
     /// Product names split into lowercase words (R-NAME), kept: many lots share a name.
     private var nameWords: [String: [String]] = [:]
 
