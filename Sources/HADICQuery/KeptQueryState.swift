@@ -36,12 +36,19 @@ public final class KeptQueryState {
         return (loaded, prepared)
     }
 
+    /// The size of the store's latest block: what the store holds (a block's events are stored
+    /// with it, in one transaction), read in one lookup where counting the events scans them
+    /// (about 10 ms on a million).
+    public static func headSize(of store: SQLiteLedgerStore) throws -> UInt64 {
+        try store.latestBlock()?.header.treeSize ?? 0
+    }
+
     /// Moves the state forward to the store's current size (``LedgerEvidence/advance(to:)``);
     /// the certificate timelines are read again when the new events include a certificate (or
     /// any ledger-wide) event.
     @discardableResult
     public func advance(to size: UInt64? = nil) throws -> LedgerEvidence.Advance {
-        let done = try evidence.advance(to: size, now: LedgerClock.now())
+        let done = try evidence.advance(to: size ?? Self.headSize(of: store), now: LedgerClock.now())
         if done.global { certificates = try store.certificateTimelines(below: evidence.treeSize) }
         return done
     }

@@ -116,7 +116,7 @@ public final class QueryEngine: @unchecked Sendable {
             return try QueryRunner(store: store).answer(query, now: now)
         }
         defer { lock.unlock() }
-        let size = try store.treeSize()
+        let size = try KeptQueryState.headSize(of: store)
         if size != state.treeSize {
             guard size > state.treeSize, size - state.treeSize <= settings.inlineAdvanceLimit else {
                 answeredCold += 1
