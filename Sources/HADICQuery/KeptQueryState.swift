@@ -28,10 +28,12 @@ public final class KeptQueryState {
 
     /// Loads every lot into the cache and works out what assessments ask of it ahead
     /// (``ProvenanceCache/preload(from:)``, ``LedgerEvidence/prepare(markets:at:)``): `markets`
-    /// nil means every market of the policy in force at `time` (none when there is no policy).
+    /// nil means every market of the policy in force at `time` (none when there is no policy);
+    /// a market that policy does not name is left out (its assessments are refused anyway).
     public func preload(markets: [String]?, at time: Timestamp) throws -> (ProvenanceCache.Preload, LedgerEvidence.Preparation) {
         let loaded = try evidence.cache.preload(from: store)
-        let codes = markets ?? ((try? evidence.policy(at: time))?.markets.keys.sorted() ?? [])
+        let known = (try? evidence.policy(at: time))?.markets ?? [:]
+        let codes = (markets ?? known.keys.sorted()).filter { known[$0] != nil }
         let prepared = try evidence.prepare(markets: codes, at: codes.isEmpty ? nil : time)
         return (loaded, prepared)
     }

@@ -9,7 +9,7 @@ import XCTest
 /// fresh ``QueryRunner`` does, block after block, as the ledger grows with events that change
 /// lots, custody, nonconformities, certificates and the policy.
 final class QueryEngineTests: HadicTestCase {
-    static let markets = ["MY", "AE"]
+    static let markets = ["MY", "ID", "AE"]
     /// A time after every event of the test, and one in the middle of the fixture chain.
     static let times = ["2026-12-01T00:00:00Z", "2026-10-10T12:00:00Z"]
 
