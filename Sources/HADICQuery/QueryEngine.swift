@@ -50,7 +50,14 @@ public final class QueryEngine: @unchecked Sendable {
     /// Guarded by ``lock``.
     private var state: KeptQueryState?
     private var phaseValue: Phase
+    /// Guards only ``advanceQueued``: a stored block asks for an advance without waiting for a
+    /// query that holds ``lock`` (the sealer calls ``ledgerGrew()`` on its way to the receipts).
+    private let queueLock = NSLock()
     private var advanceQueued = false
+    /// Whether a trace or assessment was asked (guarded by ``queueLock``): until then stored
+    /// blocks do not move the state forward in the background (a node nobody queries, or one
+    /// catching up with its peer, spends no CPU on it); the first query moves it.
+    private var asked = false
     private var answeredKept = 0, answeredCold = 0
     private let background = DispatchQueue(label: "hadic.query-engine", qos: .utility)
 
@@ -94,9 +101,11 @@ public final class QueryEngine: @unchecked Sendable {
     }
 
     /// Call after a block is stored: moves the kept state forward on the background queue,
-    /// a little later, so that the blocks of a burst are taken in one step.
+    /// a little later, so that the blocks of a burst are taken in one step (once the node has
+    /// been asked a trace or assessment: before, the first such query moves it).
     public func ledgerGrew() {
-        lock.withLock { scheduleCatchUp() }
+        guard queueLock.withLock({ asked }) else { return }
+        scheduleCatchUp()
     }
 
     /// Answers a query: `trace` and `assess` (without a local policy) from the kept state once
@@ -105,7 +114,7 @@ public final class QueryEngine: @unchecked Sendable {
     public func answer(_ query: LedgerQuery, now: Timestamp) throws -> QueryAnswer {
         switch query {
         case .traceBack, .traceForward, .assess:
-            break
+            queueLock.withLock { asked = true }
         default:
             return try QueryRunner(store: store).answer(query, now: now)
         }
@@ -139,13 +148,18 @@ public final class QueryEngine: @unchecked Sendable {
     /// Waits until the background queue has done what was queued so far (tests, benchmarks).
     public func settle() { background.sync {} }
 
-    /// Called with the lock held: queues one advance to whatever the store holds by then.
+    /// Queues one advance to whatever the store holds by then (one at a time: a block stored
+    /// while it waits is taken with it; one stored while it runs queues the next).
     private func scheduleCatchUp() {
-        guard state != nil, !advanceQueued else { return }
-        advanceQueued = true
+        let queue = queueLock.withLock { () -> Bool in
+            guard !advanceQueued else { return false }
+            advanceQueued = true
+            return true
+        }
+        guard queue else { return }
         background.asyncAfter(deadline: .now() + .milliseconds(settings.advanceDelayMs)) { [self] in
+            queueLock.withLock { advanceQueued = false }
             lock.withLock {
-                advanceQueued = false
                 guard let state else { return }
                 do {
                     try state.advance()

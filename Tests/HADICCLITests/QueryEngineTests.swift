@@ -217,7 +217,7 @@ final class QueryEngineTests: HadicTestCase {
         XCTAssertEqual(fresh.status, 1, "the recall makes the rendang unsupported")
         XCTAssertEqual(engine.counts.kept, 1)
         XCTAssertEqual(engine.phase, .ready(treeSize: try store.treeSize()))
-        // Told of a block: moved forward in the background.
+        // Told of a block (after queries were asked): moved forward in the background.
         _ = try append(dir, "lppom-mui", key: "lppom-mui.key", [try json([
             "time": "2026-10-23T03:00:00Z", "type": "lot.incident",
             "body": ["lot": "rempah-madura/kunyit-2026-10-01", "kind": "contamination", "description": "foreign matter"]])])
@@ -234,5 +234,50 @@ final class QueryEngineTests: HadicTestCase {
         cold.settle()
         XCTAssertEqual(cold.phase, .off)
         XCTAssertEqual(try cold.answer(query, now: now), try QueryRunner(store: store).answer(query, now: now))
+    }
+
+    /// Through hadicd: once its state is loaded, each block it seals moves the state forward,
+    /// and `trace` and `assess --node` answer as the data directory does after every block.
+    func testThroughHadicdAnswersFollowEachSealedBlock() throws {
+        let dir = makeFixtureLedger("seq")
+        let node = try startNode(dir, port: NodeHarness.freePort())
+        defer { stopNode(node) }
+        XCTAssertTrue(HadicProcess.waitUntil(timeout: 60) { node.log.contains("query state ready") }, node.log)
+        let rendang = AssessTests.rendang
+        let lots = [rendang, "rempah-madura/kunyit-2026-10-01", "daging-nusantara/chunks-2026-10-006", "rempah-madura/spice-node-1"]
+        func compare(_ step: String) {
+            for lot in lots {
+                var asks: [[String]] = [["trace", "back", "@", lot], ["trace", "forward", "@", lot, "--json"]]
+                for market in Self.markets { asks.append(["assess", "@", lot, "--market", market, "--at", Self.times[0], "--json"]) }
+                for args in asks {
+                    // "@" stands for where the answer comes from.
+                    let local = Hadic.run(args.flatMap { $0 == "@" ? ["--data", dir] : [$0] })
+                    let remote = Hadic.run(args.flatMap { $0 == "@" ? ["--node", node.address] : [$0] })
+                    XCTAssertEqual(remote.status, local.status, "\(step): \(args.joined(separator: " ")): \(remote.summary)")
+                    XCTAssertEqual(remote.stdout, local.stdout, "\(step): \(args.joined(separator: " ")): the node answers as the directory does")
+                }
+            }
+        }
+        compare("fixture chain")
+        func submit(_ actor: String, key: String, _ template: [String: Any]) throws {
+            let file = try write(try json(template) + "\n", to: "node-\(UUID().uuidString).jsonl")
+            let r = hadic(["append", "--node", node.address, "--key", Hadic.key(key), "--actor", actor, file])
+            XCTAssertTrue(r.lines.count == 1 && Hadic.isEventID(r.lines[0]), r.summary)
+        }
+        try submit("rempah-madura", key: "rempah-madura-2.key", [
+            "time": "2026-10-21T01:00:00Z", "type": "lot.transform",
+            "body": ["inputs": [["lot": "rempah-madura/kunyit-2026-10-01", "quantity": ["amount": "40", "unit": "kg"]]],
+                     "outputs": [["lot": "rempah-madura/spice-node-1", "product": "rendang spice mix", "class": "spice-mix",
+                                  "quantity": ["amount": "40", "unit": "kg"]]], "process": "grinding"]])
+        compare("a new lot made from a raw lot")
+        try submit("daging-nusantara", key: "daging-nusantara.key", [
+            "time": "2026-10-23T02:00:00Z", "type": "lot.recall",
+            "body": ["lot": "daging-nusantara/chunks-2026-10-006", "reason": "cold chain broken in storage"]])
+        compare("a recall upstream of the rendang")
+        try submit("bpjph", key: "bpjph.key", [
+            "time": "2026-10-24T01:00:00Z", "type": "cert.suspend",
+            "body": ["number": "ID-BPJPH-2026-30877", "reason": "audit found an unapproved supplier"]])
+        compare("a certificate suspended")
+        XCTAssertFalse(node.log.contains("failed"), node.log)
     }
 }
