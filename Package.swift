@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "hadic-bench",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICPeer",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICPeer", "HADICQuery",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
         .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio"),
                                                            .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto"]),
+        .testTarget(name: "HADICCLITests", dependencies: ["HADICCrypto", "HADICQuery", "HADICStore", "HADICLedger", "HADICCore"]),
     ]
 )

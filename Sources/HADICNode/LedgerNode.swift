@@ -21,6 +21,9 @@ public final class LedgerNode: @unchecked Sendable {
     /// Set once the ledger exists (a fresh replica learns it from its first peer).
     private(set) var ledgerID: String?
     private var reader: SQLiteLedgerStore?
+    /// Answers `trace` and `assess` from state kept in memory and moved forward with each
+    /// stored block (docs/NODE.md, `query_cache`); other queries, and these until it is ready, cold.
+    private var queries: QueryEngine?
     private let readQueue = DispatchQueue(label: "hadicd-reads")
 
     let sequencer: Sequencer?
@@ -81,7 +84,9 @@ public final class LedgerNode: @unchecked Sendable {
                 ledgerID = id
             }
         }
-        reader = try SQLiteLedgerStore(path: DataDirectory.ledgerFile(in: config.data), readOnly: true)
+        let reader = try SQLiteLedgerStore(path: DataDirectory.ledgerFile(in: config.data), readOnly: true)
+        self.reader = reader
+        queries = QueryEngine(store: reader, settings: config.queryEngine, report: { [logger] in logger.info("\($0)") })
         // Only evidence that shows a fork stops a replica (a bad peer's claim that does not, kept
         // from an older version, does not).
         if let genesis = try directory.store.block(at: 0)?.header.genesis {
@@ -90,8 +95,10 @@ public final class LedgerNode: @unchecked Sendable {
         if forks > 0 { followState = "stopped: this node holds fork evidence (`hadic evidence --data DIR`)" }
     }
 
-    /// Starts sealing (sequencer). A replica's follower is started by the server, which owns the event loops.
+    /// Starts loading the query state (in the background) and sealing (sequencer). A replica's
+    /// follower is started by the server, which owns the event loops.
     func startIngest() {
+        queries?.start()
         guard let sequencer else { return }
         let batcher = IngestBatcher(sequencer: sequencer, maxEvents: config.blockMaxEvents, maxDelay: Double(config.blockMaxDelayMs) / 1000,
                                     logger: logger, sealed: { [weak self] block in self?.didAppend(block, nodeKeys: sequencer.nodeKeys) },
@@ -134,6 +141,7 @@ public final class LedgerNode: @unchecked Sendable {
             nodeKeys = keys
             return Array(downstream.values)
         }
+        queries?.ledgerGrew()
         let announce = PeerMessage.announce(PeerMessage.Head(height: block.height, treeSize: block.header.treeSize, root: block.header.treeRoot))
         for channel in followers { channel.writeAndFlush(announce, promise: nil) }
     }
@@ -214,7 +222,7 @@ public final class LedgerNode: @unchecked Sendable {
             let query: LedgerQuery
             do { query = try LedgerQuery(json: json) } catch { throw NodeRequestError.badRequest("\(error)") }
             do {
-                let a = try QueryRunner(store: reader).answer(query, now: LedgerClock.now())
+                let a = try (queries?.answer(query, now: LedgerClock.now()) ?? QueryRunner(store: reader).answer(query, now: LedgerClock.now()))
                 return .answer(output: a.output, status: Int(a.status))
             } catch let e as QueryRunner.Failure {
                 throw NodeRequestError.notFound(e.description)

@@ -1,5 +1,6 @@
 import Foundation
 import HADICCore
+import HADICQuery
 
 /// How a node runs: where its ledger is, where it listens, whom it follows, which key it proves,
 /// and how it batches. Read from a JSON file (docs/NODE.md) and/or the command line.
@@ -28,6 +29,9 @@ public struct NodeConfig: Sendable {
     /// long asks the others for their heads, and moves to one that is ahead.
     public var peerStallSeconds = 30
     public var logLevel = "info"
+    /// Whether and how the node keeps its query state between queries (`query_cache`,
+    /// `query_cache_lots`, `query_markets`: docs/NODE.md).
+    public var queryEngine = QueryEngine.Settings()
 
     public init(data: String, listen: NodeAddress) {
         self.data = data
@@ -69,6 +73,14 @@ public struct NodeConfig: Sendable {
             if let n = try r.optionalInteger("block_max_delay_ms", in: 0...60_000) { config.blockMaxDelayMs = Int(n) }
             if let n = try r.optionalInteger("peer_stall_seconds", in: 1...86_400) { config.peerStallSeconds = Int(n) }
             if let level = try r.optionalString("log_level") { config.logLevel = level }
+            if let on = try r.optionalBool("query_cache") { config.queryEngine.enabled = on }
+            if let n = try r.optionalInteger("query_cache_lots", in: 1_000...100_000_000) { config.queryEngine.cacheLots = Int(n) }
+            if r.keys.contains("query_markets") {
+                config.queryEngine.markets = try r.array("query_markets", maxCount: 256, allowEmpty: true) { (value, at) throws(SchemaError) in
+                    guard let s = value.stringValue, !s.isEmpty else { throw SchemaError(path: at, problem: "expected a market code") }
+                    return s
+                }
+            }
             try r.finish()
             return config
         } catch let e as Invalid {

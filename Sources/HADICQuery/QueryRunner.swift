@@ -6,13 +6,20 @@ import HADICStore
 /// `history`, `custody`, `balance` and `certs`, whether they read a data directory or ask a node.
 public struct QueryRunner {
     public let store: SQLiteLedgerStore
+    /// What this process keeps between queries (a node's ``QueryEngine``); nil: every query
+    /// reads what it needs and forgets it, as a one-shot command does. Only used when its
+    /// tree size is the store's: the caller checks (``QueryEngine/answer(_:now:)``).
+    public let kept: KeptQueryState?
     /// Why a query could not be answered (no such lot, no policy in force...).
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
         public init(_ description: String) { self.description = description }
     }
 
-    public init(store: SQLiteLedgerStore) { self.store = store }
+    public init(store: SQLiteLedgerStore, kept: KeptQueryState? = nil) {
+        self.store = store
+        self.kept = kept
+    }
 
     /// - Parameters:
     ///   - now: the time an assessment without `at` is made at.
@@ -25,10 +32,10 @@ public struct QueryRunner {
             if case .traceBack = query { back = true } else { back = false }
             try requireLot(lot)
             let root = try store.consistentReads { source in
-                let trace = ProvenanceTrace(source: source)
+                let trace = ProvenanceTrace(source: source, cache: kept?.evidence.cache)
                 return back ? try trace.back(lot) : try trace.forward(lot)
             }
-            let rendering = TraceRendering(certificates: try store.certificateTimelines())
+            let rendering = TraceRendering(certificates: try kept?.certificates ?? store.certificateTimelines())
             switch format {
             case .json: return QueryAnswer(output: rendering.json(root).prettyPrinted() + "\n", status: 0)
             case .dot: return QueryAnswer(output: rendering.dot(root, back: back) + "\n", status: 0)
@@ -36,7 +43,9 @@ public struct QueryRunner {
             }
         case .assess(let lot, let market, let at, let json, let verify):
             try requireLot(lot)
-            let assessor = Assessor(evidence: try LedgerEvidence(source: store), localPolicy: localPolicy, verifySignatures: verify)
+            // A local narrowing of the policy comes only with a command's own files, never with kept state.
+            let evidence = try localPolicy == nil ? kept?.evidence ?? LedgerEvidence(source: store) : LedgerEvidence(source: store)
+            let assessor = Assessor(evidence: evidence, localPolicy: localPolicy, verifySignatures: verify)
             let a = try assessor.assess(lot, market: market, at: at ?? now)
             return QueryAnswer(output: (json ? AssessmentRendering.json(a).prettyPrinted() : AssessmentRendering.text(a)) + "\n",
                                status: a.supported ? 0 : 1)
@@ -57,10 +66,11 @@ public struct QueryRunner {
 }
 
 extension SQLiteLedgerStore {
-    /// Every certificate's issue, suspensions and revocations, from the ledger's cert events.
-    public func certificateTimelines() throws -> [CertificateTimeline] {
+    /// Every certificate's issue, suspensions and revocations, from the ledger's cert events
+    /// (those below `treeSize`, when given).
+    public func certificateTimelines(below treeSize: UInt64 = .max) throws -> [CertificateTimeline] {
         var envelopes: [EventEnvelope] = []
-        for e in try events(ofTypes: [.certIssue, .certSuspend, .certRevoke]) {
+        for e in try events(ofTypes: [.certIssue, .certSuspend, .certRevoke]) where e.index < treeSize {
             do {
                 envelopes.append(try EventEnvelope.parse(e.leafBytes))
             } catch {

@@ -5,11 +5,17 @@ import HADICLedger
 /// actor held, active at the step's time.
 public struct TraceRendering {
     public let certificates: [CertificateTimeline]
+    /// The certificates by holder, each holder's in the order of ``certificates``: a trace of
+    /// 500 steps looks up its actors instead of scanning every certificate 500 times.
+    private let byHolder: [PartyID: [CertificateTimeline]]
 
-    public init(certificates: [CertificateTimeline]) { self.certificates = certificates }
+    public init(certificates: [CertificateTimeline]) {
+        self.certificates = certificates
+        byHolder = Dictionary(grouping: certificates, by: { $0.issue.holder })
+    }
 
     func inForce(_ step: TraceStep) -> [CertificateTimeline] {
-        certificates.filter { $0.issue.holder == step.actor && $0.status(at: step.time) == .active }
+        (byHolder[step.actor] ?? []).filter { $0.status(at: step.time) == .active }
     }
 
     func describe(_ node: TraceNode, back: Bool) -> String {

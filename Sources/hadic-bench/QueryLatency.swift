@@ -47,6 +47,10 @@ struct QueryLatency: ParsableCommand {
                              discussion: "The warm pass then measures a node's first answer for each lot (everything in memory, nothing yet worked out for it); the cold pass is unchanged."))
     var preload = false
 
+    @Option(help: ArgumentHelp("Load (and with --preload, prepare) the evidence as the ledger stood this many events before its head, then move it forward to the head (LedgerEvidence.advance), as a node does after the blocks it stores.",
+                               discussion: "Prints what the advance touched and how long it took; --verify then checks the advanced state's answers against fresh ones."))
+    var advanceLast: UInt64 = 0
+
     @Option(help: "How many lots (and lines, rows, events) the shared cache holds (small values test a preload that stops early).")
     var cacheCapacity = 500_000
 
@@ -97,10 +101,12 @@ struct QueryLatency: ParsableCommand {
         print(String(format: "per event, random over the ledger: SQLite read %.1f µs, body read (AdmittedEvent) %.1f µs, full parse %.1f µs",
                      readMicros, lightMicros, fullMicros))
 
+        guard advanceLast < count else { throw ValidationError("--advance-last \(advanceLast): the ledger holds \(count) events") }
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let evidence = try LedgerEvidence(source: store, cacheCapacity: cacheCapacity)
+        let evidence = try LedgerEvidence(source: source(store, count), cacheCapacity: cacheCapacity)
         let loadMillis = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         if preload { try start(evidence, store: store, at: time, report: true) }
+        if advanceLast > 0 { try advance(evidence, to: count, report: true) }
         var assess = !traceOnly
         if assess { do {
             _ = try evidence.policy(at: time)
@@ -114,8 +120,9 @@ struct QueryLatency: ParsableCommand {
 
         if verify, assess {
             // On evidence of its own, loaded the same way: the measured passes start untouched.
-            let checked = try LedgerEvidence(source: store, cacheCapacity: cacheCapacity)
+            let checked = try LedgerEvidence(source: source(store, count), cacheCapacity: cacheCapacity)
             if preload { try start(checked, store: store, at: time, report: false) }
+            if advanceLast > 0 { try advance(checked, to: count, report: false) }
             try verifyReuse(lots: picked, evidence: checked, store: store, head: time)
         }
 
@@ -267,6 +274,23 @@ struct QueryLatency: ParsableCommand {
             if x.note != y.note { return "\(x.rule.rawValue) note: \(x.note) vs \(y.note)" }
         }
         return nil
+    }
+
+    /// The store, or (with --advance-last) the store as it stood that many events before its head.
+    func source(_ store: SQLiteLedgerStore, _ count: UInt64) -> any AssessmentSource {
+        advanceLast > 0 ? EarlierLedgerView(store: store, size: count - advanceLast) : store
+    }
+
+    /// What a node does after storing blocks: moves the evidence forward to the head.
+    func advance(_ evidence: LedgerEvidence, to size: UInt64, report: Bool) throws {
+        let from = evidence.treeSize
+        let start = DispatchTime.now().uptimeNanoseconds
+        let done = try evidence.advance(to: size)
+        guard report else { return }
+        print(String(format: "advance: %llu -> %llu events (%@%@): %d lots touched, %d entries dropped, %d read again, %d uses' paths and %d closure rows prepared again, in %.1f ms",
+                     from, size, done.global ? "ledger-wide change" : "lot events only", done.assets ? ", assets" : "",
+                     done.touchedLots, done.cache.dropped, done.cache.reloaded, done.prepared?.uses ?? 0, done.prepared?.fragments ?? 0,
+                     Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
     }
 
     /// What a node does at start: loads every lot, then prepares the market measured.

@@ -65,6 +65,15 @@ struct Hadicd: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
+    @Option(name: .customLong("query-cache"), help: ArgumentHelp("on: keep the query state in memory and up to date with each block (default); off: answer every query from SQLite.", valueName: "on|off"))
+    var queryCache: String?
+
+    @Option(name: .customLong("query-cache-lots"), help: "How many lots the query state holds (default 500000; a larger ledger is partly loaded).")
+    var queryCacheLots: Int?
+
+    @Option(name: .customLong("query-market"), help: ArgumentHelp("A market whose certificate coverage is worked out at start; repeat for several (default: every market of the policy in force).", valueName: "CODE"))
+    var queryMarkets: [String] = []
+
     func makeConfig() throws -> NodeConfig {
         var c: NodeConfig
         if let config {
@@ -105,6 +114,15 @@ struct Hadicd: AsyncParsableCommand {
             c.peerStallSeconds = peerStallSeconds
         }
         if let logLevel { c.logLevel = logLevel }
+        if let queryCache {
+            guard queryCache == "on" || queryCache == "off" else { throw ValidationError("--query-cache: expected on or off, got \(queryCache)") }
+            c.queryEngine.enabled = queryCache == "on"
+        }
+        if let queryCacheLots {
+            guard (1_000...100_000_000).contains(queryCacheLots) else { throw ValidationError("--query-cache-lots must be between 1000 and 100000000") }
+            c.queryEngine.cacheLots = queryCacheLots
+        }
+        if !queryMarkets.isEmpty { c.queryEngine.markets = queryMarkets }
         guard Logger.Level(rawValue: c.logLevel) != nil else { throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical") }
         return c
     }

@@ -20,29 +20,34 @@ public final class LedgerEvidence {
         public let event: EventID
     }
 
-    public let policies: [PolicyVersion]
-    public let certificates: [PartyID: [CertificateTimeline]]
+    public internal(set) var policies: [PolicyVersion]
+    public internal(set) var certificates: [PartyID: [CertificateTimeline]]
     /// How many certificates ``certificates`` holds (their ``CertificateTimeline/position``s are below it).
-    public let certificateCount: Int
-    public let assets: [String: [AssetEvent]]
-    /// The ledger's size when the evidence was read: assessments see nothing later.
-    public let treeSize: UInt64
+    public internal(set) var certificateCount: Int
+    public internal(set) var assets: [String: [AssetEvent]]
+    /// The ledger's size when the evidence was read (or last moved forward to, ``advance(to:)``):
+    /// assessments see nothing later.
+    public internal(set) var treeSize: UInt64
     /// What the assessments of this process have read, below ``treeSize`` (it never changes).
     public let cache: ProvenanceCache
     let source: any AssessmentSource
-    private var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
-    private var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]
+    var nonHalalCache: [Set<String>: NonHalalGoods] = [:]
+    var keyCache: [String: (KeyRecord, added: Timestamp?, retired: Timestamp?)] = [:]
     /// Events whose signer checks (R-SIG, short of re-verifying the signature) passed: they
     /// depend only on the event and on keys and parties below ``treeSize``, so they hold for
     /// every later assessment.
     var soundSigners = LeafIndexSet()
     /// The certificate coverage of each shipment's carrier, by scope (``scopeNumber(_:)``) and
     /// the shipment's leaf index.
-    private var carrierCoverage: [LeafIndexTable<RuleRun.Coverage>] = []
+    var carrierCoverage: [LeafIndexTable<RuleRun.Coverage>] = []
     /// The same for each receipt's or packing's handler, with whether the handler is a warehouse.
-    private var handlerCoverage: [LeafIndexTable<(RuleRun.Coverage, warehouse: Bool)>] = []
+    var handlerCoverage: [LeafIndexTable<(RuleRun.Coverage, warehouse: Bool)>] = []
     /// Market, policy and narrowing of each assessment scope, numbered (keys hash a number, not the text).
-    private var scopes: [String: Int] = [:]
+    var scopes: [String: Int] = [:]
+
+    /// The markets and time of the last ``prepare(markets:at:)`` (nil: never prepared):
+    /// ``advance(to:)`` prepares the lots it reads again the same way.
+    var preparedFor: (markets: [String], time: Timestamp?)?
 
     /// Product names split into lowercase words (R-NAME), kept: many lots share a name.
     private var nameWords: [String: [String]] = [:]
@@ -86,13 +91,24 @@ public final class LedgerEvidence {
         if remember { handlerCoverage[scope][e.leafIndex] = found }
         return found
     }
-    private var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
+    var partyCache: [PartyID: (PartyRecord, revoked: Timestamp?)] = [:]
 
     /// - Parameter cacheCapacity: how many lots (and lines, rows, events) ``cache`` holds.
     public init(source: any AssessmentSource, cacheCapacity: Int = 500_000) throws {
         self.source = source
         treeSize = try source.treeSize()
         cache = ProvenanceCache(treeSize: treeSize, capacity: cacheCapacity)
+        let globals = try Self.readGlobals(from: source, below: treeSize)
+        policies = globals.policies
+        certificates = globals.certificates
+        certificateCount = globals.certificateCount
+        assets = globals.assets
+    }
+
+    /// The policies, the certificates (each with its ``CertificateTimeline/position``) and the
+    /// assets' history below `treeSize`, read through the events-by-type index.
+    static func readGlobals(from source: any AssessmentSource, below treeSize: UInt64) throws
+        -> (policies: [PolicyVersion], certificates: [PartyID: [CertificateTimeline]], certificateCount: Int, assets: [String: [AssetEvent]]) {
         var policies: [PolicyVersion] = []
         var certEvents: [EventEnvelope] = []
         var assets: [String: [AssetEvent]] = [:]
@@ -111,12 +127,9 @@ public final class LedgerEvidence {
             default: continue
             }
         }
-        self.policies = policies
         let timelines = CertificateTimeline.build(from: certEvents)
         for (i, c) in timelines.enumerated() { c.position = i }
-        certificateCount = timelines.count
-        self.certificates = Dictionary(grouping: timelines, by: { $0.issue.holder })
-        self.assets = assets
+        return (policies, Dictionary(grouping: timelines, by: { $0.issue.holder }), timelines.count, assets)
     }
 
     /// The policy in force at `time`: the last `policy.set` (in ledger order) whose time is not after it.

@@ -33,11 +33,21 @@ extension LedgerEvidence {
     /// remember them.
     @discardableResult
     public func prepare(markets: [String] = [], at time: Timestamp? = nil) throws -> Preparation {
+        preparedFor = (markets, time)
+        return try prepare(entries: Array(cache.entries), markets: markets, at: time)
+    }
+
+    /// ``prepare(markets:at:)`` for these lots only, as makers (their inputs' paths and closure
+    /// rows for their uses) and as lots (their rows' signer checks and coverage, their maker's
+    /// coverage): what ``advance(to:)`` does for the lots it read again. What is already
+    /// worked out is not worked out again.
+    @discardableResult
+    func prepare(entries: [ProvenanceCache.LotEntry], markets: [String], at time: Timestamp?) throws -> Preparation {
         var uses = 0, checked = 0, fragments = 0
         var seenEvents = Set<UInt64>()
         var events: [(UInt64, LinkEvent)] = []
         try source.consistentReads { source in
-            for entry in Array(cache.entries) {
+            for entry in entries {
                 // The uses this lot made of its inputs: each input's path for that use.
                 for making in entry.links where making.role == .produced || (making.role == .container && making.event.type == .lotAggregate) {
                     let lines = making.role == .produced
@@ -79,7 +89,8 @@ extension LedgerEvidence {
             }
         }
         // Outside the read transaction: keys and parties are read through the store's own reads.
-        for (index, event) in events where try signerProblems(of: event).isEmpty {
+        for (index, event) in events where !soundSigners.contains(index) {
+            guard try signerProblems(of: event).isEmpty else { continue }
             soundSigners.insert(index)
             checked += 1
         }
@@ -89,7 +100,7 @@ extension LedgerEvidence {
             for code in markets {
                 guard let market = policy.markets[code] else { throw AssessmentError.policy(.unknownMarket(code, known: policy.markets.keys.sorted())) }
                 let scope = scopeNumber(RuleRun.scopeText(code: code, policy: policy))
-                for entry in Array(cache.entries) {
+                for entry in entries {
                     for row in try cache.custody(of: entry, from: source) + entry.links.filter({ $0.role == .packed }) {
                         if row.role == .shipped {
                             _ = carrierCoverage(of: row, scope: scope, market: market, remember: true)

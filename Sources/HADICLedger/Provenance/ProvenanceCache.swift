@@ -35,26 +35,30 @@ public final class ClosureEvent: Sendable {
 /// with what queries touch next; only the lots' numbers stay (one per lot met, at most the
 /// ledger's lots below the tree size), so that a lot keeps its number.
 public final class ProvenanceCache {
-    /// Rows and events at this leaf index or later are ignored.
-    public let treeSize: UInt64
+    /// Rows and events at this leaf index or later are ignored. It only grows, and only through
+    /// ``advance(to:touched:from:)``, which first drops what the newer events can change.
+    public internal(set) var treeSize: UInt64
     public let capacity: Int
-    private var lots: [LotID: LotEntry] = [:]
+    var lots: [LotID: LotEntry] = [:]
     /// Every lot this cache has met, numbered in the order met (``LotEntry/number``). Never
     /// emptied, so a lot keeps its number when its entry is dropped and read again.
     private var numbers: [LotID: Int] = [:]
     /// Each number's lot id, and its entry while held (emptied with ``lots``).
     private var idOfNumber: [LotID] = []
-    private var entryOfNumber: [LotEntry?] = []
+    var entryOfNumber: [LotEntry?] = []
     /// Which closure (``beginClosure()``) last took each numbered lot, and in which slot.
     private var closureMarks = ClosureMarks()
     /// Which backward trace (``beginTrace()``) last showed each numbered lot.
     private var traceMarks = ClosureMarks()
-    private var nodes: [LotID: IngredientNode] = [:]
+    var nodes: [LotID: IngredientNode] = [:]
     private var events: [UInt64: ClosureEvent] = [:]
     private struct LineKey: Hashable { let index: UInt64; let role: LotLink.Role }
     private var lines: [LineKey: [EventLine]] = [:]
     private var rows: [UInt64: [LotLink]] = [:]
     public private(set) var eventReads = 0
+    /// Every lot below the tree size is held with all its rows (a preload that was not stopped
+    /// by the capacity, kept so by ``advance(to:touched:from:)``).
+    public internal(set) var whole = false
 
     /// What is known of one lot: its record and story, and, as queries ask, its custody rows.
     /// The custody lookups hang off the lot so that a query holding the entry asks them
@@ -73,20 +77,20 @@ public final class ProvenanceCache {
         let packs: Bool
         /// The lines of the transformation that made it, with each input's number
         /// (``ProvenanceCache/making(of:madeBy:from:)``), once asked (a preload works it out for every lot).
-        fileprivate var making: Making?
+        var making: Making?
         /// What a backward trace shows of it, with its ingredients' numbers (parallel to the
         /// node's ingredients), once asked (a preload works it out for every lot).
-        fileprivate var trace: TraceFacts?
+        var trace: TraceFacts?
         public let record: LotRecord
         /// Its story's index rows below the tree size, in ledger order.
         public let links: [LotLink]
-        fileprivate var receiptsByParty: [PartyID: [LotLink]] = [:]
+        var receiptsByParty: [PartyID: [LotLink]] = [:]
         /// The shipment row each receipt (by its leaf index) took in; nil when none is stored.
-        fileprivate var shipmentByReceipt: [UInt64: LotLink?] = [:]
-        fileprivate var custody: [LotLink]?
+        var shipmentByReceipt: [UInt64: LotLink?] = [:]
+        var custody: [LotLink]?
         /// Loaded with all its rows (``ProvenanceCache/preload(from:)``): a party missing from
         /// ``receiptsByParty`` received none, a receipt missing from ``shipmentByReceipt`` took in no stored shipment.
-        fileprivate var complete = false
+        var complete = false
         /// The custody path of the portion taken by each use of it traced so far (a raw lot
         /// is used by several makers, each in many closures); a few hundred at most.
         private var portions: [(use: LotClosure.Use, path: LotClosure.PortionPath)] = []
@@ -158,6 +162,10 @@ public final class ProvenanceCache {
             if makerCoverage.count >= 8 { makerCoverage.removeFirst() }
             makerCoverage.append((scope, coverage))
         }
+
+        /// Drops every remembered maker coverage (the certificates, the policy or the parties
+        /// changed: ``LedgerEvidence/advance(to:)``).
+        func forgetMakerCoverage() { makerCoverage.removeAll() }
 
         func portion(for use: LotClosure.Use) -> LotClosure.PortionPath? {
             portions.first { $0.use == use }?.path
@@ -278,6 +286,7 @@ public final class ProvenanceCache {
 
     /// Empties the lots part when full (numbers stay).
     private func dropAllLots() {
+        whole = false
         lots.removeAll(keepingCapacity: true)
         for i in entryOfNumber.indices { entryOfNumber[i] = nil }
     }
@@ -462,17 +471,7 @@ public final class ProvenanceCache {
                 if row.role == .container || row.role == .packed || row.role == .unpacked { packingRows[row.leafIndex, default: []].append(row) }
             }
             guard !story.isEmpty else { return }  // made at or after the tree size
-            let entry = LotEntry(id: id, number: number(of: id), record: record, links: story)
-            entryOfNumber[entry.number] = entry
-            entry.custody = custody
-            var shipsByID: [EventID: LotLink] = [:]
-            for row in custody where row.role == .shipped { shipsByID[row.event.id] = row }
-            for row in custody where row.role == .received {
-                entry.receiptsByParty[row.actor, default: []].append(row)
-                entry.shipmentByReceipt[row.leafIndex] = row.shipment.flatMap { shipsByID[$0] }
-            }
-            entry.complete = true
-            lots[id] = entry
+            lots[id] = completeEntry(id, record: record, story: story, custody: custody)
         }
         // Lines and packing rows gather the rows of many lots: only whole when every lot was read.
         // (Stopped at the capacity, the loaded lots are whole; their events' lines are read on demand.)
@@ -499,12 +498,30 @@ public final class ProvenanceCache {
             events[stored.index] = try Self.closureEvent(stored)
             eventCount += 1
         }
+        whole = !full
         return Preload(lots: lots.count, rows: rowCount, events: eventCount, complete: !full)
+    }
+
+    /// An entry holding all of a lot's rows below the tree size (its story, and its custody
+    /// rows with each receipt's shipment), marked complete: a party missing from its receipts
+    /// received none. Registered under the lot's number (the caller puts it in ``lots``).
+    func completeEntry(_ id: LotID, record: LotRecord, story: [LotLink], custody: [LotLink]) -> LotEntry {
+        let entry = LotEntry(id: id, number: number(of: id), record: record, links: story)
+        entryOfNumber[entry.number] = entry
+        entry.custody = custody
+        var shipsByID: [EventID: LotLink] = [:]
+        for row in custody where row.role == .shipped { shipsByID[row.event.id] = row }
+        for row in custody where row.role == .received {
+            entry.receiptsByParty[row.actor, default: []].append(row)
+            entry.shipmentByReceipt[row.leafIndex] = row.shipment.flatMap { shipsByID[$0] }
+        }
+        entry.complete = true
+        return entry
     }
 
     /// A backward trace's node for a preloaded lot: its first making row, and the lines of that
     /// transformation, or of every packing into it (a container), from memory.
-    private func preloadedNode(of entry: LotEntry) throws -> IngredientNode {
+    func preloadedNode(of entry: LotEntry) throws -> IngredientNode {
         let making = entry.links.filter { $0.role == .created || $0.role == .produced || $0.role == .container }
         guard let origin = making.first else { return IngredientNode(record: entry.record, step: nil, ingredients: []) }
         var edges: [IngredientNode.Edge] = []
