@@ -45,12 +45,20 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOExtras", package: "swift-nio-extras")]
         ),
+        // Witnessing (docs/WITNESS.md): the witness's state and its HTTP interface, a ledger's
+        // stored cosignatures, and the client a sequencer collects them with.
+        .target(
+            name: "HADICWitness",
+            dependencies: ["HADICLedger", "HADICCrypto",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
         // The questions a ledger answers (trace, assess), rendered: shared by the CLI and the node.
         .target(name: "HADICQuery", dependencies: ["HADICStore", "HADICLedger", "HADICCore"]),
         // A node: ingest and sealing (sequencer), following and verifying (replica), serving peers.
         .target(
             name: "HADICNode",
-            dependencies: ["HADICPeer", "HADICQuery", "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto",
+            dependencies: ["HADICPeer", "HADICQuery", "HADICStore", "HADICWitness", "HADICLedger", "HADICCore", "HADICCrypto",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -64,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "hadic",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery", "HADICWitness",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -29,6 +29,8 @@ public final class LedgerNode: @unchecked Sendable {
     let sequencer: Sequencer?
     private(set) var batcher: IngestBatcher?
     var follower: UpstreamFollower?
+    /// Sends new checkpoints to the configured witnesses (sequencer with `witnesses` only).
+    private var witnessCollector: WitnessCollector?
 
     private let lock = NSLock()
     private var headBlock: SealedBlock?
@@ -100,6 +102,16 @@ public final class LedgerNode: @unchecked Sendable {
     func startIngest() {
         queries?.start()
         guard let sequencer else { return }
+        if !config.witnesses.isEmpty {
+            do {
+                let collector = try WitnessCollector(peers: config.witnesses, dataDirectory: config.data, logger: logger)
+                witnessCollector = collector
+                // The head at start may not be cosigned yet (witnesses added, or down at the last block).
+                collector.blockSealed()
+            } catch {
+                logger.error("witnesses: cannot start collecting cosignatures; the node goes on without", metadata: ["reason": "\(error)"])
+            }
+        }
         let batcher = IngestBatcher(sequencer: sequencer, maxEvents: config.blockMaxEvents, maxDelay: Double(config.blockMaxDelayMs) / 1000,
                                     logger: logger, sealed: { [weak self] block in self?.didAppend(block, nodeKeys: sequencer.nodeKeys) },
                                     failed: { [weak self] error in self?.onFatal?("sealing failed: \(error)") })
@@ -142,6 +154,7 @@ public final class LedgerNode: @unchecked Sendable {
             return Array(downstream.values)
         }
         queries?.ledgerGrew()
+        witnessCollector?.blockSealed()
         let announce = PeerMessage.announce(PeerMessage.Head(height: block.height, treeSize: block.header.treeSize, root: block.header.treeRoot))
         for channel in followers { channel.writeAndFlush(announce, promise: nil) }
     }

@@ -32,6 +32,9 @@ public struct NodeConfig: Sendable {
     /// Whether and how the node keeps its query state between queries (`query_cache`,
     /// `query_cache_lots`, `query_markets`: docs/NODE.md).
     public var queryEngine = QueryEngine.Settings()
+    /// Witnesses a sequencer sends each new checkpoint to, keeping their cosignatures
+    /// (`witnesses`, `--witness HOST:PORT=VKEY`: docs/NODE.md, docs/WITNESS.md).
+    public var witnesses: [WitnessPeer] = []
 
     public init(data: String, listen: NodeAddress) {
         self.data = data
@@ -79,6 +82,17 @@ public struct NodeConfig: Sendable {
                 config.queryEngine.markets = try r.array("query_markets", maxCount: 256, allowEmpty: true) { (value, at) throws(SchemaError) in
                     guard let s = value.stringValue, !s.isEmpty else { throw SchemaError(path: at, problem: "expected a market code") }
                     return s
+                }
+            }
+            if let list = r.optionalValue("witnesses") {
+                guard case .array(let items) = list, items.count <= 64 else {
+                    throw Invalid("\(path): witnesses: expected an array of at most 64 {\"url\": ..., \"vkey\": ...} objects")
+                }
+                config.witnesses = try items.enumerated().map { (n, item) in
+                    var w = try FieldReader(item, path: "witnesses[\(n)]")
+                    let peer = try WitnessPeer(address: try w.string("url"), vkey: try w.string("vkey"), field: "\(path): witnesses[\(n)]")
+                    try w.finish()
+                    return peer
                 }
             }
             try r.finish()

@@ -74,6 +74,9 @@ struct Hadicd: AsyncParsableCommand {
     @Option(name: .customLong("query-market"), help: ArgumentHelp("A market whose certificate coverage is worked out at start; repeat for several (default: every market of the policy in force).", valueName: "CODE"))
     var queryMarkets: [String] = []
 
+    @Option(name: .customLong("witness"), help: ArgumentHelp("A witness a sequencer sends each new checkpoint to, and its verifier key (`hadic witness key`); repeat for several; replaces the config's witnesses.", valueName: "HOST:PORT=VKEY"))
+    var witnesses: [String] = []
+
     func makeConfig() throws -> NodeConfig {
         var c: NodeConfig
         if let config {
@@ -123,6 +126,7 @@ struct Hadicd: AsyncParsableCommand {
             c.queryEngine.cacheLots = queryCacheLots
         }
         if !queryMarkets.isEmpty { c.queryEngine.markets = queryMarkets }
+        if !witnesses.isEmpty { c.witnesses = try witnesses.map { try WitnessPeer(argument: $0) } }
         guard Logger.Level(rawValue: c.logLevel) != nil else { throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical") }
         return c
     }

@@ -3,6 +3,7 @@ import Foundation
 import HADICCore
 import HADICCrypto
 import HADICLedger
+import HADICWitness
 import HADICStore
 
 /// Opens a data directory for reading and returns its head and genesis.

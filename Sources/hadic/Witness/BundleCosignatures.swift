@@ -1,6 +1,7 @@
 import ArgumentParser
 import HADICCrypto
 import HADICLedger
+import HADICWitness
 
 extension ProveCommand {
     /// `bundle` with its checkpoint carrying the cosignatures the data directory keeps for it:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HADICCrypto
 import HADICLedger
+import HADICWitness
 
 /// The witness side: one C2SP tlog-witness `add-checkpoint` request, checked against the state
 /// directory and answered with a cosignature line, or refused naming the rule.
@@ -57,23 +58,10 @@ struct WitnessAddCheckpointCommand: ParsableCommand {
             } catch {
                 throw CLIFailure("cannot read \(request ?? "stdin"): \(error.localizedDescription)")
             }
-            let directory = try WitnessStateDirectory(state)
+            let service = WitnessService(directory: try WitnessStateDirectory(state), rules: rules, cosigner: cosigner)
             let now = UInt64(max(0, Date().timeIntervalSince1970))
             do {
-                let parsed = try AddCheckpointRequest(parsing: body)
-                // Origin and signature first, outside the lock: a stranger's request never waits on it.
-                let origin = try rules.signedCheckpoint(parsed.checkpoint).checkpoint.origin
-                let line = try directory.withLock { () throws -> NoteSignature in
-                    do {
-                        let admitted = try rules.admit(parsed, held: directory.held(origin: origin, rules: rules))
-                        try directory.store(note: parsed.checkpoint, origin: origin)
-                        return try cosigner.cosign(checkpointText: admitted.text, timestamp: now)
-                    } catch let refusal as WitnessRefusal where refusal.isForkEvidence {
-                        let kept = try directory.keepEvidence(body, origin: origin, now: now)
-                        printError("hadic: FORK: \(origin) showed this witness a signed checkpoint inconsistent with the one it cosigned; both kept (\(directory.statePath(origin: origin)), \(kept))")
-                        throw refusal
-                    }
-                }
+                let line = try service.addCheckpoint(body, now: now, fork: { printError("hadic: \($0)") })
                 FileHandle.standardOutput.write(Data(line.line.utf8))
             } catch let refusal as WitnessRefusal {
                 if case .oldSizeMismatch(let held, _) = refusal { print(held) }

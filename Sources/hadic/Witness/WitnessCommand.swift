@@ -18,10 +18,11 @@ struct WitnessCommand: ParsableCommand {
               hadic witness log-key --data DIR                                   # the ledger's vkey, for the witness
               hadic witness request --data DIR --old 0 > req                     # on the sequencer's side
               hadic witness add-checkpoint --state WDIR --key w1.key --name witness.example/w1 --log VKEY req > cosig
+              hadic witness serve --listen 0.0.0.0:7500 --state WDIR --key w1.key --name witness.example/w1 --log VKEY
               hadic witness attach --data DIR --witness W1_VKEY cosig            # hadic checkpoint and hadic prove now carry it
               hadic verify-bundle B --trust seq.pub --witness W1_VKEY --quorum 1
             """,
-        subcommands: [WitnessKeyCommand.self, WitnessLogKeyCommand.self, WitnessAddCheckpointCommand.self,
+        subcommands: [WitnessKeyCommand.self, WitnessLogKeyCommand.self, WitnessAddCheckpointCommand.self, WitnessServeCommand.self,
                       WitnessRequestCommand.self, WitnessAttachCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HADICCrypto
 import HADICLedger
+import HADICWitness
 import HADICStore
 
 /// The sequencer's side of witnessing: the add-checkpoint request for a checkpoint of the

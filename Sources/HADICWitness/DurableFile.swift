@@ -13,8 +13,8 @@ import Darwin
 /// over the target and fsyncs the directory, so after a crash at any instant the target holds
 /// either the old bytes or the new ones, never a mix, and once it returns the new bytes are on
 /// disk. Errors name the path and the step that failed.
-enum DurableFile {
-    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws {
+public enum DurableFile {
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
@@ -44,21 +44,21 @@ enum DurableFile {
     }
 
     /// The file's bytes, or nil if it does not exist.
-    static func read(_ path: String) throws -> [UInt8]? {
+    public static func read(_ path: String) throws -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw CLIFailure("cannot read \(path): \(error.localizedDescription)")
+            throw WitnessFileError("cannot read \(path): \(error.localizedDescription)")
         }
     }
 
     /// Creates `path` (and parents) as a directory if it is not one yet.
-    static func makeDirectory(_ path: String) throws {
+    public static func makeDirectory(_ path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw CLIFailure("cannot create directory \(path): \(error.localizedDescription)")
+            throw WitnessFileError("cannot create directory \(path): \(error.localizedDescription)")
         }
     }
 
-    private static func failure(_ path: String, _ step: String) -> CLIFailure {
-        CLIFailure("\(path): \(step): \(String(cString: strerror(errno)))")
+    private static func failure(_ path: String, _ step: String) -> WitnessFileError {
+        WitnessFileError("\(path): \(step): \(String(cString: strerror(errno)))")
     }
 }

@@ -11,29 +11,29 @@ import HADICLedger
 /// them), replaces an older line of the same witness key, and writes durably; `note(_:size:)`
 /// is the checkpoint note with the stored lines appended after its own, which any signed-note
 /// reader parses (lines from keys it does not know are ignored).
-struct StoredCosignatures {
-    let directory: String
+public struct StoredCosignatures {
+    public let directory: String
 
-    init(dataDirectory: String) {
+    public init(dataDirectory: String) {
         directory = dataDirectory + "/cosignatures"
     }
 
     private func file(size: UInt64) -> String { directory + "/\(size)" }
 
-    func lines(size: UInt64) throws -> [NoteSignature] {
+    public func lines(size: UInt64) throws -> [NoteSignature] {
         guard let bytes = try DurableFile.read(file(size: size)) else { return [] }
         do { return try Self.signatureLines(bytes) } catch {
-            throw CLIFailure("\(file(size: size)) does not hold signature lines: \(error)")
+            throw WitnessFileError("\(file(size: size)) does not hold signature lines: \(error)")
         }
     }
 
     /// Signed-note signature lines, each ending in a newline (a witness's response, or a stored file).
-    static func signatureLines(_ bytes: [UInt8]) throws -> [NoteSignature] {
+    public static func signatureLines(_ bytes: [UInt8]) throws -> [NoteSignature] {
         // The signed-note parser reads them after a one-line text and an empty line.
         try SignedNote(parsing: Array("x\n\n".utf8) + bytes).signatures
     }
 
-    func add(_ new: [NoteSignature], size: UInt64) throws {
+    public func add(_ new: [NoteSignature], size: UInt64) throws {
         try DurableFile.makeDirectory(directory)
         var kept = try lines(size: size).filter { old in
             !new.contains { $0.keyHash == old.keyHash && Array($0.name.utf8) == Array(old.name.utf8) }
@@ -43,7 +43,7 @@ struct StoredCosignatures {
     }
 
     /// `note` (a signed checkpoint of tree size `size`) with the stored cosignatures appended.
-    func note(_ note: String, size: UInt64) throws -> String {
+    public func note(_ note: String, size: UInt64) throws -> String {
         note + (try lines(size: size)).map(\.line).joined()
     }
 }
