@@ -173,8 +173,14 @@ public struct LedgerVerifier {
 
         let stored = try store.eventCount()
         if stored != latest.header.treeSize {
-            try log.record(VerificationFailure("events table", "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)",
-                                               check: .eventsTable))
+            let problem = "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)"
+            // Name the first event outside every block (the head block's row lost, say), so the
+            // report points at what is left over and at the block its row claims.
+            let firstOutside = stored > latest.header.treeSize
+                ? (try? store.events(in: latest.header.treeSize..<(latest.header.treeSize + 1)))?.first : nil
+            try log.record(VerificationFailure("events table", problem + (firstOutside.map { ", from event \($0.id) (index \($0.index)) on" } ?? ""),
+                                               check: .eventsTable, block: firstOutside?.block,
+                                               leafIndex: firstOutside?.index, eventID: firstOutside?.id.hex))
         }
         if let since = report.since {
             report.consistencyProof = try AuditedPrefix.consistencyProof(from: since, to: latest, store: store, log: &log)
