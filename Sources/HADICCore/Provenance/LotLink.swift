@@ -105,9 +105,25 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The order of the stored index: lot, then leaf index, then role (byte order, as SQLite).
     public static func < (a: LotLink, b: LotLink) -> Bool {
-        if a.lot != b.lot { return a.lot.rawValue.utf8.lexicographicallyPrecedes(b.lot.rawValue.utf8) }
+        let byLot = byteOrder(a.lot.rawValue, b.lot.rawValue)
+        if byLot != 0 { return byLot < 0 }
         if a.leafIndex != b.leafIndex { return a.leafIndex < b.leafIndex }
-        return a.role.rawValue.utf8.lexicographicallyPrecedes(b.role.rawValue.utf8)
+        return byteOrder(a.role.rawValue, b.role.rawValue) < 0
+    }
+
+    /// The byte order of two strings' UTF-8 (SQLite's BINARY collation), as <0, 0 or >0. An
+    /// audit sorts every link of the ledger with this: the generic `lexicographicallyPrecedes`
+    /// over `utf8` costs several times more than comparing native strings' contiguous bytes.
+    private static func byteOrder(_ a: String, _ b: String) -> Int {
+        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Int in
+                for i in 0..<min(pa.count, pb.count) where pa[i] != pb[i] { return Int(pa[i]) - Int(pb[i]) }
+                return pa.count - pb.count
+            }
+        }
+        if let result = fast ?? nil { return result }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
     /// Every lot an event touches, and how. Party, certificate, cleansing and policy events touch none.

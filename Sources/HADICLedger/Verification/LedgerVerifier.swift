@@ -112,15 +112,27 @@ public struct LedgerVerifier {
         }
         report.firstHeight = previous.height + 1
 
-        // Pipeline: block h+1 is read, parsed and its signatures checked on other cores while
-        // block h is replayed here. Failures are raised in the order a sequential pass finds them.
+        // Pipeline: a producer reads, parses and checks the signatures of the blocks ahead (a
+        // few at most, each parsed and checked on every core) while this thread replays the
+        // rules of earlier ones. It checks signatures against its own guess of the keys (the
+        // keys after the blocks before, as if every event is admitted); the replay uses a
+        // precheck only when the state then holds that same key, and verifies again otherwise.
+        // Failures are raised in the order a sequential pass finds them.
         let source = StoreHandle(store: store)
-        let prepare: @Sendable (UInt64, UInt64, [String: KeyRecord]) -> PreparedBlock = { height, start, keys in
-            PreparedBlock.load(height: height, firstIndex: start, full: full, keys: keys, from: source.store)
+        let first = previous.height + 1, last = latest.height
+        let readAhead = ReadAhead<PreparedBlock>(depth: 3) { [keys = replay.state.keys, start = previous.header.treeSize] emit in
+            var keys = keys, start = start
+            for height in first...max(first, last) where height <= last {
+                let prepared = PreparedBlock.load(height: height, firstIndex: start, full: full, keys: keys, from: source.store)
+                guard emit(prepared), case .success(let b) = prepared.block, b.header.treeSize > start else { return }
+                keys = prepared.keysAfter
+                start = b.header.treeSize
+            }
         }
-        var height = previous.height + 1
-        var upcoming: PreparedBlock? = height <= latest.height ? prepare(height, previous.header.treeSize, replay.state.keys) : nil
-        while height <= latest.height, let prepared = upcoming {
+        // Never leave read-ahead work running when the audit stops, at a failure or not.
+        defer { readAhead.stop() }
+        var height = first
+        while height <= latest.height, let prepared = readAhead.next() {
             let block = try prepared.block.get()
             let h = block.header
             guard h.treeSize > previous.header.treeSize else {
@@ -133,10 +145,6 @@ public struct LedgerVerifier {
             }
             if h.time < previous.header.time { try log.record(.block(height, .blockTime, "time \(h.time) is before block \(height - 1)")) }
             try checkSignatures(block, genesis: genesis, key: sequencerKey, log: &log)
-            let ahead = height < latest.height
-                ? Background { [keys = replay.state.keys, next = height + 1, start = h.treeSize] in prepare(next, start, keys) } : nil
-            // Never leave read-ahead work running when this block fails.
-            defer { _ = ahead?.value }
 
             let range = previous.header.treeSize..<h.treeSize
             let events = try prepared.events.get()
@@ -168,22 +176,38 @@ public struct LedgerVerifier {
             report.events += UInt64(events.count)
             previous = block
             height += 1
-            upcoming = ahead?.value
         }
 
         let stored = try store.eventCount()
         if stored != latest.header.treeSize {
-            try log.record(VerificationFailure("events table", "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)",
-                                               check: .eventsTable))
+            let problem = "holds \(stored) events but the last block (\(latest.height)) commits to \(latest.header.treeSize)"
+            // Name the first event outside every block (the head block's row lost, say), so the
+            // report points at what is left over and at the block its row claims.
+            let firstOutside = stored > latest.header.treeSize
+                ? (try? store.events(in: latest.header.treeSize..<(latest.header.treeSize + 1)))?.first : nil
+            try log.record(VerificationFailure("events table", problem + (firstOutside.map { ", from event \($0.id) (index \($0.index)) on" } ?? ""),
+                                               check: .eventsTable, block: firstOutside?.block,
+                                               leafIndex: firstOutside?.index, eventID: firstOutside?.id.hex))
         }
         if let since = report.since {
             report.consistencyProof = try AuditedPrefix.consistencyProof(from: since, to: latest, store: store, log: &log)
         }
         if options.derivedTables {
+            let compareReplay = full && !replay.eventFailed
+            // CPU-only parts run on another core while this thread reads the tables: the
+            // replayed index is sorted into lot_events' order during the Merkle node comparison
+            // and the derived tables' load, and the derived tables are compared with the replay
+            // during the read of lot_events.
+            let sortedLinks = compareReplay ? Background { [links = replay.links] in links.sorted() } : nil
             try comparing(&log) { try compareMerkleNodes(replay.computedNodes, report: &report) }
-            if full && !replay.eventFailed {
-                try comparing(&log) { try compareLinks(replay.links.sorted()) }
-                try comparing(&log) { try compareDerived(replayed: replay.state) }
+            if compareReplay, let sortedLinks {
+                let stored = Result { try store.loadState() }
+                let derived = Background { [replayed = replay.state] in
+                    Result { () throws -> Void in try Self.compareDerived(stored: try stored.get(), replayed: replayed) }
+                }
+                defer { _ = derived.value }
+                try comparing(&log) { try compareLinks(sortedLinks.value ?? []) }
+                try comparing(&log) { try derived.value?.get() }
             }
         }
         if full {
@@ -300,8 +324,7 @@ public struct LedgerVerifier {
         }
     }
 
-    private func compareDerived(replayed: LedgerState) throws {
-        let stored = try store.loadState()
+    private static func compareDerived(stored: LedgerState, replayed: LedgerState) throws {
         guard stored != replayed else { return }
         func diff<K: Hashable & CustomStringConvertible, V: Equatable>(_ table: String, _ a: [K: V], _ b: [K: V]) throws {
             for (k, v) in b where a[k] != v { throw VerificationFailure("derived table \(table)", "row \(k) differs from a replay of the events", check: .derivedTable) }
@@ -334,12 +357,16 @@ extension Dictionary {
 }
 
 /// One block read ahead of the replay: its header, its events, and (for a full check) the
-/// events parsed and their signatures checked against a snapshot of the keys.
+/// events parsed and their signatures checked, in one pass over the cores, against the keys the
+/// producer expects then.
 private struct PreparedBlock: Sendable {
     var block: Result<SealedBlock, VerificationFailure>
     var events: Result<[StoredEvent], VerificationFailure>
     var parsed: [Result<EventEnvelope, AdmissionError>] = []
+    /// One per event that parsed, in order.
     var prechecks: [ParallelSignatureCheck.Precheck] = []
+    /// The keys after this block if every event in it is admitted: the guess for the next.
+    var keysAfter: [String: KeyRecord] = [:]
 
     static func load(height: UInt64, firstIndex: UInt64, full: Bool, keys: [String: KeyRecord], from store: any LedgerStore) -> PreparedBlock {
         let block: SealedBlock
@@ -351,7 +378,7 @@ private struct PreparedBlock: Sendable {
         } catch {
             return PreparedBlock(block: .failure(.block(height, .blockHeader, "\(error)")), events: .success([]))
         }
-        var prepared = PreparedBlock(block: .success(block), events: .success([]))
+        var prepared = PreparedBlock(block: .success(block), events: .success([]), keysAfter: keys)
         let events: [StoredEvent]
         do {
             events = try store.events(in: firstIndex..<max(firstIndex, block.header.treeSize))
@@ -361,10 +388,12 @@ private struct PreparedBlock: Sendable {
         }
         prepared.events = .success(events)
         if full {
-            prepared.parsed = parallelMap(events) { e in
-                Result { () throws(AdmissionError) -> EventEnvelope in try EventEnvelope.parse(e.leafBytes) }
-            }
-            prepared.prechecks = ParallelSignatureCheck.verify(prepared.parsed.compactMap { try? $0.get() }, keys: keys)
+            // The same single pass a node's ingest makes: each event parsed and its signature
+            // checked by the same task, the envelopes never copied.
+            let batch = PreparedBatch(parsing: events.map(\.leafBytes), keys: keys)
+            prepared.parsed = batch.inputs
+            prepared.prechecks = batch.prechecks
+            prepared.keysAfter = batch.keysAfter
         }
         return prepared
     }
