@@ -26,39 +26,21 @@ struct WitnessAddCheckpointCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The witness's state directory (created if missing).", valueName: "DIR"))
-    var state: String
-
-    @Option(help: ArgumentHelp("The witness's Ed25519 private key (PEM).", valueName: "FILE"))
-    var key: String
-
-    @Option(help: ArgumentHelp("The witness's name (a signed-note key name).", valueName: "NAME"))
-    var name: String
-
-    @Option(name: .customLong("log"), help: ArgumentHelp("A log this witness follows, as its checkpoint verifier key (`hadic witness log-key`); repeat for more.", valueName: "VKEY"))
-    var logs: [String] = []
+    @OptionGroup var witness: WitnessIdentityOptions
 
     @Argument(help: ArgumentHelp("The request body (default: stdin).", valueName: "REQUEST"))
     var request: String?
 
-    func validate() throws {
-        if logs.isEmpty { throw ValidationError("give at least one --log VKEY: the logs this witness follows") }
-    }
-
     func run() throws {
         var refused = false
         try reportingFailures {
-            let cosigner = try Cosigner(name: name, privateKey: PrivateKey(contentsOf: key))
-            let rules = WitnessRules(logs: try logs.map { text in
-                do { return try NoteVerifier(verifierKey: text) } catch { throw CLIFailure("--log \(text): \(error)") }
-            })
             let body: [UInt8]
             do {
                 body = [UInt8](try request.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readDataToEndOfFile())
             } catch {
                 throw CLIFailure("cannot read \(request ?? "stdin"): \(error.localizedDescription)")
             }
-            let service = WitnessService(directory: try WitnessStateDirectory(state), rules: rules, cosigner: cosigner)
+            let service = try witness.service()
             let now = UInt64(max(0, Date().timeIntervalSince1970))
             do {
                 let line = try service.addCheckpoint(body, now: now, fork: { printError("hadic: \($0)") })

@@ -23,20 +23,9 @@ struct WitnessServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to listen (port 0: any free port, printed at start).", valueName: "HOST:PORT"))
     var listen: String
 
-    @Option(help: ArgumentHelp("The witness's state directory (created if missing).", valueName: "DIR"))
-    var state: String
-
-    @Option(help: ArgumentHelp("The witness's Ed25519 private key (PEM).", valueName: "FILE"))
-    var key: String
-
-    @Option(help: ArgumentHelp("The witness's name (a signed-note key name).", valueName: "NAME"))
-    var name: String
-
-    @Option(name: .customLong("log"), help: ArgumentHelp("A log this witness follows, as its checkpoint verifier key (`hadic witness log-key`); repeat for more.", valueName: "VKEY"))
-    var logs: [String] = []
+    @OptionGroup var witness: WitnessIdentityOptions
 
     func validate() throws {
-        if logs.isEmpty { throw ValidationError("give at least one --log VKEY: the logs this witness follows") }
         guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]) != nil else {
             throw ValidationError("--listen: expected HOST:PORT, got \(listen)")
         }
@@ -44,11 +33,7 @@ struct WitnessServeCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let cosigner = try Cosigner(name: name, privateKey: PrivateKey(contentsOf: key))
-            let rules = WitnessRules(logs: try logs.map { text in
-                do { return try NoteVerifier(verifierKey: text) } catch { throw CLIFailure("--log \(text): \(error)") }
-            })
-            let service = WitnessService(directory: try WitnessStateDirectory(state), rules: rules, cosigner: cosigner)
+            let service = try witness.service()
             let server = WitnessHTTPServer(service: service, log: { printError("hadic witness: \($0)") })
             let colon = listen.lastIndex(of: ":") ?? listen.endIndex
             var host = String(listen[..<colon])
@@ -57,7 +42,7 @@ struct WitnessServeCommand: ParsableCommand {
             do { port = try server.start(host: host, port: Int(listen[listen.index(after: colon)...]) ?? 0) } catch {
                 throw CLIFailure("cannot listen on \(listen): \(error)")
             }
-            printError("hadic witness: \(cosigner.key.name) listening on \(host):\(port) (POST /add-checkpoint)")
+            printError("hadic witness: \(witness.name) listening on \(host):\(port) (POST /add-checkpoint)")
             try server.wait()
         }
     }
