@@ -74,7 +74,7 @@ struct LedgerReads: AssessmentSource {
         return out
     }
 
-    /// The lot's row joined with its story rows through the `lot_events_story` covering index.
+    /// The lot's row joined with its story rows: one range of `lot_events`, clustered by lot.
     func lotAndStory(_ lot: LotID) throws -> (record: LotRecord, story: [LotLink])? {
         var record: LotRecord?
         var story: [LotLink] = []
@@ -129,7 +129,7 @@ struct LedgerReads: AssessmentSource {
     }
 
     /// One query: the lot's record, its making rows and their ingredient lines, joined inside
-    /// SQLite over the lots' key and the `lot_events_story` and `lot_events_steps` covering indexes.
+    /// SQLite over the lots' key, the `lot_events` key and the `lot_events_steps` covering index.
     func ingredientNode(of lot: LotID) throws -> IngredientNode {
         var record: LotRecord?
         var step: TraceStep?
@@ -196,11 +196,16 @@ struct LedgerReads: AssessmentSource {
         return found
     }
 
-    /// Through the `events_by_type` index.
+    /// Through the `events_by_rare_type` index when every type asked for is in it; types are
+    /// written into the SQL (plain dotted words), so that SQLite can match the index's condition.
     func events(ofTypes types: [EventType]) throws -> [StoredEvent] {
-        let marks = types.map { _ in "?" }.joined(separator: ", ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE type IN (\(marks)) ORDER BY leaf_index",
-                                arguments: StatementArguments(types.map(\.rawValue))).map(SQLiteLedgerStore.storedEvent)
+        try Row.fetchAll(db, sql: Self.eventsSQL(ofTypes: types)).map(SQLiteLedgerStore.storedEvent)
+    }
+
+    static func eventsSQL(ofTypes types: [EventType]) -> String {
+        let list = types.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let indexed = !types.contains(where: Schema.bulkTypes.contains)
+        return "SELECT * FROM events WHERE type IN (\(list))\(indexed ? " AND \(Schema.rareTypes)" : "") ORDER BY leaf_index"
     }
 
     /// Through the `lots_by_class` index; containers excluded.

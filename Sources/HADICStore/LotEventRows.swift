@@ -14,10 +14,10 @@ enum LotEventRows {
         list.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
-    /// The columns of the `lot_events_story` covering index, in the order ``storyLink(_:lot:)`` reads them
-    /// (the custody columns are null in story rows).
+    /// The columns of a story row, in the order ``storyLink(_:lot:)`` reads them (the custody
+    /// columns are null in story rows).
     static let storyColumns = "lot, leaf_index, role, amount, unit, event_id, type, actor, time, key_id, place"
-    /// The condition that selects story rows: written exactly as the partial index's, so that SQLite uses it.
+    /// The condition that selects story rows: a lot's making, packings, inspections, incidents, recalls.
     static let storyRoles = "role IN ('created', 'produced', 'container', 'packed', 'unpacked', 'inspected', 'incident', 'recalled')"
     /// The same for the `lot_events_steps` index of transformation and packing lines.
     static let stepRoles = "role IN ('consumed', 'packed', 'produced')"

@@ -1,4 +1,5 @@
 import GRDB
+import HADICCore
 
 /// The SQLite schema, as named migrations applied in order (docs/STORAGE.md).
 ///
@@ -184,8 +185,27 @@ enum Schema {
             // tree size and its parent's), and every event paid for the index entry.
             try db.execute(sql: "DROP INDEX IF EXISTS events_by_block")
         }
+        m.registerMigration("v11-fewer-index-entries") { db in
+            // Every admitted event paid for entries that few or no queries read:
+            // - `lot_events_story` copied each story row; the table is clustered by the same
+            //   (lot, leaf_index, role) key and holds every column, so a lot's story is one
+            //   range of the table itself.
+            // - `events_by_type` indexed the bulk lot and custody events too, which no query
+            //   reads by type; the rare types it serves are indexed alone.
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS lot_events_story;
+                DROP INDEX IF EXISTS events_by_type;
+                CREATE INDEX events_by_rare_type ON events(type, leaf_index) WHERE \(Schema.rareTypes);
+                """)
+        }
         return m
     }
+
+    /// The event types that make most of a ledger, read by lot and never by type.
+    static let bulkTypes: [EventType] = [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive]
+    /// The `events_by_rare_type` index's condition, written exactly as a query must repeat it
+    /// for SQLite to use the partial index.
+    static let rareTypes = "type NOT IN (\(bulkTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
 
     /// The derived tables, emptied and refilled by a reindex.
     static let derivedTables = ["merkle_nodes", "lot_events", "parties", "party_keys", "lots", "holdings", "containment",

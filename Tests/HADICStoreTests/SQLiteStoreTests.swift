@@ -31,9 +31,19 @@ final class SQLiteStoreTests: XCTestCase {
         let applied = try store.db.read { try Schema.migrator.appliedMigrations($0) }
         XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables",
                                  "v2-provenance-index", "v3-events-by-type", "v4-lots-by-class", "v5-provenance-quantities", "v6-ingredient-indexes",
-                                 "v7-provenance-facts", "v8-lots-keyed-by-id", "v9-fork-evidence", "v10-no-events-by-block"])
+                                 "v7-provenance-facts", "v8-lots-keyed-by-id", "v9-fork-evidence", "v10-no-events-by-block", "v11-fewer-index-entries"])
         let eventIndexes = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name") }
-        XCTAssertEqual(eventIndexes, ["events_by_type"])
+        XCTAssertEqual(eventIndexes, ["events_by_rare_type"])
+        // Reads of rare types search the partial index (its condition repeated exactly); a read
+        // that includes a bulk type cannot, and scans.
+        let plan = { (types: [EventType]) in
+            try store.db.read { try Row.fetchAll($0, sql: "EXPLAIN QUERY PLAN " + LedgerReads.eventsSQL(ofTypes: types)) }
+                .map { ($0["detail"] as String?) ?? "" }.joined(separator: "; ")
+        }
+        let rare = try plan([.certIssue, .certRevoke])
+        XCTAssertTrue(rare.contains("USING INDEX events_by_rare_type"), rare)
+        XCTAssertTrue(try plan([.policySet]).contains("USING INDEX events_by_rare_type"))
+        XCTAssertFalse(try plan([.certIssue, .lotCreate]).contains("events_by_rare_type"))
         // Every table is the ledger's, the evidence a node keeps, or derived (rebuilt by reindex).
         XCTAssertEqual(Set(Schema.derivedTables), Set(tables).subtracting(["blocks", "events", "fork_evidence"]))
         // Opening again does not migrate twice (and does not fail).
