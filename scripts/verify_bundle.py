@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a HADIC chain-of-custody bundle without HADIC: Python's standard library and `openssl`.
 
-  verify_bundle.py BUNDLE --trust SEQUENCER.pub
+  verify_bundle.py BUNDLE --trust SEQUENCER.pub [--witness VKEY ... [--quorum K]]
 
 Checks, as docs/BUNDLE.md ("What hadic verify-bundle checks", steps 1-4) specifies: the genesis
 block (canonical, hashing to the ledger id, naming and signed by the trusted key); the
@@ -9,7 +9,9 @@ checkpoint's signature; every event's inclusion proof against it, and that its l
 canonical envelope of this ledger; every event's signature under the key registered to its
 actor at that point of the ledger (replaying registrations, key rotations and revocations in
 ledger order from the admins genesis names, with the roles' permissions of docs/EVENTS.md).
-The completeness of the closure and the halal assessment are `hadic verify-bundle`'s.
+With --witness (docs/WITNESS.md), at least K of the given witnesses (default: all) must have a
+valid C2SP cosignature/v1 line on the checkpoint. The completeness of the closure and the halal
+assessment are `hadic verify-bundle`'s.
 
 Exit status: 0 valid; 1 invalid (the first item that failed on stderr); 2 unreadable input.
 """
@@ -102,7 +104,42 @@ def verify_signature(spki, message, signature):
     return False
 
 
-def verify(bundle, trusted):
+def parse_witness_key(text):
+    """(name, key id, 32-byte key) of a verifier key `name+<hex key id>+base64(0x04 || key)`,
+    once its key id is the one the name and key give (docs/WITNESS.md)."""
+    parts = text.split("+", 2)  # the base64 key may hold "+" too
+    if len(parts) != 3 or not parts[0] or len(parts[1]) != 8:
+        raise Unreadable(f"--witness {text!r}: not NAME+KEYID+KEY")
+    raw = b64decode(parts[2], "witness key")
+    if len(raw) != 33 or raw[0] != 0x04:
+        raise Unreadable(f"--witness {text!r}: not an Ed25519 cosignature/v1 key (type 0x04, 32 bytes)")
+    key_id = hashlib.sha256(parts[0].encode() + b"\n" + raw).digest()[:4]
+    if key_id.hex() != parts[1].lower():
+        raise Unreadable(f"--witness {text!r}: the key id does not match the name and key")
+    return parts[0], key_id, raw[1:]
+
+
+def cosigned_by(note, witnesses):
+    """Names of the witnesses with a valid cosignature/v1 line on the checkpoint note."""
+    split = note.rindex("\n\n")
+    text, lines = note[:split + 1], note[split + 2:].rstrip("\n").split("\n")
+    found = []
+    for name, key_id, key in witnesses:
+        for line in lines:
+            parts = line.split(" ")
+            if len(parts) != 3 or parts[1] != name:
+                continue
+            blob = b64decode(parts[2], "a cosignature")
+            if len(blob) != 76 or blob[:4] != key_id:
+                continue
+            t = int.from_bytes(blob[4:12], "big")
+            if t < 2 ** 63 and ed25519_verify(key, b"cosignature/v1\ntime %d\n" % t + text.encode(), blob[12:]):
+                found.append(f"{name} (time {t})")
+                break
+    return found
+
+
+def verify(bundle, trusted, witnesses=(), quorum=0):
     """Returns a summary line; raises Invalid on the first item that fails."""
     if bundle.get("format") != "hadic-bundle" or bundle.get("version") != 1:
         raise Invalid("bundle", "not a hadic-bundle of version 1")
@@ -181,19 +218,33 @@ def verify(bundle, trusted):
                     keys[old][2] = True
         elif envelope["type"] == "party.revoke" and body["party"] in parties:
             parties[body["party"]][1] = True
-    return f"valid: {len(bundle['events'])} events of {bundle['lot']}, each included in the tree of size {size} signed by the trusted key and signed by its registered actor"
+    summary = f"valid: {len(bundle['events'])} events of {bundle['lot']}, each included in the tree of size {size} signed by the trusted key and signed by its registered actor"
+    # 5. Witnesses: the quorum of cosignatures on the checkpoint.
+    if witnesses:
+        found = cosigned_by(bundle["checkpoint"], witnesses)
+        if len(found) < quorum:
+            raise Invalid("checkpoint", f"witness quorum not met: {len(found)} of the {len(witnesses)} trusted witnesses cosigned it, {quorum} required")
+        summary += f"; {len(found)} of {len(witnesses)} trusted witnesses cosigned the checkpoint (quorum {quorum}): " + ", ".join(found)
+    return summary
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle")
     parser.add_argument("--trust", required=True, help="the sequencer's Ed25519 public key (PEM)")
+    parser.add_argument("--witness", action="append", default=[], metavar="VKEY",
+                        help="a trusted witness's verifier key (`hadic witness key`); repeat for more")
+    parser.add_argument("--quorum", type=int, metavar="K", help="how many --witness keys must have cosigned (default: all)")
     args = parser.parse_args(argv)
+    quorum = args.quorum if args.quorum is not None else len(args.witness)
+    if args.quorum is not None and not 1 <= args.quorum <= len(args.witness):
+        parser.error(f"--quorum must be between 1 and the number of --witness keys ({len(args.witness)})")
     try:
         trusted = read_public_key(args.trust)
+        witnesses = [parse_witness_key(w) for w in args.witness]
         with open(args.bundle, "rb") as f:
             bundle = json.loads(f.read())
-        print(verify(bundle, trusted))
+        print(verify(bundle, trusted, witnesses, quorum))
         return 0
     except Invalid as e:
         print(f"verify_bundle: INVALID: {e}", file=sys.stderr)

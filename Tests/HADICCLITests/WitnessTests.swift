@@ -229,10 +229,24 @@ final class WitnessTests: HadicTestCase {
         let r = hadic(["verify-bundle", altered, "--trust", Hadic.key("sequencer.key.pub"), "--witness", vkey1], exit: 1)
         XCTAssertTrue(r.stderr.contains("witness quorum not met: 0 of the 1"), r.summary)
 
-        // The format stands without HADIC: the Python verifier ignores the witness line.
+        // The format stands without HADIC: the Python verifier (standard library and openssl)
+        // ignores the witness line unless asked, and checks the quorum when asked.
         let python = try XCTUnwrap(SQL.which("python3"))
         let script = Hadic.packageRoot.appendingPathComponent("scripts/verify_bundle.py").path
-        let py = try HadicProcess(executable: python, [script, bundle, "--trust", Hadic.key("sequencer.key.pub")]).wait(timeout: 120)
-        XCTAssertEqual(py.status, 0, py.summary)
+        func py(_ file: String, _ extra: [String]) throws -> ProcessResult {
+            try HadicProcess(executable: python, [script, file, "--trust", Hadic.key("sequencer.key.pub")] + extra).wait(timeout: 120)
+        }
+        XCTAssertEqual(try py(bundle, []).status, 0)
+        let pyOK = try py(bundle, ["--witness", vkey1, "--witness", vkey2, "--quorum", "1"])
+        XCTAssertEqual(pyOK.status, 0, pyOK.summary)
+        XCTAssertTrue(pyOK.stdout.contains("1 of 2 trusted witnesses cosigned the checkpoint (quorum 1): \(Self.w1) (time "), pyOK.stdout)
+        let pyTwo = try py(bundle, ["--witness", vkey1, "--witness", vkey2])
+        XCTAssertEqual(pyTwo.status, 1, pyTwo.summary)
+        XCTAssertTrue(pyTwo.stderr.contains("witness quorum not met: 1 of the 2 trusted witnesses cosigned it, 2 required"), pyTwo.summary)
+        let pyAltered = try py(altered, ["--witness", vkey1])
+        XCTAssertEqual(pyAltered.status, 1, pyAltered.summary)
+        XCTAssertTrue(pyAltered.stderr.contains("0 of the 1"), pyAltered.summary)
+        let pyBadKey = try py(bundle, ["--witness", String(vkey1.dropLast(4))])
+        XCTAssertEqual(pyBadKey.status, 2, pyBadKey.summary)
     }
 }
