@@ -50,7 +50,8 @@ final class WitnessCollector: @unchecked Sendable {
         let queue: DispatchQueue
         var running = false
         var wanted = false
-        /// The size the witness holds, as it last told us (nil: not known yet; 0 is tried first).
+        /// The size the witness holds, as it last told us or as the cosignatures kept for it say
+        /// (nil: not known; 0 is tried first).
         var held: UInt64?
         init(peer: WitnessPeer) {
             self.peer = peer
@@ -74,6 +75,14 @@ final class WitnessCollector: @unchecked Sendable {
         self.logger = logger
         timeout = timeoutSeconds
         store = try SQLiteLedgerStore(path: DataDirectory.ledgerFile(in: dataDirectory), readOnly: true)
+        // What each witness cosigned before a restart is kept in DIR/cosignatures: start from it.
+        let kept = StoredCosignatures(dataDirectory: dataDirectory)
+        for slot in slots {
+            do { slot.held = try kept.latestSize(cosignedBy: slot.peer.key) } catch {
+                logger.warning("witness \(slot.peer.key.name): cannot read the cosignatures kept for it; starting from size 0",
+                               metadata: ["reason": "\(error)"])
+            }
+        }
     }
 
     /// A block is durable: ask every idle witness to cosign the head; a busy one goes again when done.

@@ -42,6 +42,20 @@ public struct StoredCosignatures {
         try DurableFile.replace(file(size: size), with: Array(kept.map(\.line).joined().utf8))
     }
 
+    /// The largest tree size whose kept lines hold one by `key`: the size that witness last
+    /// cosigned for this ledger, as far as this directory knows (nil if none is kept). A
+    /// sequencer starts from it after a restart instead of from 0 and a 409.
+    public func latestSize(cosignedBy key: CosignerKey) throws -> UInt64? {
+        guard FileManager.default.fileExists(atPath: directory) else { return nil }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        // Only the files this type writes: decimal sizes without leading zeroes.
+        let sizes = names.compactMap { name in UInt64(name).flatMap { "\($0)" == name ? $0 : nil } }
+        for size in sizes.sorted(by: >) where try lines(size: size).contains(where: key.matches) {
+            return size
+        }
+        return nil
+    }
+
     /// `note` (a signed checkpoint of tree size `size`) with the stored cosignatures appended.
     public func note(_ note: String, size: UInt64) throws -> String {
         note + (try lines(size: size)).map(\.line).joined()

@@ -39,7 +39,8 @@ final class WitnessCollectionTests: HadicTestCase {
         let (witness, wport, vkey) = try startWitness(log: logKey, state: "wstate")
         defer { witness.sendSignal(SIGTERM); _ = witness.wait(timeout: 10) }
         let node = try startNode(dir, port: NodeHarness.freePort(), ["--witness", "127.0.0.1:\(wport)=\(vkey)", "--block-max-delay-ms", "5"])
-        defer { stopNode(node) }
+        var running: RunningNode? = node
+        defer { if let running { stopNode(running) } }
         // Appends after start: the witness must be sent the newer checkpoint, from the size it holds.
         try appendThroughNode(node, "wc-a", 5)
         try appendThroughNode(node, "wc-b", 5)
@@ -59,6 +60,22 @@ final class WitnessCollectionTests: HadicTestCase {
         XCTAssertTrue(verified.stdout.contains(Self.w1), verified.stdout)
         // The witness moved forward with the ledger: a 409 from the start size is not left behind in its log.
         XCTAssertFalse(node.log.contains("did not cosign"), node.log)
+
+        // After a restart the sequencer starts from the size the witness cosigned (kept in
+        // DIR/cosignatures), not from 0: the witness refuses nothing.
+        stopNode(node)
+        running = nil
+        let again = try startNode(dir, port: NodeHarness.freePort(), ["--witness", "127.0.0.1:\(wport)=\(vkey)", "--block-max-delay-ms", "5"])
+        running = again
+        try appendThroughNode(again, "wc-c", 5)
+        let recosigned = HadicProcess.waitUntil(timeout: 60) {
+            if cosignedCheckpoint(dir, vkey: vkey)?.contains("\n\(size + 5)\n") == true { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+            return false
+        }
+        XCTAssertTrue(recosigned, "no cosignature after the restart: node log \(again.log)\nwitness log \(witness.stderrSoFar)")
+        XCTAssertFalse(witness.stderrSoFar.contains("old-size-mismatch"), witness.stderrSoFar)
+        XCTAssertFalse(again.log.contains("did not cosign"), again.log)
     }
 
     func testAWitnessThatRefusesLeavesTheSequencerSealingAndIsLogged() throws {
