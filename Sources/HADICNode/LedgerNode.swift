@@ -5,6 +5,7 @@ import HADICLedger
 import HADICPeer
 import HADICQuery
 import HADICStore
+import HADICWitness
 import Logging
 import NIOCore
 
@@ -213,12 +214,21 @@ public final class LedgerNode: @unchecked Sendable {
         }
     }
 
+    /// The witness cosignature lines kept for the checkpoint of `size` (docs/WITNESS.md); a file
+    /// that cannot be read is logged and the checkpoint sent without them.
+    private func keptCosignatures(size: UInt64) -> String {
+        do { return try StoredCosignatures(dataDirectory: config.data).lines(size: size).map(\.line).joined() } catch {
+            logger.warning("cannot read the cosignatures kept for size \(size); the checkpoint is sent without them", metadata: ["reason": "\(error)"])
+            return ""
+        }
+    }
+
     private func read(_ request: PeerMessage) throws -> PeerMessage {
         guard let reader else { throw NodeRequestError.notFound("this node holds no ledger yet") }
         switch request {
         case .getCheckpoint:
             guard let head = try reader.latestBlock() else { throw NodeRequestError.notFound("this node holds no ledger yet") }
-            return .checkpoint(head.checkpoint)
+            return .checkpoint(head.checkpoint, cosignatures: keptCosignatures(size: head.header.treeSize))
         case .getBlocks(let from, let max):
             return .blocks(try blocks(from: from, max: max, reader))
         case .getProof(let request):

@@ -296,7 +296,7 @@ final class UpstreamFollower: @unchecked Sendable {
     /// A peer behind this node shows a checkpoint of a smaller tree: its root must be this
     /// node's root at that size, or the two histories differ.
     private func checkPeerBehind(_ c: PeerConnection, peer: NodeAddress, follower: BlockFollower) throws {
-        guard case .checkpoint(let note) = try c.request(.getCheckpoint).wait() else { return }
+        guard case .checkpoint(let note, _) = try c.request(.getCheckpoint).wait() else { return }
         let cp: Checkpoint
         do {
             cp = try Checkpoint.verify(signedNote: note, origin: follower.genesis.origin, sequencerKey: follower.genesis.sequencerKey)

@@ -31,7 +31,8 @@ extension PeerMessage {
                 }
             })])
         case .getCheckpoint: return .object([:])
-        case .checkpoint(let note): return .object(["note": .string(note)])
+        case .checkpoint(let note, let cosignatures):
+            return .object(cosignatures.isEmpty ? ["note": .string(note)] : ["note": .string(note), "cosignatures": .string(cosignatures)])
         case .getBlocks(let from, let max): return .object(["from": int(from), "max": .number(JSONNumber(max))])
         case .blocks(let blocks):
             return .object(["blocks": .array(blocks.map { b in
@@ -136,7 +137,9 @@ extension PeerMessage {
                 return result
             })
         case .getCheckpoint: return .getCheckpoint
-        case .checkpoint: return .checkpoint(try r.string("note", maxLength: 1 << 16))
+        case .checkpoint:
+            return .checkpoint(try r.string("note", maxLength: 1 << 16),
+                               cosignatures: r.keys.contains("cosignatures") ? try r.string("cosignatures", maxLength: 1 << 16) : "")
         case .getBlocks: return .getBlocks(from: try uint(&r, "from"), max: Int(try r.integer("max", in: 1...1_000)))
         case .blocks:
             return .blocks(try list(&r, "blocks", max: 1_000) { (value, path) throws(SchemaError) in

@@ -16,8 +16,10 @@ public enum PeerMessage: Equatable, Sendable {
     /// One result per submitted event, in order.
     case receipts([SubmitResult])
     case getCheckpoint
-    /// A signed checkpoint note, verbatim.
-    case checkpoint(String)
+    /// A signed checkpoint note, verbatim, and the witness cosignature lines the node keeps for
+    /// it (docs/WITNESS.md; empty if none). They are not checked by the node's peers: a reader
+    /// checks those of the witnesses it trusts.
+    case checkpoint(String, cosignatures: String)
     case getBlocks(from: UInt64, max: Int)
     case blocks([WireBlock])
     case announce(Head)

@@ -54,6 +54,8 @@ final class WitnessCollectionTests: HadicTestCase {
         }
         XCTAssertTrue(cosigned, "no cosignature for the checkpoint of size \(size): node log \(node.log)\nwitness log \(witness.stderrSoFar)")
         XCTAssertTrue(shown?.contains("\n\(size)\n") == true, shown ?? "")
+        // Through the node: the same note and lines, once the head is the cosigned one.
+        XCTAssertEqual(hadic(["checkpoint", "--node", node.address]).stdout, shown)
         let bundle = path("lot.bundle.json")
         hadic(["prove", "--data", dir, "urn:epc:class:lgtin:8991234.012345.RDG2610A", "--out", bundle, "--at", "2026-11-20T00:00:00Z"])
         let verified = hadic(["verify-bundle", bundle, "--trust", Hadic.key("sequencer.key.pub"), "--witness", vkey, "--quorum", "1"])

@@ -114,7 +114,7 @@ struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Print the latest signed checkpoint (a C2SP signed note), exactly as signed, then any witness cosignatures kept for it.",
-        discussion: "With --node, the node's latest, after checking it under the sequencer key of the node's genesis."
+        discussion: "With --node, the node's latest, after checking it under the sequencer key of the node's genesis, with the cosignatures the node keeps for it."
     )
 
     @OptionGroup var source: LedgerSourceOptions
@@ -122,8 +122,8 @@ struct CheckpointCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             if let node = source.node {
-                let (note, _, _) = try NodeClient(node).checkpoint()
-                return FileHandle.standardOutput.write(Data(note.utf8))
+                let (note, _, _, cosignatures) = try NodeClient(node).cosignedCheckpoint()
+                return FileHandle.standardOutput.write(Data((note + cosignatures.map(\.line).joined()).utf8))
             }
             let r = try LedgerReader(source.data ?? "")
             // With the witnesses' cosignatures kept for it (hadic witness attach), if any.

@@ -2,6 +2,7 @@ import HADICCore
 import HADICCrypto
 import HADICLedger
 import HADICPeer
+import HADICWitness
 import NIOCore
 import NIOPosix
 
@@ -63,10 +64,22 @@ final class NodeClient {
 
     /// The node's latest checkpoint, verified under the sequencer key its genesis names.
     func checkpoint() throws -> (String, Checkpoint, Genesis) {
+        let (note, checkpoint, genesis, _) = try cosignedCheckpoint()
+        return (note, checkpoint, genesis)
+    }
+
+    /// ``checkpoint()`` and the witness cosignature lines the node keeps for it, as sent (each
+    /// must parse as a signature line; whose they are and whether they verify is for a reader
+    /// who trusts some witness to check).
+    func cosignedCheckpoint() throws -> (String, Checkpoint, Genesis, [NoteSignature]) {
         let (_, genesis) = try genesis()
-        guard case .checkpoint(let note) = try request(.getCheckpoint) else { throw CLIFailure("node \(address) did not send a checkpoint") }
+        guard case .checkpoint(let note, let cosignatures) = try request(.getCheckpoint) else { throw CLIFailure("node \(address) did not send a checkpoint") }
+        let lines: [NoteSignature]
+        do { lines = cosignatures.isEmpty ? [] : try StoredCosignatures.signatureLines(Array(cosignatures.utf8)) } catch {
+            throw CLIFailure("node \(address) sent cosignatures that are not signature lines: \(error)")
+        }
         do {
-            return (note, try Checkpoint.verify(signedNote: note, origin: genesis.origin, sequencerKey: genesis.sequencerKey), genesis)
+            return (note, try Checkpoint.verify(signedNote: note, origin: genesis.origin, sequencerKey: genesis.sequencerKey), genesis, lines)
         } catch {
             throw CLIFailure("node \(address) sent a checkpoint that does not verify under the sequencer key of its genesis: \(error)")
         }
