@@ -1,3 +1,4 @@
+import HADICCore
 import XCTest
 @testable import HADICEPCIS
 
