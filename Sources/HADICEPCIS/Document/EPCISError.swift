@@ -69,6 +69,9 @@ public enum EPCISProblem: Equatable, Sendable, CustomStringConvertible {
     case malformedTimeZoneOffset(String)
     /// An identifier that is not a well-formed EPC URI, GS1 Digital Link URI or absolute URI.
     case malformedIdentifier(EPCISIdentifierError)
+    /// A bare word (no `:`) that is not a word of the CBV 2.0 vocabulary the field takes; a value
+    /// of one's own must be a URI.
+    case unknownVocabularyWord(String, vocabulary: CBVVocabulary)
     /// A quantity that is not a non-negative JSON number.
     case malformedQuantity(String)
     /// An extension member `prefix:name` whose prefix the JSON-LD `@context` does not declare.
@@ -88,6 +91,8 @@ public enum EPCISProblem: Equatable, Sendable, CustomStringConvertible {
         case .malformedTime(let t): return "\"\(t)\" is not a date-time with a time zone offset"
         case .malformedTimeZoneOffset(let t): return "\"\(t)\" is not a time zone offset +HH:MM or -HH:MM"
         case .malformedIdentifier(let e): return e.description
+        case .unknownVocabularyWord(let w, let v):
+            return "\"\(w)\" is not a CBV 2.0 \(v.displayName); a value of your own must be a URI"
         case .malformedQuantity(let q): return "quantity \(q) is not a non-negative number"
         case .undeclaredPrefix(let p): return "prefix \"\(p)\" is not declared in the @context"
         case .invalidValue(let why): return why

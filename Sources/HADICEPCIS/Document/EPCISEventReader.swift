@@ -62,7 +62,7 @@ struct EPCISEventReader {
                 var out: [String] = []
                 for (i, item) in items.enumerated() {
                     guard let s = item.stringValue else { throw fail("\(path)[\(i)]", .wrongType(expected: "a string")) }
-                    out.append(try uri(CBVVocabulary.disposition.uri(s, namespaces: namespaces), at: "\(path)[\(i)]"))
+                    out.append(try word(s, .disposition, at: "\(path)[\(i)]"))
                 }
                 return out
             }
@@ -155,7 +155,15 @@ struct EPCISEventReader {
 
     private func vocabulary(_ name: String, _ vocabulary: CBVVocabulary) throws(EPCISError) -> String? {
         guard let text = try optionalString(name) else { return nil }
-        return try uri(vocabulary.uri(text, namespaces: namespaces), at: name)
+        return try word(text, vocabulary, at: name)
+    }
+
+    /// A CBV word or URI at `path`, as a full URI.
+    private func word(_ text: String, _ vocabulary: CBVVocabulary, at path: String) throws(EPCISError) -> String {
+        if !text.contains(":"), !vocabulary.terms.contains(text) {
+            throw fail(path, .unknownVocabularyWord(text, vocabulary: vocabulary))
+        }
+        return try uri(vocabulary.uri(text, namespaces: namespaces), at: path)
     }
 
     private func identifierList(_ name: String) throws(EPCISError) -> [String] {
@@ -215,7 +223,7 @@ struct EPCISEventReader {
             guard let id = try optionalString(member, in: item, path: "\(path).\(member)") else {
                 throw fail("\(path).\(member)", .missing)
             }
-            out.append(EPCISSourceDest(type: try uri(CBVVocabulary.sourceDestType.uri(t, namespaces: namespaces), at: "\(path).type"),
+            out.append(EPCISSourceDest(type: try word(t, .sourceDestType, at: "\(path).type"),
                                        id: try uri(id, at: "\(path).\(member)")))
         }
         return out
@@ -232,7 +240,7 @@ struct EPCISEventReader {
             }
             var type: String? = nil
             if let t = try optionalString("type", in: item, path: "\(path).type") {
-                type = try uri(CBVVocabulary.bizTransactionType.uri(t, namespaces: namespaces), at: "\(path).type")
+                type = try word(t, .bizTransactionType, at: "\(path).type")
             }
             out.append(EPCISBizTransaction(type: type, id: try uri(id, at: "\(path).bizTransaction")))
         }
@@ -261,7 +269,7 @@ struct EPCISEventReader {
         guard let time = EPCISTime(timeText) else { throw fail("errorDeclaration.declarationTime", .malformedTime(timeText)) }
         var reason: String? = nil
         if let r = try optionalString("reason", in: v, path: "errorDeclaration.reason") {
-            reason = try uri(CBVVocabulary.errorReason.uri(r, namespaces: namespaces), at: "errorDeclaration.reason")
+            reason = try word(r, .errorReason, at: "errorDeclaration.reason")
         }
         var corrective: [String] = []
         if let c = value("correctiveEventIDs", in: v) {
