@@ -84,7 +84,8 @@ struct EPCISEventReader {
         let destinations = try sourceDestList("destinationList", member: "destination")
         let bizTransactions = try bizTransactionList()
         let transformationID = try optionalIdentifier("transformationID")
-        let eventID = try optionalIdentifier("eventID")
+        var eventID: String? = nil
+        if let text = try optionalString("eventID") { eventID = try self.eventID(text, at: "eventID") }
         let errorDeclaration = try readErrorDeclaration(eventType: type.rawValue)
         let certificationInfo = try readCertificationInfo()
         try checkSensorElementList()
@@ -146,6 +147,13 @@ struct EPCISEventReader {
             throw fail(path, .malformedIdentifier(error))
         }
         return text
+    }
+
+    /// An event ID: a URI, or a JSON-LD blank node identifier (`_:event1`) as some of GS1's
+    /// example documents use; neither takes part in the event hash.
+    private func eventID(_ text: String, at path: String) throws(EPCISError) -> String {
+        if text.hasPrefix("_:"), text.utf8.count > 2, text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) { return text }
+        return try uri(text, at: path)
     }
 
     private func optionalIdentifier(_ name: String) throws(EPCISError) -> String? {
@@ -279,7 +287,7 @@ struct EPCISEventReader {
             for (i, item) in items.enumerated() {
                 let path = "errorDeclaration.correctiveEventIDs[\(i)]"
                 guard let s = item.stringValue else { throw fail(path, .wrongType(expected: "a string")) }
-                corrective.append(try uri(s, at: path))
+                corrective.append(try eventID(s, at: path))
             }
         }
         return EPCISErrorDeclaration(declarationTime: time, reason: reason, correctiveEventIDs: corrective)
