@@ -159,5 +159,7 @@ final class DocumentParseTests: XCTestCase {
         XCTAssertEqual(refusal(#"{"type": "ObjectEvent", \#(head), "action": "ADD", "errorDeclaration": {"reason": "incorrect_data"}}"#),
                        .event(index: 1, field: "errorDeclaration.declarationTime", problem: .missing))
         XCTAssertEqual(refusal(#"{"eventTime": "2024-01-01T00:00:00Z"}"#), .event(index: 1, field: "type", problem: .missing))
+        XCTAssertEqual(refusal(#"{"type": "ObjectEvent", \#(head), "action": "ADD", "sensorElementList": [{"sensorReport": [{"type": "Temperature", "temperature": 3}]}]}"#),
+                       .event(index: 1, field: "sensorElementList[0].sensorReport[0].temperature", problem: .notAllowed(eventType: "sensorReport")))
     }
 }

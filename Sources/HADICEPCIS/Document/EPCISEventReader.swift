@@ -315,12 +315,21 @@ struct EPCISEventReader {
             for key in fields.keys.sorted() where key != "sensorMetadata" && key != "sensorReport" && key != "type" {
                 try checkExtensionName(key, at: "\(path).\(key)", eventType: "sensorElement")
             }
-            if let m = value("sensorMetadata", in: item), m.objectValue == nil {
-                throw fail("\(path).sensorMetadata", .wrongType(expected: "an object"))
+            if let m = value("sensorMetadata", in: item) {
+                guard case .object(let members) = m else { throw fail("\(path).sensorMetadata", .wrongType(expected: "an object")) }
+                for key in members.keys.sorted() where !EPCISSensorFields.metadata.contains(key) {
+                    try checkExtensionName(key, at: "\(path).sensorMetadata.\(key)", eventType: "sensorMetadata")
+                }
             }
             if let r = value("sensorReport", in: item) {
-                guard case .array(let reports) = r, reports.allSatisfy({ $0.objectValue != nil }) else {
-                    throw fail("\(path).sensorReport", .wrongType(expected: "an array of objects"))
+                guard case .array(let reports) = r else { throw fail("\(path).sensorReport", .wrongType(expected: "an array of objects")) }
+                for (j, report) in reports.enumerated() {
+                    guard case .object(let members) = report else {
+                        throw fail("\(path).sensorReport[\(j)]", .wrongType(expected: "an object"))
+                    }
+                    for key in members.keys.sorted() where !EPCISSensorFields.report.contains(key) {
+                        try checkExtensionName(key, at: "\(path).sensorReport[\(j)].\(key)", eventType: "sensorReport")
+                    }
                 }
             }
         }

@@ -126,12 +126,6 @@ struct PreHashBuilder {
 
     // MARK: - Sensor data
 
-    static let sensorMetadataOrder = ["time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData",
-                                      "dataProcessingMethod", "bizRules"]
-    static let sensorReportOrder = ["type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
-                                    "time", "microorganism", "chemicalSubstance", "value", "component", "stringValue",
-                                    "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue", "meanValue",
-                                    "sDev", "percRank", "percValue", "uom", "coordinateReferenceSystem"]
     static let timeFields: Set<String> = ["time", "startTime", "endTime"]
 
     private func sensorElementList(tail: inout [String]) -> String {
@@ -140,14 +134,14 @@ struct PreHashBuilder {
         let strings = elements.map { element -> String in
             var s = "sensorElement"
             if let metadata = element["sensorMetadata"], case .object = metadata {
-                let inner = ordered(metadata, order: Self.sensorMetadataOrder)
+                let inner = ordered(metadata, order: EPCISSensorFields.metadata)
                 if !inner.isEmpty { s += "sensorMetadata" + inner }
-                structureTail(path + ["sensorMetadata"], metadata, except: Set(Self.sensorMetadataOrder), into: &tail)
+                structureTail(path + ["sensorMetadata"], metadata, except: Set(EPCISSensorFields.metadata), into: &tail)
             }
             if case .array(let reports)? = element["sensorReport"] {
                 s += sorted(reports.map { report in
-                    structureTail(path + ["sensorReport"], report, except: Set(Self.sensorReportOrder), into: &tail)
-                    return "sensorReport" + ordered(report, order: Self.sensorReportOrder)
+                    structureTail(path + ["sensorReport"], report, except: Set(EPCISSensorFields.report), into: &tail)
+                    return "sensorReport" + ordered(report, order: EPCISSensorFields.report)
                 }).joined()
             }
             structureTail(path, element, except: ["sensorMetadata", "sensorReport", "type"], into: &tail)
