@@ -75,22 +75,25 @@ final class WitnessHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     let server: WitnessHTTPServer
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
-    private var tooLarge = false
+    /// Set once a 413 is sent: the rest of the connection's bytes are dropped and it is closed.
+    private var refused = false
 
     init(server: WitnessHTTPServer) { self.server = server }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(let h):
             head = h
             body = []
-            tooLarge = false
+            // A declared length over the bound is refused before any of the body is read.
+            if let declared = h.headers["content-length"].first.flatMap(Int.init), declared > AddCheckpointRequest.maxBytes {
+                refuseTooLarge(context: context)
+            }
         case .body(var buffer):
-            // Past the bound the rest is dropped unread into memory; the answer is 413.
-            guard !tooLarge else { return }
+            // A chunked body that grows past the bound is refused as soon as it does.
             if body.count + buffer.readableBytes > AddCheckpointRequest.maxBytes {
-                tooLarge = true
-                body = []
+                refuseTooLarge(context: context)
             } else if let bytes = buffer.readBytes(length: buffer.readableBytes) {
                 body += bytes
             }
@@ -108,13 +111,26 @@ final class WitnessHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
                 respond(.notFound, "text/plain; charset=utf-8", "not found: this witness answers POST /add-checkpoint\n")
             } else if head.method != .POST {
                 respond(.methodNotAllowed, "text/plain; charset=utf-8", "method not allowed: POST /add-checkpoint\n")
-            } else if tooLarge {
-                respond(.payloadTooLarge, "text/plain; charset=utf-8", "malformed: the body is over \(AddCheckpointRequest.maxBytes) bytes\n")
             } else {
                 server.answer(body, done: respond)
             }
             body = []
         }
+    }
+
+    /// Bytes that are not HTTP (NIO's error handler has answered 400) or a broken connection:
+    /// the connection is closed, and the server goes on with the others.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    /// 413, then the connection is closed: nothing more of the body is read.
+    private func refuseTooLarge(context: ChannelHandlerContext) {
+        refused = true
+        head = nil
+        body = []
+        write(context: context, status: .payloadTooLarge, type: "text/plain; charset=utf-8",
+              text: "malformed: the body is over \(AddCheckpointRequest.maxBytes) bytes\n", keepAlive: false)
     }
 
     private func write(context: ChannelHandlerContext, status: HTTPResponseStatus, type: String, text: String, keepAlive: Bool) {

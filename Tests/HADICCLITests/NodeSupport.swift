@@ -63,8 +63,15 @@ final class RawConnection {
 
     deinit { close(fd) }
 
+    /// Sends all of `bytes` (a blocking send may take only part), or stops at the first error
+    /// (the other side closed).
     func send(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
     }
 
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }

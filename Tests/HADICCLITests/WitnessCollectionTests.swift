@@ -7,19 +7,7 @@ import XCTest
 /// kept cosignature makes `hadic prove`'s bundle meet `verify-bundle --witness --quorum 1`. A
 /// witness that refuses leaves the sequencer sealing and logs why.
 final class WitnessCollectionTests: HadicTestCase {
-    static let w1 = "witness.example/w1"
-
-    private func startWitness(log logKey: String, state: String) throws -> (HadicProcess, Int, String) {
-        let key = path("w1.key")
-        if !FileManager.default.fileExists(atPath: key) { hadic(["key", "generate", "--out", key]) }
-        let vkey = hadic(["witness", "key", "--key", key + ".pub", "--name", Self.w1]).stdout.trimmingCharacters(in: .newlines)
-        let port = NodeHarness.freePort()
-        let p = try Hadic.start(["witness", "serve", "--listen", "127.0.0.1:\(port)", "--state", path(state),
-                                 "--key", key, "--name", Self.w1, "--log", logKey])
-        let up = HadicProcess.waitUntil(timeout: 30) { p.stderrSoFar.contains("listening on") || !p.isRunning }
-        XCTAssertTrue(up && p.isRunning, "the witness did not start: \(p.stderrSoFar)")
-        return (p, port, vkey)
-    }
+    static let w1 = RunningWitness.name
 
     private func appendThroughNode(_ node: RunningNode, _ prefix: String, _ count: Int) throws {
         let envelopes = sign((1...count).map { Self.lotCreateTemplate("rempah-madura/\(prefix)-\($0)") }, key: "rempah-madura-2.key", actor: "rempah-madura")
@@ -36,8 +24,9 @@ final class WitnessCollectionTests: HadicTestCase {
     func testASequencerCollectsAVerifiedCosignatureAndABundleMeetsTheQuorum() throws {
         let dir = makeFixtureLedger("seq")
         let logKey = hadic(["witness", "log-key", "--data", dir]).stdout.trimmingCharacters(in: .newlines)
-        let (witness, wport, vkey) = try startWitness(log: logKey, state: "wstate")
-        defer { witness.sendSignal(SIGTERM); _ = witness.wait(timeout: 10) }
+        let w = try startWitness(log: logKey, state: "wstate")
+        let (witness, wport, vkey) = (w.process, w.port, w.vkey)
+        defer { w.stop() }
         let node = try startNode(dir, port: NodeHarness.freePort(), ["--witness", "127.0.0.1:\(wport)=\(vkey)", "--block-max-delay-ms", "5"])
         var running: RunningNode? = node
         defer { if let running { stopNode(running) } }
@@ -87,8 +76,9 @@ final class WitnessCollectionTests: HadicTestCase {
         hadic(["init", "--data", other, "--name", "other.example/ledger", "--sequencer-key", Hadic.key("sequencer.key"),
                "--admin-key", Hadic.key("hcms-admin.key.pub"), "--admin-name", "hcms-admin"])
         let wrongKey = hadic(["witness", "log-key", "--data", other]).stdout.trimmingCharacters(in: .newlines)
-        let (witness, wport, vkey) = try startWitness(log: wrongKey, state: "wstate")
-        defer { witness.sendSignal(SIGTERM); _ = witness.wait(timeout: 10) }
+        let w = try startWitness(log: wrongKey, state: "wstate")
+        let (wport, vkey) = (w.port, w.vkey)
+        defer { w.stop() }
         let node = try startNode(dir, port: NodeHarness.freePort(), ["--witness", "127.0.0.1:\(wport)=\(vkey)", "--block-max-delay-ms", "5"])
         defer { stopNode(node) }
         try appendThroughNode(node, "wr", 5)
