@@ -90,7 +90,7 @@ public struct LedgerVerifier {
         let ledgerID = Hex.encode(genesisBlock.header.hash)
         try checkSignatures(genesisBlock, genesis: genesis, key: sequencerKey, log: &log)
 
-        let admission = Admission(ledgerID: ledgerID)
+        let admission = Admission.withEPCIS(ledgerID: ledgerID)
         var replay = Replay(state: genesis.initialState)
         var previous = genesisBlock
         guard let latestHeight = try store.latestHeight() else { throw VerificationFailure.block(0, .blockMissing, "no blocks") }
