@@ -338,6 +338,7 @@ public struct LedgerVerifier {
         try diff("shipments", stored.shipments, replayed.shipments)
         try diff("certificates", stored.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") }, replayed.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") })
         try diff("incidents", stored.incidents, replayed.incidents)
+        try diff("epcis_event_hashes", stored.epcisEvents.mapKeys(Tagged.init), replayed.epcisEvents.mapKeys(Tagged.init))
         throw VerificationFailure("derived tables", "differ from a replay of the events", check: .derivedTable)
     }
 }
