@@ -55,11 +55,13 @@ enum DerivedRows {
         }
         // The leaf index comes from the events table (written before the derived rows, in the
         // same transaction): admission state knows the event, not its position.
+        let hashes = touchedOnly ? Array(t.epcisEvents) : Array(s.epcisEvents.keys)
+        guard !hashes.isEmpty else { return }  // nearly every block: no imported event
         let stmtHash = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO epcis_event_hashes (hash, version, leaf_index, event_id, actor, declared_by)
             SELECT ?, ?, leaf_index, ?, ?, ? FROM events WHERE id = ?
             """)
-        for hash in touchedOnly ? Array(t.epcisEvents) : Array(s.epcisEvents.keys) {
+        for hash in hashes {
             guard let r = s.epcisEvents[hash] else { continue }
             try stmtHash.execute(arguments: [hash, r.version, r.event.hex, r.actor.rawValue, r.declaredBy?.hex, Data(r.event.bytes)])
             guard db.changesCount == 1 else {
