@@ -1,3 +1,5 @@
+import HADICCore
+
 /// A parsed EPC URI (TDS 2.x): pure identity (`urn:epc:id:`), class (`urn:epc:class:lgtin:`) or
 /// pattern (`urn:epc:idpat:<scheme>:<company prefix>.<reference>.*`).
 ///
