@@ -21,7 +21,9 @@ public struct EPCISCapture: Sendable {
 
     /// The JSON of the member, as a body writes it.
     public var json: JSONValue {
-        .object(["event": event, "namespaces": .object(namespaces.mapValues { .string($0) }), "hash": .string(hash.text)])
+        var members: [String: JSONValue] = ["event": event, "hash": .string(hash.text)]
+        if !namespaces.isEmpty { members["namespaces"] = .object(namespaces.mapValues { .string($0) }) }
+        return .object(members)
     }
 
     init(_ r: inout FieldReader) throws(SchemaError) {
