@@ -240,6 +240,28 @@ final class EPCISImportTests: HadicTestCase {
         }
     }
 
+    /// The hash helper's example documents (one per event type) name lots, parties and products
+    /// the fixture ledger does not have: each of their events is reported with its index,
+    /// eventID, field and reason, and nothing is imported.
+    func testTheHashExampleDocumentsAreReportedEventByEventAndChangeNothing() throws {
+        let dir = makeFixtureLedger()
+        let before = SQL.dumpLedger(db(dir))
+        let expected: [(String, String)] = [
+            ("object-event.jsonld", "field epcList: an ObjectEvent ADD creates one HADIC lot; this one names 3"),
+            ("aggregation-event.jsonld", "rule unknown-reference: lot urn:epc:id:sgtin:9551234.098765.5001 is unknown"),
+            ("association-event.jsonld", "field type: AssociationEvent has no HADIC event"),
+            ("query-document.jsonld", "field sourceList[0]: no HADIC party for urn:epc:id:pgln:9551234.00000"),
+            ("transaction-event.jsonld", "field destinationList[0]: no HADIC party for urn:epc:id:pgln:0614141.00000"),
+            ("transformation-event.jsonld", "field outputQuantityList[0].epcClass: no product and class for GTIN 09551234987656"),
+        ]
+        for (document, reason) in expected {
+            let r = importEPCIS(document, into: dir, extra: ["--skip-invalid"], exit: 1)
+            XCTAssertTrue(r.stderr.contains("EPCIS event 0 (urn:uuid:") && r.stderr.contains(reason), "\(document): \(r.summary)")
+            XCTAssertEqual(r.stdout, "", document)
+            XCTAssertEqual(SQL.dumpLedger(db(dir)), before, document)
+        }
+    }
+
     // MARK: Error declarations
 
     func testAnErrorDeclarationNamesTheEventAndTheAssessmentNoLongerRestsOnIt() throws {
