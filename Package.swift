@@ -90,7 +90,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto", "CHADICSodium"]),
-        .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
+        .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore", "HADICEPCIS"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
         .testTarget(name: "HADICEPCISTests", dependencies: ["HADICEPCIS", "HADICCore", "HADICCrypto"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
