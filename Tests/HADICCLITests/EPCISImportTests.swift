@@ -96,6 +96,8 @@ final class EPCISImportTests: HadicTestCase {
         }
         let withExtension = try XCTUnwrap(((eventJSON(dir, first[0].hash)["event"] as? [String: Any])?["body"] as? [String: Any])?["epcis"] as? [String: Any])
         XCTAssertEqual(withExtension["namespaces"] as? [String: String], ["hadic": "https://hadic.example/epcis/"], "only the prefixes it uses")
+        // An inclusion proof names the event by its hash as well as by its id.
+        XCTAssertEqual(hadic(["proof", "inclusion", "--data", dir, first[2].hash]).stdout, hadic(["proof", "inclusion", "--data", dir, first[2].id]).stdout)
         hadic(["verify", "--data", dir, "--full"])
         hadic(["event", "--data", dir, "ni:///sha-256;\(String(repeating: "0", count: 64))?ver=CBV2.0"], exit: 2)
     }

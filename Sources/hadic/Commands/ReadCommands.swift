@@ -23,6 +23,13 @@ struct LedgerReader {
         self.head = head
     }
 
+    /// The id of the event named by `text`: an event id, or the event hash URI of an event
+    /// imported from EPCIS (`ni:///sha-256;…?ver=CBV2.0`); nil when neither names one here.
+    func eventID(named text: String) throws -> EventID? {
+        if let hash = EPCISHashURI(text) { return try dir.store.epcisEvent(hash: hash.text)?.event }
+        return EventID(hex: text)
+    }
+
     var ledgerID: String { Hex.encode(genesisBlock.header.hash) }
 }
 
