@@ -187,6 +187,8 @@ final class EPCISImportTests: HadicTestCase {
             XCTAssertEqual(SQL.exec(db(copy), sql).status, 0)
             let r = hadic(["verify", "--data", copy, "--full"], exit: 1)
             XCTAssertTrue(r.stderr.contains("epcis_event_hashes") || r.stdout.contains("epcis_event_hashes"), "\(sql): \(r.summary)")
+            let audit = hadic(["audit", "--data", copy, "--json"], exit: 1)
+            XCTAssertTrue(audit.stdout.contains("epcis_event_hashes"), "audit after \(sql): \(audit.summary)")
             hadic(["reindex", "--data", copy])
             hadic(["verify", "--data", copy, "--full"])
             XCTAssertEqual(SQL.dumpDerived(db(copy)), SQL.dumpDerived(db(dir)))
