@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL", "CHADICSodium"]),
         .target(name: "HADICCore", dependencies: ["HADICCrypto"]),
-        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto"]),
+        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto", "HADICEPCIS"]),
         // GS1 EPCIS 2.0 (docs/EPCIS.md): reading JSON-LD documents, identifier normalisation and
         // the CBV 2.0 event hash. Pure, like the core.
         .target(name: "HADICEPCIS", dependencies: ["HADICCore", "HADICCrypto"]),
@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "hadic",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery", "HADICWitness",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery", "HADICWitness", "HADICEPCIS",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -90,7 +90,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto", "CHADICSodium"]),
-        .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
+        .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore", "HADICEPCIS"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
         .testTarget(name: "HADICEPCISTests", dependencies: ["HADICEPCIS", "HADICCore", "HADICCrypto"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),

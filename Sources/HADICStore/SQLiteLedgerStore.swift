@@ -308,6 +308,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func party(_ id: PartyID) throws -> PartyRecord? { try db.read { try LedgerReads(db: $0).party(id) } }
     public func key(_ keyID: String) throws -> KeyRecord? { try db.read { try LedgerReads(db: $0).key(keyID) } }
     public func treeSize() throws -> UInt64 { try eventCount() }
+    public func eventCarrying(epcisHash: String) throws -> (event: EventID, leafIndex: UInt64)? {
+        try db.read { try LedgerReads(db: $0).eventCarrying(epcisHash: epcisHash) }
+    }
     public func everyLot(_ body: (LotID, LotRecord, [LotLink]) throws -> Void) throws { try db.read { try LedgerReads(db: $0).everyLot(body) } }
 
     /// Runs `body` with reads that share one read transaction (one snapshot of the ledger) and
@@ -353,6 +356,21 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
                 }
                 return (try Self.storedEvent(row), role)
             }
+        }
+    }
+
+    /// The event imported from EPCIS with this event hash URI, if the ledger holds one: its leaf
+    /// index and id, the hash algorithm's version, and the declaration that declared it erroneous.
+    public func epcisEvent(hash: String) throws -> (leafIndex: UInt64, event: EventID, version: String, declaredBy: EventID?)? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT leaf_index, event_id, version, declared_by FROM epcis_event_hashes WHERE hash = ?",
+                                             arguments: [hash]) else { return nil }
+            let index: Int64 = try row.decode(atIndex: 0)
+            guard let id = EventID(hex: try row.decode(atIndex: 1)), let leaf = UInt64(exactly: index) else {
+                throw StoreError.corruptRow(table: "epcis_event_hashes", key: hash, problem: "bad event id or leaf index")
+            }
+            let declared: String? = try row.decode(atIndex: 3)
+            return (leaf, id, try row.decode(atIndex: 2), declared.flatMap { EventID(hex: $0) })
         }
     }
 

@@ -5,10 +5,11 @@ import XCTest
 /// Every admission rule through `hadic append`: the rule is named, and a refused event leaves
 /// no trace in the stored ledger.
 final class AdmissionRuleCLITests: HadicTestCase {
-    /// Every rule of docs/EVENTS.md; Fixtures/negative holds one file per rule.
+    /// Every rule of docs/EVENTS.md; Fixtures/negative holds one file per rule (`epcis-duplicate`
+    /// needs an imported event in the ledger first: EPCISImportTests checks it).
     static let rules = ["schema", "too-large", "ledger-id", "future-time", "unknown-actor", "revoked-actor",
                         "key-not-authorized", "signature", "role", "duplicate", "unknown-reference",
-                        "already-exists", "namespace", "custody", "mass-balance", "status"]
+                        "already-exists", "namespace", "custody", "mass-balance", "status", "epcis-hash"]
 
     /// Everything a refusal must leave unchanged.
     struct Snapshot: Equatable {

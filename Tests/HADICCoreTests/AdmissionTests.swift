@@ -1,5 +1,6 @@
 import XCTest
 import HADICCore
+import HADICEPCIS
 import HADICCrypto
 
 final class AdmissionTests: XCTestCase {
@@ -439,6 +440,21 @@ final class AdmissionTests: XCTestCase {
             do { try body() } catch let e as AdmissionError { seen.insert(e.rule) } catch { XCTFail("\(error)") }
         }
         record { _ = try EventEnvelope.parse(Array("{}".utf8)) }
+        // The EPCIS rules (EPCISAdmissionTests has them in detail): an admission without a hash
+        // function refuses every kept EPCIS event; one with it refuses a second event of one hash.
+        let epcisHash = try EPCISAdmissionTests.hash(of: EPCISAdmissionTests.observed)
+        let imported = try l.event("farm", .lotCreate, EPCISAdmissionTests.with(Bodies.create("farm/e1", "1", "kg"),
+                                                                               epcis: EPCISAdmissionTests.observed, hash: epcisHash))
+        record { try l.check(imported) }
+        record {
+            var s = l.state
+            let hashing = Admission(ledgerID: TestLedger.ledgerID, epcisHash: KeptEPCISEvent.hashURI)
+            try hashing.check(imported, in: s, now: TestLedger.now) { _ in false }
+            Admission.apply(imported, to: &s)
+            let twice = try l.event("farm", .lotCreate, EPCISAdmissionTests.with(Bodies.create("farm/e2", "1", "kg"),
+                                                                                epcis: EPCISAdmissionTests.observed, hash: epcisHash))
+            try hashing.check(twice, in: s, now: TestLedger.now) { _ in false }
+        }
         record { _ = try l.event("farm", .lotCreate, ["lot": "farm/x", "product": "p", "class": "c", "quantity": ["amount": "1", "unit": "kg"],
                                                      "attributes": ["n": .string(String(repeating: "a", count: 70_000))]]) }
         record { try l.check(try l.event("farm", .lotCreate, Bodies.create("farm/x", "1", "kg"), ledger: String(repeating: "0", count: 64))) }
@@ -467,6 +483,7 @@ final class AdmissionTests: XCTestCase {
         XCTAssertEqual(AdmissionRule.allCases.map(\.rawValue), [
             "schema", "too-large", "ledger-id", "future-time", "unknown-actor", "revoked-actor", "key-not-authorized", "signature",
             "role", "duplicate", "unknown-reference", "already-exists", "namespace", "custody", "mass-balance", "status",
+            "epcis-hash", "epcis-duplicate",
         ])
     }
 }

@@ -23,7 +23,7 @@ final class SQLiteStoreTests: XCTestCase {
         let dir = try ScratchDirectory()
         let store = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
         let tables = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name") }
-        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "events", "fork_evidence", "holdings", "incidents", "lot_events", "lots",
+        XCTAssertEqual(tables, ["blocks", "certificates", "containment", "epcis_event_hashes", "events", "fork_evidence", "holdings", "incidents", "lot_events", "lots",
                                 "merkle_nodes", "parties", "party_keys", "shipment_lines", "shipments"])
         let triggers = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name") }
         XCTAssertEqual(triggers, ["blocks_no_delete", "blocks_no_update", "events_no_delete", "events_no_update",
@@ -31,7 +31,8 @@ final class SQLiteStoreTests: XCTestCase {
         let applied = try store.db.read { try Schema.migrator.appliedMigrations($0) }
         XCTAssertEqual(applied, ["v1-ledger-tables", "v1-append-only-triggers", "v1-merkle-nodes", "v1-derived-tables",
                                  "v2-provenance-index", "v3-events-by-type", "v4-lots-by-class", "v5-provenance-quantities", "v6-ingredient-indexes",
-                                 "v7-provenance-facts", "v8-lots-keyed-by-id", "v9-fork-evidence", "v10-no-events-by-block", "v11-fewer-index-entries"])
+                                 "v7-provenance-facts", "v8-lots-keyed-by-id", "v9-fork-evidence", "v10-no-events-by-block", "v11-fewer-index-entries",
+                                 "v12-epcis-event-hashes"])
         let eventIndexes = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name") }
         XCTAssertEqual(eventIndexes, ["events_by_rare_type"])
         // Reads of rare types search the partial index (its condition repeated exactly); a read

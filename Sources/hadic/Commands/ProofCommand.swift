@@ -37,7 +37,7 @@ struct ProofCommand: ParsableCommand {
 
         @OptionGroup var source: LedgerSourceOptions
 
-        @Argument(help: "The event id (64 lowercase hex digits).")
+        @Argument(help: "The event id (64 lowercase hex digits); with --data also an EPCIS event hash URI.")
         var event: String
 
         @Option(help: ArgumentHelp("Prove against the checkpoint signed at this tree size (default: the latest).", valueName: "N"))
@@ -47,7 +47,9 @@ struct ProofCommand: ParsableCommand {
         var json = false
 
         func validate() throws {
-            guard EventID(hex: event) != nil else { throw ValidationError("an event id is 64 lowercase hex digits") }
+            guard EventID(hex: event) != nil || (EPCISHashURI(event) != nil && source.node == nil) else {
+                throw ValidationError("an event id is 64 lowercase hex digits (with --data, an EPCIS event hash ni:///sha-256;<hex>?ver=CBV2.0 also names one)")
+            }
         }
 
         func run() throws {
@@ -68,7 +70,7 @@ struct ProofCommand: ParsableCommand {
                     return
                 }
                 let r = try LedgerReader(source.data ?? "")
-                guard let id = EventID(hex: event), let stored = try r.dir.store.event(id: id) else {
+                guard let id = try r.eventID(named: event), let stored = try r.dir.store.event(id: id) else {
                     throw CLIFailure("no event \(event) in this ledger")
                 }
                 let block = try ProofCommand.checkpointedBlock(size ?? r.head.header.treeSize, reader: r)
