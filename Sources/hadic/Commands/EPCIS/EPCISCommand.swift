@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `hadic epcis`: GS1 EPCIS 2.0 in and out (docs/EPCIS.md).
+struct EPCISCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "epcis",
+        abstract: "GS1 EPCIS 2.0 JSON-LD: the traceability standard's documents, in and out.",
+        subcommands: [EPCISExportCommand.self]
+    )
+}
