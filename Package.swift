@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hadic", targets: ["hadic"]),
         .executable(name: "hadicd", targets: ["hadicd"]),
         .library(name: "HADICLedger", targets: ["HADICLedger"]),
+        .library(name: "HADICEPCIS", targets: ["HADICEPCIS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -33,6 +34,9 @@ let package = Package(
         .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL", "CHADICSodium"]),
         .target(name: "HADICCore", dependencies: ["HADICCrypto"]),
         .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto"]),
+        // GS1 EPCIS 2.0 (docs/EPCIS.md): reading JSON-LD documents, identifier normalisation and
+        // the CBV 2.0 event hash. Pure, like the core.
+        .target(name: "HADICEPCIS", dependencies: ["HADICCore", "HADICCrypto"]),
         .target(
             name: "HADICStore",
             dependencies: ["HADICLedger", "HADICCore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -88,6 +92,7 @@ let package = Package(
         .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto", "CHADICSodium"]),
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore"]),
         .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
+        .testTarget(name: "HADICEPCISTests", dependencies: ["HADICEPCIS", "HADICCore", "HADICCrypto"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
         .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio"),
                                                            .product(name: "NIOPosix", package: "swift-nio")]),

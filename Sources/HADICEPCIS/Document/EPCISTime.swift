@@ -1,0 +1,35 @@
+/// An instant as an EPCIS document writes it (xsd:dateTime with a time zone offset) and as the
+/// event hash needs it.
+///
+/// Guarantees: `utc` is the same instant in UTC with exactly three fraction digits and `Z`
+/// (`2020-03-04T10:00:30.000Z`); digits beyond the millisecond are rounded half up, so
+/// `.0005` becomes `.001`. `original` is the text as written.
+public struct EPCISTime: Hashable, Sendable, CustomStringConvertible {
+    public let original: String
+    public let utc: String
+
+    /// Nil when `text` is not `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`.
+    public init?(_ text: String) {
+        guard let utc = EPCISTimestamp.utcMilliseconds(text) else { return nil }
+        self.original = text
+        self.utc = utc
+    }
+
+    public var description: String { utc }
+}
+
+/// An event's time: the instant and the time zone offset in effect where it happened.
+///
+/// Guarantees: `time` parsed as an ``EPCISTime``; `offset` is `+HH:MM` or `-HH:MM` within ±14:00.
+public struct EPCISEventTime: Hashable, Sendable {
+    public let time: EPCISTime
+    public let offset: String
+
+    /// The instant in UTC with milliseconds and `Z`.
+    public var utc: String { time.utc }
+
+    public init(time: EPCISTime, offset: String) {
+        self.time = time
+        self.offset = offset
+    }
+}
