@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "hadic",
             dependencies: [
-                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery", "HADICWitness",
+                "HADICStore", "HADICLedger", "HADICCore", "HADICCrypto", "HADICPeer", "HADICQuery", "HADICWitness", "HADICEPCIS",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
