@@ -64,7 +64,7 @@ struct EPCISExportCommand: ParsableCommand {
             let store = try ledgerStore()
             try Self.feed(store, to: &exporter)
             let document: JSONValue
-            do {
+            do throws(EPCISExportError) {
                 document = try exporter.document(creationDate: LedgerClock.now())
             } catch {
                 throw CLIFailure(error.description)

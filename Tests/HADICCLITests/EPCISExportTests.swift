@@ -1,0 +1,269 @@
+import Foundation
+import HADICCore
+import XCTest
+
+/// `hadic epcis export` through the built binary on the fixture ledger (docs/EPCIS.md, "Export"):
+/// every exported document must keep the EPCIS 2.0 rules (``EPCISDocumentRules``) and expand
+/// under GS1's EPCIS 2.0 JSON-LD context (scripts/epcis-jsonld-check, in the venv scripts/setup
+/// makes); a missing venv fails the test, it does not skip it.
+final class EPCISExportTests: HadicTestCase {
+    /// The fixture's finished product: rendang in retail packs (its closure is most of the chain).
+    static let rendang = "urn:epc:class:lgtin:8991234.012345.RDG2610A"
+    static let cattle = "rph-sidoarjo/cattle-2026-10-005"
+
+    // MARK: Export of one lot
+
+    func testLotExportIsAValidEPCISDocumentOfTheLotsHistory() throws {
+        let dir = makeFixtureLedger()
+        let doc = exportDocument(dir, [Self.rendang])
+        XCTAssertEqual(try validationProblems(doc), [])
+        XCTAssertEqual(doc["type"], "EPCISDocument")
+        XCTAssertEqual(doc["schemaVersion"], "2.0")
+        // The same events as the provenance index's history of the lot, in ledger order.
+        let history = hadic(["history", "--data", dir, Self.rendang, "--json"]).stdout
+        let indexed = try JSONValue.parse(history).arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        var seen = Set<String>()
+        let expected = indexed.filter { seen.insert($0).inserted }
+        XCTAssertFalse(expected.isEmpty)
+        XCTAssertEqual(Self.hadicIDs(doc), expected)
+        let leaves = Self.events(doc).compactMap { $0["hadic:leafIndex"]?.numberValue?.int64Value }
+        XCTAssertEqual(leaves, leaves.sorted(), "events in ledger order")
+        for event in Self.events(doc) {
+            XCTAssertEqual(event["eventTimeZoneOffset"], "+00:00")
+            XCTAssertNotNil(event["recordTime"]?.stringValue, "the block's time")
+        }
+    }
+
+    func testClosureAddsWhatFedTheLotAndSinceCutsByTime() throws {
+        let dir = makeFixtureLedger()
+        let own = Set(Self.hadicIDs(exportDocument(dir, [Self.rendang])))
+        let closureDoc = exportDocument(dir, [Self.rendang, "--closure"])
+        XCTAssertEqual(try validationProblems(closureDoc), [])
+        let closure = Self.events(closureDoc)
+        XCTAssertTrue(own.isSubset(of: Set(Self.hadicIDs(closureDoc))))
+        XCTAssertGreaterThan(closure.count, own.count)
+        // Upstream: the live cattle's commissioning, its ante-mortem inspection, the slaughter;
+        // the spices' commissioning; the pallets the packs were packed into, and their shipment.
+        func has(_ type: String, _ lot: String) -> Bool {
+            closure.contains { e in e["hadic:type"]?.stringValue == type && e.canonicalString.contains(lot) }
+        }
+        XCTAssertTrue(has("lot.create", Self.cattle))
+        XCTAssertTrue(has("lot.inspect", Self.cattle))
+        XCTAssertTrue(has("lot.transform", Self.cattle))
+        XCTAssertTrue(has("lot.create", "rempah-madura/kunyit-2026-10-01"))
+        XCTAssertTrue(has("custody.ship", "urn:epc:id:sscc:8991234.0000000001"))
+        // The recalled bone lot came from the same carcass but did not feed the rendang.
+        XCTAssertFalse(has("lot.recall", "daging-nusantara/bones-2026-10-006"))
+        XCTAssertFalse(Self.hadicIDs(exportDocument(dir, [Self.rendang])).contains { id in
+            closure.contains { $0["hadic:eventID"]?.stringValue == id && $0["hadic:type"] == "lot.create" && $0.canonicalString.contains(Self.cattle) }
+        })
+
+        let since = "2026-10-10T00:00:00Z"
+        let later = Self.events(exportDocument(dir, [Self.rendang, "--closure", "--since", since]))
+        XCTAssertFalse(later.isEmpty)
+        XCTAssertTrue(later.allSatisfy { ($0["eventTime"]?.stringValue ?? "") >= since })
+        XCTAssertEqual(later.count, closure.filter { ($0["eventTime"]?.stringValue ?? "") >= since }.count)
+    }
+
+    // MARK: The mapping, event type by event type
+
+    func testEveryEventTypeMapsToTheDocumentedEPCISEvent() throws {
+        let dir = makeFixtureLedger()
+        let doc = exportDocument(dir, ["--all"])
+        XCTAssertEqual(try validationProblems(doc), [])
+        let events = Self.events(doc)
+        // Party, certificate and policy events are master data: 53 fixture events, 35 on lots and assets.
+        let lotEventTypes: Set<String> = ["lot.create", "lot.transform", "lot.aggregate", "lot.disaggregate", "custody.ship",
+                                          "custody.receive", "lot.inspect", "lot.incident", "lot.cleanse", "lot.recall"]
+        let fixtureTypes = Hadic.chainLines.compactMap { (try? JSONValue.parse($0))?["type"]?.stringValue }
+        XCTAssertEqual(events.count, fixtureTypes.filter { lotEventTypes.contains($0) }.count)
+        XCTAssertEqual(Set(events.compactMap { $0["hadic:type"]?.stringValue }), lotEventTypes)
+        func first(_ type: String, _ text: String = "") -> JSONValue {
+            events.first { $0["hadic:type"]?.stringValue == type && (text.isEmpty || $0.canonicalString.contains(text)) } ?? .null
+        }
+
+        let create = first("lot.create", Self.cattle)
+        XCTAssertEqual(create["type"], "ObjectEvent")
+        XCTAssertEqual(create["action"], "ADD")
+        XCTAssertEqual(create["bizStep"], "commissioning")
+        XCTAssertEqual(create["disposition"], "active")
+        XCTAssertEqual(create["quantityList"], [["epcClass": "urn:hadic:lot:rph-sidoarjo/cattle-2026-10-005", "quantity": 1800, "uom": "KGM"]])
+        XCTAssertEqual(create["bizLocation"], ["id": "urn:hadic:location:rph-sidoarjo/plant-1"])
+        XCTAssertEqual(create["ilmd"]?["hadic:class"], "cattle")
+        XCTAssertEqual(create["certificationInfo"], "urn:hadic:cert:bpjph:ID-BPJPH-RPH-2026-0117")
+        XCTAssertEqual(create["hadic:actor"], "urn:hadic:party:rph-sidoarjo")
+        XCTAssertEqual(create["hadic:ledger"]?.stringValue, Hadic.ledgerID)
+        XCTAssertEqual(create["eventTime"], "2026-10-05T05:00:00Z")
+
+        let slaughter = first("lot.transform", Self.cattle)
+        XCTAssertEqual(slaughter["type"], "TransformationEvent")
+        XCTAssertNil(slaughter["action"])
+        XCTAssertEqual(slaughter["inputQuantityList"], [["epcClass": "urn:hadic:lot:rph-sidoarjo/cattle-2026-10-005", "quantity": 1800, "uom": "KGM"]])
+        XCTAssertEqual(slaughter["outputQuantityList"]?.arrayValue?.first?["epcClass"], "urn:hadic:lot:rph-sidoarjo/carcass-2026-10-005")
+        XCTAssertEqual(slaughter["ilmd"]?["hadic:outputs"]?[0]?["hadic:class"], "beef")
+
+        let pack = first("lot.aggregate", "urn:epc:id:sscc:8991234.0000000001")
+        XCTAssertEqual(pack["type"], "AggregationEvent")
+        XCTAssertEqual(pack["action"], "ADD")
+        XCTAssertEqual(pack["bizStep"], "packing")
+        XCTAssertEqual(pack["parentID"], "urn:epc:id:sscc:8991234.0000000001")
+        XCTAssertEqual(pack["childQuantityList"]?[0]?["epcClass"]?.stringValue, Self.rendang)
+        XCTAssertNil(pack["childQuantityList"]?[0]?["uom"], "pcs: a count has no uom")
+
+        let unpack = first("lot.disaggregate")
+        XCTAssertEqual(unpack["action"], "DELETE")
+        XCTAssertEqual(unpack["bizStep"], "unpacking")
+        XCTAssertEqual(unpack["parentID"], "urn:epc:id:sscc:8991234.0000000002")
+
+        let ship = first("custody.ship", "rph-sidoarjo/carcass")
+        XCTAssertEqual(ship["action"], "OBSERVE")
+        XCTAssertEqual(ship["bizStep"], "shipping")
+        XCTAssertEqual(ship["disposition"], "in_transit")
+        XCTAssertEqual(ship["sourceList"], [["type": "owning_party", "source": "urn:hadic:party:rph-sidoarjo"],
+                                            ["type": "possessing_party", "source": "urn:hadic:party:rph-sidoarjo"]])
+        XCTAssertEqual(ship["destinationList"]?[0]?["destination"], "urn:hadic:party:daging-nusantara")
+        XCTAssertEqual(ship["hadic:carrier"], "urn:hadic:party:dingin-logistik")
+        XCTAssertEqual(ship["hadic:segregated"], true)
+        // The carrier's halal logistics certificate (MS2400) is relied on too.
+        let shipCerts = (ship["certificationInfo"]?.arrayValue ?? []).compactMap(\.stringValue)
+        XCTAssertTrue(shipCerts.contains("urn:hadic:cert:jakim:MY-JAKIM-MS2400-2026-0088"), "\(shipCerts)")
+
+        let receive = first("custody.receive", "rph-sidoarjo/carcass")
+        XCTAssertEqual(receive["bizStep"], "receiving")
+        XCTAssertEqual(receive["sourceList"]?[0]?["source"], "urn:hadic:party:rph-sidoarjo", "the shipper")
+        XCTAssertEqual(receive["destinationList"]?[0]?["destination"], "urn:hadic:party:daging-nusantara")
+        XCTAssertEqual(receive["quantityList"]?[0]?["quantity"], 1000000)
+        XCTAssertEqual(receive["quantityList"]?[0]?["uom"], "GRM")
+        XCTAssertEqual(receive["hadic:shipment"], ship["hadic:eventID"])
+
+        let inspect = first("lot.inspect", "ante-mortem")
+        XCTAssertEqual(inspect["bizStep"], "inspecting")
+        XCTAssertEqual(inspect["disposition"], "conformant")
+        XCTAssertEqual(inspect["hadic:result"], "pass")
+        XCTAssertNil(inspect["quantityList"]?[0]?["quantity"], "an inspection is of the lot, not of an amount")
+
+        let incident = first("lot.incident")
+        XCTAssertEqual(incident["bizStep"], "inspecting")
+        XCTAssertEqual(incident["disposition"], "non_conformant")
+        XCTAssertEqual(incident["quantityList"]?[0]?["epcClass"], "https://id.gs1.org/01/08991234000015/10/SPX2610A", "a Digital Link lot as is")
+
+        let recall = first("lot.recall")
+        XCTAssertEqual(recall["disposition"], "recalled")
+
+        let cleanse = first("lot.cleanse", "sertu")
+        XCTAssertEqual(cleanse["epcList"], ["urn:hadic:asset:dingin-logistik/reefer-TGHU-889120"])
+        XCTAssertEqual(cleanse["bizStep"], "urn:hadic:epcis:cleansing")
+
+        // An instance lot (SSCC) goes in epcList, its HADIC amount in hadic:quantities.
+        let palletShip = first("custody.ship", "urn:epc:id:sscc:8991234.0000000001")
+        XCTAssertTrue(palletShip["epcList"]?.arrayValue?.contains("urn:epc:id:sscc:8991234.0000000001") ?? false)
+        XCTAssertEqual(palletShip["hadic:quantities"]?[0]?["hadic:unit"], "pcs")
+    }
+
+    func testEventIDsAreCBV20EventHashesAndStable() throws {
+        let dir = makeFixtureLedger()
+        let a = Self.events(exportDocument(dir, ["--all"]))
+        let b = Self.events(exportDocument(dir, ["--all"]))
+        XCTAssertEqual(a, b, "the same ledger exports the same events")
+        let ids = a.compactMap { $0["eventID"]?.stringValue }
+        XCTAssertEqual(ids.count, a.count)
+        XCTAssertEqual(Set(ids).count, ids.count, "distinct events, distinct hashes")
+        for id in ids {
+            XCTAssertTrue(EPCISDocumentRules.matches(id, "^ni:///sha-256;[0-9a-f]{64}\\?ver=CBV2\\.0$"), id)
+        }
+    }
+
+    // MARK: Output and refusals
+
+    func testOutputFileHoldsTheSameDocument() throws {
+        let dir = makeFixtureLedger()
+        let out = path("rendang.jsonld")
+        let r = hadic(["epcis", "export", "--data", dir, Self.rendang, "--output", out])
+        XCTAssertEqual(r.stdout, "")
+        let written = try JSONValue.parse(String(contentsOfFile: out, encoding: .utf8))
+        XCTAssertEqual(Self.events(written), Self.events(exportDocument(dir, [Self.rendang])))
+        XCTAssertTrue(EPCISDocumentRules.isDateTime(written["creationDate"]?.stringValue))
+    }
+
+    func testBadRequestsFailClearlyAndWriteNothing() throws {
+        let dir = makeFixtureLedger()
+        let out = path("never.jsonld")
+        let unknown = hadic(["epcis", "export", "--data", dir, "rph-sidoarjo/no-such-lot", "--output", out], exit: 2)
+        XCTAssertTrue(unknown.stderr.contains("no lot rph-sidoarjo/no-such-lot"), unknown.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        for (args, message) in [
+            ([String](), "give either a LOT or --all"),
+            ([Self.rendang, "--all"], "give either a LOT or --all"),
+            (["--all", "--closure"], "--closure goes with a LOT"),
+            ([Self.rendang, "--since", "yesterday"], "--since must be RFC 3339"),
+            (["not a lot"], "not a lot id"),
+        ] {
+            let r = hadic(["epcis", "export", "--data", dir, "--output", out] + args, exit: 64)
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+        let missing = hadic(["epcis", "export", "--data", path("nowhere"), "--all"], exit: 2)
+        XCTAssertFalse(missing.stderr.isEmpty)
+        XCTAssertEqual(missing.stdout, "")
+    }
+
+    // MARK: The validators can fail
+
+    /// Both validations reject what breaks the standard, so a passing export means something.
+    func testValidationRejectsDocumentsThatBreakTheStandard() throws {
+        let dir = makeFixtureLedger()
+        let doc = exportDocument(dir, [Self.rendang])
+        guard case .object(var root) = doc, case .object(var body)? = root["epcisBody"],
+              case .array(var events)? = body["eventList"], case .object(var first)? = events.first else {
+            return XCTFail("no event to break")
+        }
+        first["eventTimeZoneOffset"] = nil
+        first["bizStep"] = "comissioning"
+        first["lotNote"] = "an unprefixed extension"
+        events[0] = .object(first)
+        body["eventList"] = .array(events)
+        root["epcisBody"] = .object(body)
+        let broken = try validationProblems(.object(root), name: "broken.json")
+        XCTAssertTrue(broken.contains { $0.contains("eventTimeZoneOffset") }, "\(broken)")
+        XCTAssertTrue(broken.contains { $0.contains("lotNote") }, "\(broken)")
+        XCTAssertTrue(broken.contains { $0.contains("epcis-jsonld-check") && $0.contains("'comissioning' is not a word") }, "\(broken)")
+    }
+
+    // MARK: Helpers
+
+    /// `hadic epcis export --data DIR ARGS`, parsed; fails the test on a non-zero exit.
+    func exportDocument(_ dir: String, _ args: [String], file: StaticString = #filePath, line: UInt = #line) -> JSONValue {
+        let r = hadic(["epcis", "export", "--data", dir] + args, file: file, line: line)
+        guard let doc = try? JSONValue.parse(r.stdout) else {
+            XCTFail("export printed no JSON: \(r.summary)", file: file, line: line)
+            return .null
+        }
+        return doc
+    }
+
+    static func events(_ doc: JSONValue) -> [JSONValue] { doc["epcisBody"]?["eventList"]?.arrayValue ?? [] }
+
+    static func hadicIDs(_ doc: JSONValue) -> [String] { events(doc).compactMap { $0["hadic:eventID"]?.stringValue } }
+
+    /// The problems both validations find (empty when the document passes both).
+    func validationProblems(_ doc: JSONValue, name: String = "doc.json") throws -> [String] {
+        var problems = EPCISDocumentRules.problems(in: doc)
+        let file = try write(doc.prettyPrinted(), to: name)
+        let r = try Self.jsonLDCheck(file)
+        if r.status != 0 || r.timedOut { problems.append("epcis-jsonld-check: \(r.summary)") }
+        return problems
+    }
+
+    static let venvPython = Hadic.packageRoot.appendingPathComponent(".build/epcis-venv/bin/python").path
+
+    struct MissingVenv: Error, CustomStringConvertible {
+        var description: String { "\(EPCISExportTests.venvPython) is missing: run scripts/setup (it installs GS1's EPCIS 2.0 JSON-LD context from PyPI)" }
+    }
+
+    /// scripts/epcis-jsonld-check FILE with the venv's python; a missing venv throws (the test fails).
+    static func jsonLDCheck(_ file: String) throws -> ProcessResult {
+        guard FileManager.default.isExecutableFile(atPath: venvPython) else { throw MissingVenv() }
+        let script = Hadic.packageRoot.appendingPathComponent("scripts/epcis-jsonld-check").path
+        return try HadicProcess(executable: venvPython, [script, file]).wait(timeout: 120)
+    }
+}
