@@ -106,13 +106,7 @@ public struct LotID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// GS1 mod-10 check digit: weights 3,1,3,... from the right, excluding the check digit.
     static func hasValidCheckDigit(_ digits: Substring) -> Bool {
-        let values = digits.utf8.map { Int($0 - 0x30) }
-        guard let check = values.last else { return false }
-        var sum = 0
-        for (i, d) in values.dropLast().reversed().enumerated() {
-            sum += d * (i % 2 == 0 ? 3 : 1)
-        }
-        return (10 - sum % 10) % 10 == check
+        GS1CheckDigit.isValid(digits)
     }
 }
 
@@ -130,11 +124,8 @@ extension LotID {
                   let fields = rawValue.split(separator: ":").last?.split(separator: "."), fields.count == 3,
                   let indicator = fields[1].first else { return nil }
             let body = String(indicator) + fields[0] + fields[1].dropFirst()
-            let digits = body.utf8.map { Int($0) - 48 }
-            guard digits.count == 13 else { return nil }
-            // GS1 check digit: weights 3 and 1 alternating from the rightmost digit.
-            let sum = digits.reversed().enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 3 : 1) }
-            return body + String((10 - sum % 10) % 10)
+            guard body.utf8.count == 13, let check = GS1CheckDigit.compute(body) else { return nil }
+            return body + String(check)
         case .local:
             return nil
         }

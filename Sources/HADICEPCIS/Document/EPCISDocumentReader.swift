@@ -39,7 +39,8 @@ enum EPCISDocumentReader {
         var events: [EPCISEvent] = []
         events.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            events.append(try EPCISEventReader(index: index, json: item, namespaces: namespaces).read())
+            var reader = EPCISEventReader(index: index, json: item, namespaces: namespaces)
+            events.append(try reader.read())
         }
         return EPCISDocument(kind: kind, events: events, namespaces: namespaces, schemaVersion: schemaVersion,
                              creationDate: creationDate, document: json)

@@ -1,3 +1,5 @@
+import HADICCore
+
 /// A parsed GS1 Digital Link URI (GS1 Digital Link: URI Syntax 1.2) on any host: the primary
 /// key and its key qualifiers from the path; query string and fragment are not kept.
 ///

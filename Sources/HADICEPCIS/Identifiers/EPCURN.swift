@@ -1,3 +1,5 @@
+import HADICCore
+
 /// A parsed EPC URI (TDS 2.x): pure identity (`urn:epc:id:`), class (`urn:epc:class:lgtin:`) or
 /// pattern (`urn:epc:idpat:<scheme>:<company prefix>.<reference>.*`).
 ///
@@ -51,7 +53,7 @@ struct EPCURN {
         let base = "https://id.gs1.org/"
         let f = fields
         guard f.count >= 2 else { throw fail("expected company prefix and reference separated by '.'") }
-        let cp = f[0]
+        let cp = String(f[0])
         guard GS1KeyText.isDigits(cp, count: 6...12) else { throw fail("GS1 Company Prefix must be 6 to 12 digits") }
         let pattern = kind == .idpat
         if pattern {
