@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL", "CHADICSodium"]),
         .target(name: "HADICCore", dependencies: ["HADICCrypto"]),
-        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto"]),
+        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto", "HADICEPCIS"]),
         // GS1 EPCIS 2.0 (docs/EPCIS.md): reading JSON-LD documents, identifier normalisation and
         // the CBV 2.0 event hash. Pure, like the core.
         .target(name: "HADICEPCIS", dependencies: ["HADICCore", "HADICCrypto"]),

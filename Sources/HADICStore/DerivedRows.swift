@@ -53,6 +53,45 @@ enum DerivedRows {
             guard let i = s.incidents[id] else { continue }
             try stmtIncident.execute(arguments: [id.hex, i.lot.rawValue, i.resolvedBy?.hex])
         }
+        // The leaf index comes from the events table (written before the derived rows, in the
+        // same transaction): admission state knows the event, not its position.
+        let stmtHash = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO epcis_event_hashes (hash, version, leaf_index, event_id, actor, declared_by)
+            SELECT ?, ?, leaf_index, ?, ?, ? FROM events WHERE id = ?
+            """)
+        for hash in touchedOnly ? Array(t.epcisEvents) : Array(s.epcisEvents.keys) {
+            guard let r = s.epcisEvents[hash] else { continue }
+            try stmtHash.execute(arguments: [hash, r.version, r.event.hex, r.actor.rawValue, r.declaredBy?.hex, Data(r.event.bytes)])
+            guard db.changesCount == 1 else {
+                throw StoreError.corruptRow(table: "epcis_event_hashes", key: hash, problem: "event \(r.event) is not in the events table")
+            }
+        }
+    }
+
+    /// Every `epcis_event_hashes` row, checked against the event at its leaf index (a row
+    /// pointing at another event is damage, not a lookup result).
+    static func readEPCISHashes(_ db: Database, into s: inout LedgerState) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT h.hash, h.version, h.leaf_index, h.event_id, h.actor, h.declared_by, e.id AS stored_id
+            FROM epcis_event_hashes h LEFT JOIN events e ON e.leaf_index = h.leaf_index
+            """)
+        for row in rows {
+            let hash: String = try row.decode(atIndex: 0)
+            func bad(_ problem: String) -> StoreError { .corruptRow(table: "epcis_event_hashes", key: hash, problem: problem) }
+            guard EPCISHashURI(hash) != nil else { throw bad("not an event hash URI") }
+            guard let event = EventID(hex: try row.decode(atIndex: 3)), let actor = PartyID(try row.decode(atIndex: 4)) else { throw bad("bad event id or actor") }
+            let stored: Data? = try row.decode(atIndex: 6)
+            guard stored.map({ [UInt8]($0) == event.bytes }) ?? false else {
+                let index: Int64 = try row.decode(atIndex: 2)
+                throw bad("leaf index \(index) does not hold event \(event)")
+            }
+            var declared: EventID?
+            if let text: String = try row.decode(atIndex: 5) {
+                guard let id = EventID(hex: text) else { throw bad("bad declared_by") }
+                declared = id
+            }
+            s.setEPCISEvent(hash, EPCISEventRecord(event: event, actor: actor, version: try row.decode(atIndex: 1), declaredBy: declared))
+        }
     }
 
     /// One `lots` row, from `SELECT *` (columns by position, in table order: GRDB's lookup by
@@ -174,6 +213,7 @@ enum DerivedRows {
             guard let id = try eventID(key, "incidents", key), let lot = LotID(try row.decode(forColumn: "lot")) else { throw bad("incidents", key, "bad column") }
             s.setIncident(id, IncidentRecord(lot: lot, resolvedBy: try eventID(try row.decode(forColumn: "resolved_by"), "incidents", key)))
         }
+        try readEPCISHashes(db, into: &s)
         s.clearTouched()
         return s
     }

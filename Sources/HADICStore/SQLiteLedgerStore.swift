@@ -356,6 +356,21 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         }
     }
 
+    /// The event imported from EPCIS with this event hash URI, if the ledger holds one: its leaf
+    /// index and id, the hash algorithm's version, and the declaration that declared it erroneous.
+    public func epcisEvent(hash: String) throws -> (leafIndex: UInt64, event: EventID, version: String, declaredBy: EventID?)? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT leaf_index, event_id, version, declared_by FROM epcis_event_hashes WHERE hash = ?",
+                                             arguments: [hash]) else { return nil }
+            let index: Int64 = try row.decode(atIndex: 0)
+            guard let id = EventID(hex: try row.decode(atIndex: 1)), let leaf = UInt64(exactly: index) else {
+                throw StoreError.corruptRow(table: "epcis_event_hashes", key: hash, problem: "bad event id or leaf index")
+            }
+            let declared: String? = try row.decode(atIndex: 3)
+            return (leaf, id, try row.decode(atIndex: 2), declared.flatMap { EventID(hex: $0) })
+        }
+    }
+
     static func insertBlock(_ block: SealedBlock, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO blocks (height, hash, header, signature, checkpoint) VALUES (?, ?, ?, ?, ?)",
                        arguments: [Int64(clamping: block.height), Data(block.header.hash), Data(block.header.canonicalBytes), Data(block.signature), block.checkpoint])

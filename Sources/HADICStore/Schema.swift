@@ -184,10 +184,23 @@ enum Schema {
             // tree size and its parent's), and every event paid for the index entry.
             try db.execute(sql: "DROP INDEX IF EXISTS events_by_block")
         }
+        m.registerMigration("v12-epcis-event-hashes") { db in
+            // Events imported from GS1 EPCIS, by their CBV 2.0 event hash: `hadic event HASH`
+            // and the importer's duplicate check find one in one B-tree search. Derived like
+            // the other state tables (rebuilt by reindex, compared by verify --full). A ledger
+            // made before this step holds no imported event (bodies were closed to `epcis`),
+            // so the table starts empty.
+            try db.execute(sql: """
+                CREATE TABLE epcis_event_hashes (
+                    hash TEXT PRIMARY KEY, version TEXT NOT NULL, leaf_index INTEGER NOT NULL,
+                    event_id TEXT NOT NULL, actor TEXT NOT NULL, declared_by TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 
     /// The derived tables, emptied and refilled by a reindex.
     static let derivedTables = ["merkle_nodes", "lot_events", "parties", "party_keys", "lots", "holdings", "containment",
-                                "shipments", "shipment_lines", "certificates", "incidents"]
+                                "shipments", "shipment_lines", "certificates", "incidents", "epcis_event_hashes"]
 }

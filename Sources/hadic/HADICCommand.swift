@@ -26,7 +26,7 @@ struct HADICCommand: ParsableCommand {
         subcommands: [
             KeyCommand.self, InitCommand.self, SignCommand.self, AppendCommand.self,
             StatusCommand.self, CheckpointCommand.self, ProofCommand.self, ProveCommand.self, VerifyBundleCommand.self, BlockCommand.self, EventCommand.self,
-            ExportCommand.self, HistoryCommand.self, TraceCommand.self, CustodyCommand.self, BalanceCommand.self, CertsCommand.self, AssessCommand.self, PolicyCommand.self, VerifyCommand.self, AuditCommand.self, ReindexCommand.self, EvidenceCommand.self, WitnessCommand.self, SynthCommand.self, EPCISCommand.self,
+            ExportCommand.self, HistoryCommand.self, TraceCommand.self, CustodyCommand.self, BalanceCommand.self, CertsCommand.self, AssessCommand.self, PolicyCommand.self, VerifyCommand.self, AuditCommand.self, ReindexCommand.self, EPCISCommand.self, EvidenceCommand.self, WitnessCommand.self, SynthCommand.self,
         ]
     )
 

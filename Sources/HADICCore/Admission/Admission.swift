@@ -5,9 +5,19 @@
 /// on an event that passed ``check``. So a refused event leaves no trace, and replaying the
 /// admitted events from genesis rebuilds the same state.
 public struct Admission: Sendable {
-    public let ledgerID: String
+    /// Computes the GS1 CBV 2.0 event hash URI of a kept EPCIS event, or says why it cannot.
+    /// HADICCore has no EPCIS code: HADICLedger supplies it (`Admission.withEPCIS`).
+    public typealias EPCISHashCheck = @Sendable (EPCISCapture) -> Result<String, EPCISHashFailure>
 
-    public init(ledgerID: String) { self.ledgerID = ledgerID }
+    public let ledgerID: String
+    /// Nil: every event carrying an `epcis` member is refused (`epcis-hash`), since its hash
+    /// cannot be checked here.
+    public let epcisHash: EPCISHashCheck?
+
+    public init(ledgerID: String, epcisHash: EPCISHashCheck? = nil) {
+        self.ledgerID = ledgerID
+        self.epcisHash = epcisHash
+    }
 
     /// - Parameters:
     ///   - now: the sequencer's clock (during a replay: the time of the block holding the event).
@@ -45,7 +55,28 @@ public struct Admission: Sendable {
         guard actor.role.permittedTypes.contains(e.type) else {
             throw AdmissionError(.role, "a \(actor.role.rawValue) may not sign \(e.type.rawValue)")
         }
+        // Only imported events have the member: one nil test for every other event.
+        if let epcis = e.epcis { try checkEPCIS(epcis, of: e, state: state) }
         try checkBody(e, actor: actor, state: state)
+    }
+
+    /// The rules `epcis-duplicate` and `epcis-hash` (docs/EVENTS.md, "The epcis member").
+    private func checkEPCIS(_ c: EPCISCapture, of e: EventEnvelope, state: LedgerState) throws(AdmissionError) {
+        // A declaration carries the declared event's hash by design (the hash leaves errorDeclaration out).
+        if e.type != .eventDeclareError, let known = state.epcisEvents[c.hash.text] {
+            throw AdmissionError(.epcisDuplicate, "an EPCIS event with hash \(c.hash) is already in the ledger (event \(known.event))")
+        }
+        guard let epcisHash else {
+            throw AdmissionError(.epcisHash, "body.epcis: this admission cannot compute EPCIS event hashes")
+        }
+        switch epcisHash(c) {
+        case .failure(let why):
+            throw AdmissionError(.epcisHash, "body.epcis.event: its event hash cannot be computed: \(why)")
+        case .success(let computed) where computed != c.hash.text:
+            throw AdmissionError(.epcisHash, "body.epcis.hash is \(c.hash), but the kept EPCIS event hashes to \(computed)")
+        case .success:
+            break
+        }
     }
 
     private func checkBody(_ e: EventEnvelope, actor: PartyRecord, state s: LedgerState) throws(AdmissionError) {
@@ -147,6 +178,22 @@ public struct Admission: Sendable {
                 throw AdmissionError(.custody, "only the creator of \(b.lot) (\(lot.creator)), a certifier or an admin may recall it")
             }
             guard lot.recalledBy == nil else { throw AdmissionError(.status, "\(b.lot) is already recalled") }
+        case .eventDeclareError(let b):
+            guard let declared = s.epcisEvents[b.declared.text] else {
+                throw AdmissionError(.unknownReference, "no event with EPCIS hash \(b.declared) is in the ledger")
+            }
+            guard declared.event == b.event else {
+                throw AdmissionError(.unknownReference, "event \(b.event.short) does not carry EPCIS hash \(b.declared) (event \(declared.event.short) does)")
+            }
+            guard e.epcis?.hash == b.declared else {
+                throw AdmissionError(.epcisHash, "body.epcis.hash must be the declared hash \(b.declared): a declaration hashes as the event it declares")
+            }
+            guard declared.declaredBy == nil else {
+                throw AdmissionError(.status, "event \(b.event.short) was already declared erroneous by \(declared.declaredBy?.short ?? "")")
+            }
+            guard e.actor == declared.actor || actor.role == .certifier || actor.role == .admin else {
+                throw AdmissionError(.role, "only the declared event's actor (\(declared.actor)), a certifier or an admin may declare it erroneous")
+            }
         case .policySet(let b):
             for (code, market) in b.markets {
                 for issuer in market.issuers where s.parties[issuer.party]?.role != .certifier {
@@ -211,6 +258,13 @@ public struct Admission: Sendable {
     /// state, so a rebuild from stored events can call it without an `Admission`.
     public static func apply(_ e: EventEnvelope, to s: inout LedgerState) {
         let actor = e.actor
+        if let c = e.epcis {
+            if case .eventDeclareError(let b) = e.body {
+                if var declared = s.epcisEvents[b.declared.text] { declared.declaredBy = e.id; s.setEPCISEvent(b.declared.text, declared) }
+            } else {
+                s.setEPCISEvent(c.hash.text, EPCISEventRecord(event: e.id, actor: actor, version: c.hash.version, declaredBy: nil))
+            }
+        }
         switch e.body {
         case .partyRegister(let b):
             s.setParty(b.party, PartyRecord(role: b.role, name: b.name, registeredBy: e.id, revokedBy: nil))
@@ -282,7 +336,7 @@ public struct Admission: Sendable {
             }
         case .lotRecall(let b):
             if var lot = s.lots[b.lot] { lot.recalledBy = e.id; s.setLot(b.lot, lot) }
-        case .lotInspect, .lotCleanse, .policySet:
+        case .lotInspect, .lotCleanse, .policySet, .eventDeclareError:
             break
         }
     }

@@ -32,6 +32,11 @@ public enum AdmissionRule: String, CaseIterable, Sendable {
     case massBalance = "mass-balance"
     /// The event changes the status of something in a way its current status forbids.
     case status
+    /// The body's `epcis` member states a hash that is not the GS1 CBV 2.0 hash of the EPCIS
+    /// event it keeps (or the hash cannot be computed from it).
+    case epcisHash = "epcis-hash"
+    /// An EPCIS event with the same event hash is already in the ledger.
+    case epcisDuplicate = "epcis-duplicate"
 }
 
 /// Why an event was refused. Nothing of a refused event is stored.
@@ -45,4 +50,11 @@ public struct AdmissionError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 
     public var description: String { "rule \(rule.rawValue): \(detail)" }
+}
+
+/// Why the event hash of a kept EPCIS event could not be computed (a field the GS1 algorithm
+/// needs is missing or malformed), as the EPCIS code says it.
+public struct EPCISHashFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

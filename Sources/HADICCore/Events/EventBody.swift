@@ -20,9 +20,26 @@ public enum EventBody: Sendable {
     case lotCleanse(LotCleanse)
     case lotRecall(LotRecall)
     case policySet(PolicySet)
+    case eventDeclareError(EventDeclareError)
 
     public static func parse(type: EventType, body: JSONValue) throws(SchemaError) -> EventBody {
+        try parseWithEPCIS(type: type, body: body).body
+    }
+
+    /// The body and its `epcis` member (docs/EVENTS.md, "The epcis member"): optional on the
+    /// types that accept it, required on `event.declare-error`, an unknown field elsewhere.
+    /// The kept EPCIS event declares an error exactly when the type is `event.declare-error`.
+    public static func parseWithEPCIS(type: EventType, body: JSONValue) throws(SchemaError) -> (body: EventBody, epcis: EPCISCapture?) {
         var r = try FieldReader(body, path: "body")
+        let epcis = type.acceptsEPCIS ? try r.optionalEPCIS() : nil
+        if let epcis, epcis.declaresError != (type == .eventDeclareError) {
+            throw SchemaError(path: "body.epcis.event.errorDeclaration",
+                              problem: type == .eventDeclareError ? "required: an event.declare-error keeps the EPCIS error declaration"
+                                  : "an EPCIS error declaration is imported as event.declare-error, not \(type.rawValue)")
+        }
+        if type == .eventDeclareError, epcis == nil {
+            throw SchemaError(path: "body.epcis", problem: "required field is missing")
+        }
         let parsed: EventBody
         switch type {
         case .partyRegister: parsed = .partyRegister(try PartyRegister(&r))
@@ -42,8 +59,9 @@ public enum EventBody: Sendable {
         case .lotCleanse: parsed = .lotCleanse(try LotCleanse(&r))
         case .lotRecall: parsed = .lotRecall(try LotRecall(&r))
         case .policySet: parsed = .policySet(try PolicySet(&r))
+        case .eventDeclareError: parsed = .eventDeclareError(try EventDeclareError(&r))
         }
         try r.finish()
-        return parsed
+        return (parsed, epcis)
     }
 }

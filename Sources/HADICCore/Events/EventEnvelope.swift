@@ -40,6 +40,8 @@ public struct EventEnvelope: Sendable {
     public var time: Timestamp { storage.parts.time }
     public var bodyJSON: JSONValue { storage.parts.body }
     public var body: EventBody { storage.parts.typedBody }
+    /// The EPCIS event this event was imported from (its body's `epcis` member), if any.
+    public var epcis: EPCISCapture? { storage.parts.epcis }
     public var signature: [UInt8] { storage.signature }
 
     public var unsignedParts: Unsigned { storage.parts }
@@ -75,6 +77,8 @@ public struct EventEnvelope: Sendable {
         public let time: Timestamp
         public let body: JSONValue
         public let typedBody: EventBody
+        /// The body's `epcis` member, if it has one.
+        public let epcis: EPCISCapture?
 
         public init(ledger: String, type: EventType, actor: PartyID, keyID: String, time: Timestamp, body: JSONValue) throws(AdmissionError) {
             guard EventEnvelope.isLowerHex64(ledger) else {
@@ -84,7 +88,7 @@ public struct EventEnvelope: Sendable {
                 throw AdmissionError(.schema, "key: expected a key id (64 lowercase hex digits)")
             }
             do {
-                typedBody = try EventBody.parse(type: type, body: body)
+                (typedBody, epcis) = try EventBody.parseWithEPCIS(type: type, body: body)
             } catch {
                 throw AdmissionError(.schema, error.description)
             }

@@ -17,4 +17,16 @@ public enum EventType: String, CaseIterable, Sendable {
     case lotCleanse = "lot.cleanse"
     case lotRecall = "lot.recall"
     case policySet = "policy.set"
+    case eventDeclareError = "event.declare-error"
+
+    /// The types whose body may carry the `epcis` member (an event imported from GS1 EPCIS).
+    /// `event.declare-error` must carry it.
+    public var acceptsEPCIS: Bool {
+        switch self {
+        case .lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect, .eventDeclareError:
+            return true
+        default:
+            return false
+        }
+    }
 }

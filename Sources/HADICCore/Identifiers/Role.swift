@@ -6,22 +6,24 @@ public enum Role: String, CaseIterable, Sendable {
     case node
 
     /// The event types a party of this role may author (docs/EVENTS.md, "Who may sign what").
+    /// `event.declare-error` is further limited by admission to the declared event's actor,
+    /// certifiers and admins.
     public var permittedTypes: Set<EventType> {
         switch self {
         case .admin:
-            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall, .policySet]
+            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall, .policySet, .eventDeclareError]
         case .certifier:
-            return [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall]
+            return [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall, .eventDeclareError]
         case .auditor:
-            return [.lotInspect, .lotIncident]
+            return [.lotInspect, .lotIncident, .eventDeclareError]
         case .producer, .processor:
             return [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive,
-                    .lotInspect, .lotIncident, .lotCleanse, .lotRecall]
+                    .lotInspect, .lotIncident, .lotCleanse, .lotRecall, .eventDeclareError]
         case .logistics:
-            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotIncident, .lotCleanse]
+            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotIncident, .lotCleanse, .eventDeclareError]
         case .exporter:
             return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect, .lotIncident,
-                    .lotCleanse, .lotRecall]
+                    .lotCleanse, .lotRecall, .eventDeclareError]
         case .node:
             return []
         }

@@ -126,7 +126,7 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
         return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
-    /// Every lot an event touches, and how. Party, certificate, cleansing and policy events touch none.
+    /// Every lot an event touches, and how. Party, certificate, cleansing, policy and error-declaration events touch none.
     public static func links(of envelope: EventEnvelope, at leafIndex: UInt64) -> [LotLink] {
         links(of: envelope.body, event: LinkEvent(envelope), at: leafIndex)
     }
@@ -162,6 +162,10 @@ public final class LotLink: Hashable, Comparable, Sendable, CustomStringConverti
         case .lotRecall(let b):
             return [link(b.lot, .recalled)]
         case .partyRegister, .partyRotateKey, .partyRevoke, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .policySet:
+            return []
+        case .eventDeclareError:
+            // A declaration names an event, not lots: the assessment reads declarations
+            // ledger-wide (LedgerEvidence), so the declared event's lots need no new row.
             return []
         }
     }

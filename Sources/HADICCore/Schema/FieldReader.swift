@@ -22,6 +22,9 @@ public struct FieldReader {
 
     public var keys: Dictionary<String, JSONValue>.Keys { fields.keys }
 
+    /// Whether the object has a member `key` (null included), without reading it.
+    public func hasField(_ key: String) -> Bool { fields[key] != nil }
+
     private func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public mutating func optionalValue(_ key: String) -> JSONValue? {

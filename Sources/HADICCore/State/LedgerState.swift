@@ -98,6 +98,23 @@ public struct IncidentRecord: Equatable, Sendable {
     }
 }
 
+/// An event imported from GS1 EPCIS, by its event hash: the HADIC event that carries it, who
+/// signed that, the hash algorithm's version, and the `event.declare-error` that declared it
+/// erroneous, if one did.
+public struct EPCISEventRecord: Equatable, Sendable {
+    public var event: EventID
+    public var actor: PartyID
+    public var version: String
+    public var declaredBy: EventID?
+
+    public init(event: EventID, actor: PartyID, version: String, declaredBy: EventID?) {
+        self.event = event
+        self.actor = actor
+        self.version = version
+        self.declaredBy = declaredBy
+    }
+}
+
 public struct HoldingKey: Hashable, Sendable {
     public var lot: LotID
     public var holder: PartyID
@@ -143,6 +160,8 @@ public struct LedgerState: Equatable, Sendable {
     public internal(set) var shipments: [EventID: ShipmentRecord] = [:]
     public internal(set) var certificates: [CertificateKey: CertificateRecord] = [:]
     public internal(set) var incidents: [EventID: IncidentRecord] = [:]
+    /// Events imported from EPCIS, by their event hash URI (`ni:///sha-256;…?ver=CBV2.0`).
+    public internal(set) var epcisEvents: [String: EPCISEventRecord] = [:]
 
     /// Keys touched since the last ``clearTouched()``; not part of equality.
     public private(set) var touched = TouchedKeys()
@@ -152,7 +171,7 @@ public struct LedgerState: Equatable, Sendable {
     public static func == (a: LedgerState, b: LedgerState) -> Bool {
         a.parties == b.parties && a.keys == b.keys && a.lots == b.lots && a.holdings == b.holdings
             && a.containment == b.containment && a.shipments == b.shipments
-            && a.certificates == b.certificates && a.incidents == b.incidents
+            && a.certificates == b.certificates && a.incidents == b.incidents && a.epcisEvents == b.epcisEvents
     }
 
     public mutating func clearTouched() { touched = TouchedKeys() }
@@ -167,6 +186,7 @@ public struct LedgerState: Equatable, Sendable {
     public mutating func setShipment(_ id: EventID, _ r: ShipmentRecord) { shipments[id] = r; touched.shipments.insert(id) }
     public mutating func setCertificate(_ k: CertificateKey, _ r: CertificateRecord) { certificates[k] = r; touched.certificates.insert(k) }
     public mutating func setIncident(_ id: EventID, _ r: IncidentRecord) { incidents[id] = r; touched.incidents.insert(id) }
+    public mutating func setEPCISEvent(_ hash: String, _ r: EPCISEventRecord) { epcisEvents[hash] = r; touched.epcisEvents.insert(hash) }
 
     // MARK: Queries the rules use
 
@@ -190,6 +210,7 @@ public struct TouchedKeys: Sendable {
     public var shipments = Set<EventID>()
     public var certificates = Set<CertificateKey>()
     public var incidents = Set<EventID>()
+    public var epcisEvents = Set<String>()
 }
 
 extension LedgerState {

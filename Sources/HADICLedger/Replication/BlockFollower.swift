@@ -42,7 +42,7 @@ public final class BlockFollower {
         self.genesis = genesis
         ledgerID = Hex.encode(genesisBlock.header.hash)
         self.head = head
-        admission = Admission(ledgerID: ledgerID)
+        admission = Admission.withEPCIS(ledgerID: ledgerID)
         frontier = try store.verifiedFrontier(of: head)
         self.state = try store.loadState()
         state.clearTouched()

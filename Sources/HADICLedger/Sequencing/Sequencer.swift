@@ -50,7 +50,7 @@ public final class Sequencer {
         self.key = key
         self.clock = clock
         self.head = head
-        self.admission = Admission(ledgerID: ledgerID)
+        self.admission = Admission.withEPCIS(ledgerID: ledgerID)
         self.frontier = try store.verifiedFrontier(of: head)
         self.state = try store.loadState()
         state.clearTouched()

@@ -90,7 +90,7 @@ public struct LedgerVerifier {
         let ledgerID = Hex.encode(genesisBlock.header.hash)
         try checkSignatures(genesisBlock, genesis: genesis, key: sequencerKey, log: &log)
 
-        let admission = Admission(ledgerID: ledgerID)
+        let admission = Admission.withEPCIS(ledgerID: ledgerID)
         var replay = Replay(state: genesis.initialState)
         var previous = genesisBlock
         guard let latestHeight = try store.latestHeight() else { throw VerificationFailure.block(0, .blockMissing, "no blocks") }
@@ -338,6 +338,7 @@ public struct LedgerVerifier {
         try diff("shipments", stored.shipments, replayed.shipments)
         try diff("certificates", stored.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") }, replayed.certificates.mapKeys { Tagged("\($0.issuer)/\($0.number)") })
         try diff("incidents", stored.incidents, replayed.incidents)
+        try diff("epcis_event_hashes", stored.epcisEvents.mapKeys(Tagged.init), replayed.epcisEvents.mapKeys(Tagged.init))
         throw VerificationFailure("derived tables", "differ from a replay of the events", check: .derivedTable)
     }
 }

@@ -170,29 +170,49 @@ struct BlockCommand: ParsableCommand {
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
-        abstract: "Print one event by id: its leaf index, block, and signed envelope, as JSON."
+        abstract: "Print one event by id or EPCIS event hash: its leaf index, block, and signed envelope, as JSON.",
+        discussion: """
+            An event imported from GS1 EPCIS (`hadic epcis import`) is also found by its CBV 2.0 \
+            event hash, `ni:///sha-256;<hex>?ver=CBV2.0`; its output then adds `epcis_hash`, \
+            `epcis_hash_version` and, when an error declaration names it, `declared_by`.
+            """
     )
 
     @OptionGroup var data: DataOptions
 
-    @Argument(help: "The event id (64 lowercase hex digits).")
+    @Argument(help: "The event id (64 lowercase hex digits), or an EPCIS event hash URI.")
     var id: String
 
     func validate() throws {
-        guard EventID(hex: id) != nil else { throw ValidationError("an event id is 64 lowercase hex digits") }
+        guard EventID(hex: id) != nil || EPCISHashURI(id) != nil else {
+            throw ValidationError("an event id is 64 lowercase hex digits, an EPCIS event hash ni:///sha-256;<hex>?ver=CBV2.0")
+        }
     }
 
     func run() throws {
         try reportingFailures {
             let r = try LedgerReader(data.data)
-            guard let eventID = EventID(hex: id), let e = try r.dir.store.event(id: eventID) else {
+            var extra: [String: JSONValue] = [:]
+            let eventID: EventID
+            if let hash = EPCISHashURI(id) {
+                guard let found = try r.dir.store.epcisEvent(hash: hash.text) else { throw CLIFailure("no event with EPCIS hash \(id) in this ledger") }
+                eventID = found.event
+                extra = ["epcis_hash": .string(hash.text), "epcis_hash_version": .string(found.version)]
+                if let d = found.declaredBy { extra["declared_by"] = .string(d.hex) }
+            } else if let plain = EventID(hex: id) {
+                eventID = plain
+            } else {
                 throw CLIFailure("no event \(id) in this ledger")
             }
-            let value: JSONValue = .object([
+            guard let e = try r.dir.store.event(id: eventID) else {
+                throw CLIFailure("no event \(id) in this ledger")
+            }
+            var value: [String: JSONValue] = [
                 "id": .string(e.id.hex), "index": .number(JSONNumber(Int(e.index))), "block": .number(JSONNumber(Int(e.block))),
                 "event": (try? JSONValue.parse(e.leafBytes)) ?? .null,
-            ])
-            print(value.prettyPrinted())
+            ]
+            value.merge(extra) { a, _ in a }
+            print(JSONValue.object(value).prettyPrinted())
         }
     }
 }

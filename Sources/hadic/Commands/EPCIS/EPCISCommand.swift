@@ -4,7 +4,10 @@ import ArgumentParser
 struct EPCISCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epcis",
-        abstract: "GS1 EPCIS 2.0 JSON-LD: the traceability standard's documents, in and out.",
-        subcommands: [EPCISExportCommand.self]
+        abstract: "GS1 EPCIS 2.0 JSON-LD documents in and out of the ledger (docs/EPCIS.md).",
+        subcommands: [
+            EPCISImportCommand.self,
+            EPCISExportCommand.self,
+        ]
     )
 }
