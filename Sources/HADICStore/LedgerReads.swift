@@ -196,6 +196,17 @@ struct LedgerReads: AssessmentSource {
         return found
     }
 
+    func eventCarrying(epcisHash: String) throws -> (event: EventID, leafIndex: UInt64)? {
+        var found: (EventID, UInt64)?
+        try RawQuery(db, sql: "SELECT event_id, leaf_index FROM epcis_event_hashes WHERE hash = ?").forEach([.text(epcisHash)]) { row in
+            guard let id = row.text(0).flatMap({ EventID(hex: $0) }), let index = UInt64(exactly: row.integer(1)) else {
+                throw StoreError.corruptRow(table: "epcis_event_hashes", key: epcisHash, problem: "bad event id or leaf index")
+            }
+            found = (id, index)
+        }
+        return found
+    }
+
     /// Through the `events_by_type` index.
     func events(ofTypes types: [EventType]) throws -> [StoredEvent] {
         let marks = types.map { _ in "?" }.joined(separator: ", ")

@@ -308,6 +308,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
     public func party(_ id: PartyID) throws -> PartyRecord? { try db.read { try LedgerReads(db: $0).party(id) } }
     public func key(_ keyID: String) throws -> KeyRecord? { try db.read { try LedgerReads(db: $0).key(keyID) } }
     public func treeSize() throws -> UInt64 { try eventCount() }
+    public func eventCarrying(epcisHash: String) throws -> (event: EventID, leafIndex: UInt64)? {
+        try db.read { try LedgerReads(db: $0).eventCarrying(epcisHash: epcisHash) }
+    }
     public func everyLot(_ body: (LotID, LotRecord, [LotLink]) throws -> Void) throws { try db.read { try LedgerReads(db: $0).everyLot(body) } }
 
     /// Runs `body` with reads that share one read transaction (one snapshot of the ledger) and

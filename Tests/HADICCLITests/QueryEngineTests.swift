@@ -174,13 +174,32 @@ final class QueryEngineTests: HadicTestCase {
             _ = try self.append(dir, "hcms-admin", key: "hcms-admin.key", [try self.json(policy)])
         }))
 
-        var global = 0, touched = 0
+        // Events imported from GS1 EPCIS (each carrying its original event), then an EPCIS
+        // error declaration of the first one: the assessments of every lot made from it must
+        // stop resting on it (R-NONCONFORM), in the kept state as in a fresh runner.
+        func importEPCIS(_ document: String, _ actor: String, key: String) {
+            let r = Hadic.run(["epcis", "import", "--data", dir, "--key", Hadic.key(key), "--actor", actor,
+                               "--map", Hadic.fixture("epcis/import-map.json"), Hadic.fixture("epcis/\(document)")])
+            XCTAssertEqual(r.status, 0, r.summary)
+        }
+        steps.append(("an EPCIS document: lots commissioned, transformed, inspected, packed and shipped", {
+            importEPCIS("import-rempah.jsonld", "rempah-madura", key: "rempah-madura-2.key")
+        }))
+        steps.append(("its EPCIS receipt and unpacking", {
+            importEPCIS("import-sidogiri.jsonld", "pesantren-sidogiri", key: "pesantren-sidogiri.key")
+        }))
+        steps.append(("an EPCIS error declaration of the chili's commissioning, with its corrective event", {
+            importEPCIS("import-declaration.jsonld", "rempah-madura", key: "rempah-madura-2.key")
+        }))
+
+        var global = 0, touched = 0, declarations = 0
         for (name, step) in steps {
             let before = try store.treeSize()
             try step()
             XCTAssertGreaterThan(try store.treeSize(), before, "\(name): appended nothing")
             let advance = try kept.advance()
             if advance.global { global += 1 }
+            if advance.declarations { declarations += 1 }
             touched += advance.touchedLots
             // The lots read again (and those made from them) are prepared again, as at start.
             XCTAssertEqual(advance.prepared != nil, advance.touchedLots > 0, name)
@@ -188,6 +207,7 @@ final class QueryEngineTests: HadicTestCase {
         }
         XCTAssertGreaterThanOrEqual(global, 6, "certificate, party and policy events were seen as ledger-wide changes")
         XCTAssertGreaterThan(touched, 20)
+        XCTAssertEqual(declarations, 1, "the error declaration was read again once")
         XCTAssertTrue(kept.evidence.cache.whole, "touched lots were read again whole")
     }
 

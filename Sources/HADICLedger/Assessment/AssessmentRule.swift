@@ -62,7 +62,7 @@ public enum AssessmentRule: String, CaseIterable, Sendable {
         case .sertu: return "assets that touched severe najis were ritually cleansed (sertu) before the next halal use"
         case .ethanol: return "recorded ethanol content is under the market's threshold"
         case .selfDeclare: return "self-declared certificates cover only simple products from listed or certified inputs"
-        case .nonconformity: return "no unresolved incident or recall on the lot or anything upstream"
+        case .nonconformity: return "no unresolved incident or recall on the lot or anything upstream, and no event it rests on declared erroneous"
         case .name: return "no product name matches a haram term (flagged for human review)"
         case .labTest: return "lab results the market requires are recorded and clear"
         }

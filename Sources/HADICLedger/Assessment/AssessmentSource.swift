@@ -19,6 +19,14 @@ public protocol AssessmentSource: ProvenanceSource {
     /// Runs `body` with reads that all see one state of the ledger (a store runs them in one
     /// read transaction); an in-memory source may pass itself.
     func consistentReads<T>(_ body: (any AssessmentSource) throws -> T) throws -> T
+    /// The event imported from EPCIS with this event hash URI, and its leaf index (what an error
+    /// declaration's corrective events are linked by).
+    func eventCarrying(epcisHash: String) throws -> (event: EventID, leafIndex: UInt64)?
+}
+
+extension AssessmentSource {
+    /// Sources without the EPCIS hash table (a bundle, a bench view) link no corrective event.
+    public func eventCarrying(epcisHash: String) throws -> (event: EventID, leafIndex: UInt64)? { nil }
 }
 
 /// Why an assessment could not be made (as opposed to a rule failing).

@@ -12,6 +12,8 @@ extension LedgerEvidence {
         public let global: Bool
         /// The new events included a cleansing or an incident: the assets' history was read again.
         public let assets: Bool
+        /// The new events included an error declaration: the declarations were read again.
+        public let declarations: Bool
         public let cache: ProvenanceCache.Advance
         /// What was worked out again for the lots read again and the lots made from them
         /// (nil: this evidence was never prepared, or the cache does not hold every lot).
@@ -24,6 +26,10 @@ extension LedgerEvidence {
     static let lotOnlyTypes: Set<EventType> = [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate,
                                                .custodyShip, .custodyReceive, .lotInspect, .lotRecall]
     static let assetTypes: Set<EventType> = [.lotIncident, .lotCleanse]
+    /// An error declaration changes only which events R-NONCONFORM may rest on: the
+    /// declarations are read again (every assessment consults them afresh; nothing kept per
+    /// lot or per rule depends on them), and no other memo is dropped.
+    static let declarationTypes: Set<EventType> = [.eventDeclareError]
 
     /// Moves this evidence (and its ``cache``) forward to the ledger's current size (or
     /// `newSize`), so that every later assessment answers exactly as evidence read afresh at
@@ -49,7 +55,7 @@ extension LedgerEvidence {
             throw AssessmentError.corrupt("the ledger holds \(target) events, fewer than the \(from) this evidence was read at")
         }
         var touched = Set<LotID>()
-        var global = false, assetsChanged = false
+        var global = false, assetsChanged = false, declarationsChanged = false
         try source.consistentReads { s in
             for index in from..<target {
                 guard let stored = try s.event(at: index) else {
@@ -57,6 +63,8 @@ extension LedgerEvidence {
                 }
                 if Self.assetTypes.contains(stored.type) {
                     assetsChanged = true
+                } else if Self.declarationTypes.contains(stored.type) {
+                    declarationsChanged = true
                 } else if !Self.lotOnlyTypes.contains(stored.type) {
                     global = true
                 }
@@ -77,9 +85,10 @@ extension LedgerEvidence {
         }
         let cacheAdvance = try cache.advance(to: target, touched: touched, from: source)
         treeSize = target
-        if global || assetsChanged {
+        if global || assetsChanged || declarationsChanged {
             let globals = try Self.readGlobals(from: source, below: target)
             assets = globals.assets
+            declarations = globals.declarations
             if global {
                 policies = globals.policies
                 certificates = globals.certificates
@@ -106,7 +115,8 @@ extension LedgerEvidence {
             prepared = try prepare(entries: try lotsToPrepare(touched), markets: markets.filter { known[$0] != nil },
                                    at: time)
         }
-        return Advance(from: from, to: target, touchedLots: touched.count, global: global, assets: assetsChanged, cache: cacheAdvance,
+        return Advance(from: from, to: target, touchedLots: touched.count, global: global, assets: assetsChanged,
+                       declarations: declarationsChanged, cache: cacheAdvance,
                        prepared: prepared)
     }
 

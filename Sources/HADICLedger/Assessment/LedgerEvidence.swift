@@ -25,6 +25,15 @@ public final class LedgerEvidence {
     /// How many certificates ``certificates`` holds (their ``CertificateTimeline/position``s are below it).
     public internal(set) var certificateCount: Int
     public internal(set) var assets: [String: [AssetEvent]]
+    /// The error declarations (`event.declare-error`), by the HADIC event each declares did not
+    /// occur as recorded (R-NONCONFORM refuses to rest on it).
+    public internal(set) var declarations: [EventID: Declaration]
+
+    /// An `event.declare-error` as the assessment reads it.
+    public struct Declaration: Sendable {
+        public let stored: StoredEvent
+        public let body: EventDeclareError
+    }
     /// The ledger's size when the evidence was read (or last moved forward to, ``advance(to:)``):
     /// assessments see nothing later.
     public internal(set) var treeSize: UInt64
@@ -103,16 +112,19 @@ public final class LedgerEvidence {
         certificates = globals.certificates
         certificateCount = globals.certificateCount
         assets = globals.assets
+        declarations = globals.declarations
     }
 
     /// The policies, the certificates (each with its ``CertificateTimeline/position``) and the
     /// assets' history below `treeSize`, read through the events-by-type index.
     static func readGlobals(from source: any AssessmentSource, below treeSize: UInt64) throws
-        -> (policies: [PolicyVersion], certificates: [PartyID: [CertificateTimeline]], certificateCount: Int, assets: [String: [AssetEvent]]) {
+        -> (policies: [PolicyVersion], certificates: [PartyID: [CertificateTimeline]], certificateCount: Int, assets: [String: [AssetEvent]],
+            declarations: [EventID: Declaration]) {
         var policies: [PolicyVersion] = []
         var certEvents: [EventEnvelope] = []
         var assets: [String: [AssetEvent]] = [:]
-        for stored in try source.events(ofTypes: [.policySet, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .lotIncident])
+        var declarations: [EventID: Declaration] = [:]
+        for stored in try source.events(ofTypes: [.policySet, .certIssue, .certSuspend, .certRevoke, .lotCleanse, .lotIncident, .eventDeclareError])
         where stored.index < treeSize {
             let e: EventEnvelope
             do { e = try EventEnvelope.parse(stored.leafBytes) } catch {
@@ -124,12 +136,13 @@ public final class LedgerEvidence {
             case .lotCleanse(let c): assets[c.asset, default: []].append(AssetEvent(kind: .cleanse(c), time: e.time, event: e.id))
             case .lotIncident(let i) where i.kind == .najis:
                 if let asset = i.asset { assets[asset, default: []].append(AssetEvent(kind: .najis(lot: i.lot), time: e.time, event: e.id)) }
+            case .eventDeclareError(let d): declarations[d.event] = Declaration(stored: stored, body: d)
             default: continue
             }
         }
         let timelines = CertificateTimeline.build(from: certEvents)
         for (i, c) in timelines.enumerated() { c.position = i }
-        return (policies, Dictionary(grouping: timelines, by: { $0.issue.holder }), timelines.count, assets)
+        return (policies, Dictionary(grouping: timelines, by: { $0.issue.holder }), timelines.count, assets, declarations)
     }
 
     /// The policy in force at `time`: the last `policy.set` (in ledger order) whose time is not after it.

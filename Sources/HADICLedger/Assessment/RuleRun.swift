@@ -97,7 +97,7 @@ struct RuleRun {
         try checkSegregation()
         try checkSertu()
         checkEthanol()
-        checkNonconformity()
+        try checkNonconformity()
         checkNames()
         checkLabTests()
     }

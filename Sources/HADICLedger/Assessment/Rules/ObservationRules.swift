@@ -46,7 +46,7 @@ extension RuleRun {
 
     // MARK: R-NONCONFORM
 
-    mutating func checkNonconformity() {
+    mutating func checkNonconformity() throws {
         var resolved = Set<EventID>()
         for e in closure.events.values {
             if case .lotIncident(let i) = e.body, let r = i.resolves { resolved.insert(r) }
@@ -70,7 +70,38 @@ extension RuleRun {
                 }
             }
         }
-        with(.nonconformity) { $0.note = "\(incidents) incidents upstream, all resolved; no recall" }
+        let declared = try checkDeclaredEvents()
+        with(.nonconformity) { $0.note = "\(incidents) incidents upstream, all resolved; no recall; \(declared) events checked against error declarations" }
+    }
+
+    /// The assessment never rests on an event declared not to have occurred as recorded: every
+    /// closure event an `event.declare-error` (dated by the assessment time) names fails
+    /// R-NONCONFORM, naming the declaration, its reason and its corrective events (linked to
+    /// the HADIC events that carry their hashes, where the ledger has them). Answers how many
+    /// events were checked.
+    mutating func checkDeclaredEvents() throws -> Int {
+        guard !evidence.declarations.isEmpty else { return closure.steps.count }
+        for step in closure.steps {
+            let e = closure.event(of: step)
+            guard let d = evidence.declarations[e.id], d.stored.time <= closure.time else { continue }
+            var correctives: [String] = []
+            for id in d.body.corrective {
+                if let found = try evidence.source.eventCarrying(epcisHash: id), found.leafIndex < evidence.treeSize {
+                    correctives.append("\(id) (event \(found.event.short))")
+                } else {
+                    correctives.append("\(id) (not in the ledger)")
+                }
+            }
+            let lot = closure.ordered[Int(step.slot)].id
+            let message = "event \(e.id.short) (\(e.type.rawValue) by \(e.actor), \(e.time)) was declared not to have occurred as recorded "
+                + "by event \(d.stored.id.short) (\(d.body.declaredAt)" + (d.body.reason.map { ", reason \($0)" } ?? "") + ")"
+                + (correctives.isEmpty ? "; no corrective event named" : "; corrective events: " + correctives.joined(separator: ", "))
+            with(.nonconformity) {
+                $0.fail(message, lot: lot.rawValue, event: e.id.hex)
+                $0.used(event: d.stored.id)
+            }
+        }
+        return closure.steps.count
     }
 
     // MARK: R-NAME
