@@ -69,6 +69,10 @@ final class IdentifierNormalisationTests: XCTestCase {
             XCTAssertEqual(EPCISIdentifier.normalised(input), expected, input)
         }
         XCTAssertNil(try EPCISIdentifier.constrainedDigitalLink("https://example.com/products/42"))
+        // A path that only looks like a key on another host is an ordinary URI, kept as written.
+        XCTAssertNil(try EPCISIdentifier.constrainedDigitalLink("https://example.com/reports/2024/01/15"))
+        XCTAssertNoThrow(try EPCISIdentifier.validate("https://example.com/reports/2024/01/15"))
+        XCTAssertEqual(EPCISIdentifier.normalised("https://example.com/reports/2024/01/15"), "https://example.com/reports/2024/01/15")
         XCTAssertThrowsError(try EPCISIdentifier.validate("https://id.gs1.org/01/00614141107347/21/1")) { error in
             guard case .malformedDigitalLink? = error as? EPCISIdentifierError else { return XCTFail("\(error)") }
         }

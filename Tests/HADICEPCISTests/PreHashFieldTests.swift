@@ -144,12 +144,13 @@ final class PreHashFieldTests: XCTestCase {
     func testExtensionsAreNamespacedNestedAndSorted() throws {
         let pre = try EPCISTest.preHash(object(#"""
             "example:zeta": [3, 1.50, "2"], "example:alpha": {"example:b": "B", "example:a": true},
-            "example:id": "urn:epc:id:sgtin:0614141.107346.2018"
+            "example:id": "urn:epc:id:sgtin:0614141.107346.2018", "example:ref": {"@id": "urn:epc:id:sscc:4012345.0000000111"}
             """#))
         XCTAssertEqual(pre, head + "action=OBSERVE"
                         + "{https://ns.example.com/epcis/}alpha" + "{https://ns.example.com/epcis/}a=true"
                         + "{https://ns.example.com/epcis/}b=B"
                         + "{https://ns.example.com/epcis/}id=https://id.gs1.org/01/10614141073464/21/2018"
+                        + "{https://ns.example.com/epcis/}ref=https://id.gs1.org/00/040123450000001112"
                         + "{https://ns.example.com/epcis/}zeta=1.5" + "{https://ns.example.com/epcis/}zeta=2"
                         + "{https://ns.example.com/epcis/}zeta=3")
     }

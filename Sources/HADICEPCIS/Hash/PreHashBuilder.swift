@@ -188,8 +188,9 @@ struct PreHashBuilder {
             for (key, v) in members where !key.hasPrefix("@") {
                 strings += extensionStrings(name: expandedName(key), value: v)
             }
-            // A JSON-LD value object ({"@value": ...}) holds the element's own text.
-            let own = members["@value"].flatMap(leaf).map { "=" + $0 } ?? ""
+            // A JSON-LD value object ({"@value": ...}) or node reference ({"@id": ...}) holds the
+            // element's own value.
+            let own = (members["@value"] ?? members["@id"]).flatMap(leaf).map { "=" + $0 } ?? ""
             return [name + own + sorted(strings).joined()]
         default:
             return [name + (leaf(value).map { "=" + $0 } ?? "")]

@@ -4,8 +4,9 @@ import HADICCore
 /// key and its key qualifiers from the path; query string and fragment are not kept.
 ///
 /// Guarantees: ``parse(_:)`` returns nil for a URI that carries no GS1 primary key in its path
-/// (it is not a Digital Link URI), and throws for one that does but whose key has the wrong
-/// length, a wrong check digit, or a qualifier the key does not take. Short names (`gtin`,
+/// (it is not a Digital Link URI); on host `id.gs1.org` it throws for one whose key has the
+/// wrong length, a wrong check digit, or a qualifier the key does not take, and on other hosts
+/// such a URI is not taken for a Digital Link (nil). Short names (`gtin`,
 /// `lot`, `ser`, ...) are read as their numeric AIs; GTIN-8/12/13 are padded to 14 digits.
 struct DigitalLinkURI {
     let original: String
@@ -27,6 +28,19 @@ struct DigitalLinkURI {
     ]
 
     static func parse(_ uri: String) throws(EPCISIdentifierError) -> DigitalLinkURI? {
+        do throws(EPCISIdentifierError) {
+            return try parseStrictly(uri)
+        } catch {
+            // On GS1's own resolver a key-shaped path is a Digital Link and must be right; on
+            // other hosts a path such as /reports/2024/01/15 merely looks like one, and such a
+            // URI is kept as an ordinary URI rather than refused.
+            let host = uri.lowercased().split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+            guard host.count > 2, host[2] == "id.gs1.org" else { return nil }
+            throw error
+        }
+    }
+
+    private static func parseStrictly(_ uri: String) throws(EPCISIdentifierError) -> DigitalLinkURI? {
         let lower = uri.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
         let afterScheme = uri[uri.index(uri.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)...]
