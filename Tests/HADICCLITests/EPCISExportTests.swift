@@ -229,6 +229,96 @@ final class EPCISExportTests: HadicTestCase {
         XCTAssertTrue(broken.contains { $0.contains("epcis-jsonld-check") && $0.contains("'comissioning' is not a word") }, "\(broken)")
     }
 
+    // MARK: Round trip
+
+    /// Export, import into a fresh ledger, export again: the same events.
+    ///
+    /// "The same" is exact: the second document's eventList equals the first's element by
+    /// element, in order, as JSON values (RFC 8785 canonical bytes equal), so every eventID
+    /// (CBV 2.0 hash), every identifier, quantity, time and HADIC extension member is kept; the
+    /// documents differ only in creationDate. The chain uses GS1 identifiers only and one party
+    /// per import, which is what `hadic epcis import` maps today (docs/EPCIS.md, "Export").
+    func testExportImportExportGivesTheSameEvents() throws {
+        let a = try gs1Ledger("a")
+        let first = exportDocument(a, ["--all"])
+        XCTAssertEqual(try validationProblems(first, name: "first.json"), [])
+        let events = Self.events(first)
+        XCTAssertEqual(events.count, 8)
+
+        let b = masterDataLedger("b")
+        let map = try write("""
+            {"parties": {"urn:hadic:party:pesantren-sidogiri": "pesantren-sidogiri", "urn:hadic:party:jatim-export": "jatim-export"},
+             "products": {"08991234000022": {"product": "cabai kering", "class": "chili"},
+                          "08991234000039": {"product": "kunyit", "class": "turmeric"},
+                          "08991234000046": {"product": "bumbu rendang", "class": "spice-mix"}}}
+            """, to: "map.json")
+        // Each party imports its own events (the importer signs what it imports).
+        for (party, key) in [("pesantren-sidogiri", "pesantren-sidogiri.key"), ("jatim-export", "jatim-export.key")] {
+            let own = events.filter { $0["hadic:actor"]?.stringValue == "urn:hadic:party:\(party)" }
+            XCTAssertFalse(own.isEmpty)
+            guard case .object(var doc) = first else { return XCTFail("no document") }
+            doc["epcisBody"] = .object(["eventList": .array(own)])
+            let file = try write(JSONValue.object(doc).prettyPrinted(), to: "\(party).json")
+            let r = hadic(["epcis", "import", file, "--data", b, "--key", Hadic.key(key), "--actor", party, "--map", map])
+            XCTAssertEqual(r.lines.count, own.count, r.summary)
+        }
+        hadic(["verify", "--data", b, "--full"])
+
+        let second = exportDocument(b, ["--all"])
+        XCTAssertEqual(try validationProblems(second, name: "second.json"), [])
+        XCTAssertEqual(Self.events(second), events, "export -> import -> export keeps every event exactly")
+        XCTAssertEqual(Self.events(second).map(\.canonicalString), events.map(\.canonicalString))
+        // Per lot too: ledger b's history of the product equals ledger a's.
+        let product = "https://id.gs1.org/01/08991234000046/10/RTC"
+        XCTAssertEqual(Self.events(exportDocument(b, [product, "--closure"])), Self.events(exportDocument(a, [product, "--closure"])))
+        // The hashes b stored are the eventIDs the export wrote.
+        for event in Self.events(second) {
+            guard let hash = event["eventID"]?.stringValue else { continue }
+            let found = hadic(["event", "--data", b, hash])
+            XCTAssertTrue(found.stdout.contains(hash), found.summary)
+        }
+        // Importing the same document again is refused as duplicates, and changes nothing.
+        let again = try write(second.prettyPrinted(), to: "again.json")
+        let before = treeSize(b)
+        let dup = hadic(["epcis", "import", again, "--data", b, "--key", Hadic.key("jatim-export.key"), "--actor", "jatim-export", "--map", map], exit: 1)
+        XCTAssertEqual(dup.stdout, "")
+        XCTAssertEqual(treeSize(b), before)
+    }
+
+    /// The fixture chain's parties and certificates (its first 18 events), and nothing else.
+    func masterDataLedger(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let dir = initFixtureLedger(name, file: file, line: line)
+        let lines = Hadic.chainLines.prefix(18)
+        XCTAssertTrue(lines.allSatisfy { $0.contains("\"type\":\"party.") || $0.contains("\"type\":\"cert.") }, file: file, line: line)
+        let master = (try? write(lines.joined(separator: "\n") + "\n", to: "\(name)-master.jsonl")) ?? ""
+        hadic(["append", "--data", dir, "--signed", master], file: file, line: line)
+        return dir
+    }
+
+    /// Master data, then a chain on GS1 identifiers only: two ingredient lots, a transformation,
+    /// an inspection, packing onto a pallet (SSCC), its shipment, receipt and unpacking.
+    func gs1Ledger(_ name: String) throws -> String {
+        let dir = masterDataLedger(name)
+        let dl = "https://id.gs1.org/01"
+        let made = sign([
+            #"{"type":"lot.create","time":"2026-10-20T01:00:00Z","body":{"lot":"\#(dl)/08991234000022/10/RTA","product":"cabai kering","class":"chili","quantity":{"amount":"100","unit":"kg"},"facility":"pesantren-sidogiri/dapur-1"}}"#,
+            #"{"type":"lot.create","time":"2026-10-20T01:10:00Z","body":{"lot":"\#(dl)/08991234000039/10/RTB","product":"kunyit","class":"turmeric","quantity":{"amount":"50.5","unit":"kg"}}}"#,
+            #"{"type":"lot.transform","time":"2026-10-20T03:00:00Z","body":{"inputs":[{"lot":"\#(dl)/08991234000022/10/RTA","quantity":{"amount":"60","unit":"kg"}},{"lot":"\#(dl)/08991234000039/10/RTB","quantity":{"amount":"50500","unit":"g"}}],"outputs":[{"lot":"\#(dl)/08991234000046/10/RTC","product":"bumbu rendang","class":"spice-mix","quantity":{"amount":"1000","unit":"pcs"}}],"process":"grinding and mixing"}}"#,
+            #"{"type":"lot.inspect","time":"2026-10-20T04:00:00Z","body":{"lot":"\#(dl)/08991234000046/10/RTC","test":"visual","result":"pass"}}"#,
+            #"{"type":"lot.aggregate","time":"2026-10-20T05:00:00Z","body":{"parent":"urn:epc:id:sscc:8991234.0000000009","children":[{"lot":"\#(dl)/08991234000046/10/RTC","quantity":{"amount":"600","unit":"pcs"}}]}}"#,
+            #"{"type":"custody.ship","time":"2026-10-20T06:00:00Z","body":{"to":"jatim-export","lots":[{"lot":"urn:epc:id:sscc:8991234.0000000009","quantity":{"amount":"1","unit":"pcs"}}]}}"#,
+        ], key: "pesantren-sidogiri.key", actor: "pesantren-sidogiri")
+        let shipment = Hadic.eventID(ofCanonicalEnvelope: made.last ?? "") ?? ""
+        let taken = sign([
+            #"{"type":"custody.receive","time":"2026-10-20T09:00:00Z","body":{"shipment":"\#(shipment)","lots":[{"lot":"urn:epc:id:sscc:8991234.0000000009","quantity":{"amount":"1","unit":"pcs"}}]}}"#,
+            #"{"type":"lot.disaggregate","time":"2026-10-20T10:00:00Z","body":{"parent":"urn:epc:id:sscc:8991234.0000000009","children":[{"lot":"\#(dl)/08991234000046/10/RTC","quantity":{"amount":"600","unit":"pcs"}}]}}"#,
+        ], key: "jatim-export.key", actor: "jatim-export")
+        let file = try write((made + taken).joined(separator: "\n") + "\n", to: "\(name)-chain.jsonl")
+        let r = hadic(["append", "--data", dir, "--signed", file])
+        XCTAssertEqual(r.lines.count, 8, r.summary)
+        return dir
+    }
+
     // MARK: Helpers
 
     /// `hadic epcis export --data DIR ARGS`, parsed; fails the test on a non-zero exit.
