@@ -285,6 +285,40 @@ final class EPCISExportTests: HadicTestCase {
         XCTAssertEqual(treeSize(b), before)
     }
 
+    /// Imported events are written back as their originals, byte for byte as JSON values, with
+    /// their prefixes; HADIC's own prefix steps aside when an imported event took `hadic`; a lot's
+    /// export carries the error declarations of its events.
+    func testImportedEventsAreWrittenBackAsTheirOriginals() throws {
+        let dir = makeFixtureLedger()
+        for document in ["import-rempah.jsonld", "import-declaration.jsonld"] {
+            hadic(["epcis", "import", Hadic.fixture("epcis/\(document)"), "--data", dir, "--key", Hadic.key("rempah-madura-2.key"),
+                   "--actor", "rempah-madura", "--map", Hadic.fixture("epcis/import-map.json")])
+        }
+        let all = exportDocument(dir, ["--all"])
+        XCTAssertEqual(try validationProblems(all), [])
+        let exported = Self.events(all)
+        for document in ["import-rempah.jsonld", "import-declaration.jsonld"] {
+            let original = try JSONValue.parse(Hadic.fixtureText("epcis/\(document)"))
+            for (i, event) in Self.events(original).enumerated() {
+                XCTAssertTrue(exported.contains(event), "\(document) event \(i) is exported unchanged")
+            }
+        }
+        // The fixtures bind hadic to their own namespace: the ledger's extension uses hadic1.
+        let context = all["@context"]?[1]
+        XCTAssertEqual(context?["hadic"], "https://hadic.example/epcis/")
+        XCTAssertEqual(context?["hadic1"], "urn:hadic:epcis:")
+        let mapped = exported.filter { $0["hadic1:eventID"] != nil }
+        XCTAssertEqual(mapped.count, exported.count - 8, "35 mapped fixture events, 6 + 2 imported ones")
+        XCTAssertTrue(mapped.allSatisfy { $0["hadic:eventID"] == nil })
+
+        // The commissioning of CAB2611A was declared erroneous: its lot's export says so.
+        let lot = exportDocument(dir, ["urn:epc:class:lgtin:8991234.054321.CAB2611A"])
+        XCTAssertEqual(try validationProblems(lot, name: "lot.json"), [])
+        let declarations = Self.events(lot).filter { $0["errorDeclaration"] != nil }
+        XCTAssertEqual(declarations.count, 1, "\(Self.events(lot).count) events")
+        XCTAssertEqual(declarations.first?["errorDeclaration"]?["reason"], "incorrect_data")
+    }
+
     /// The fixture chain's parties and certificates (its first 18 events), and nothing else.
     func masterDataLedger(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
         let dir = initFixtureLedger(name, file: file, line: line)

@@ -30,27 +30,31 @@ public struct EPCISEventMapping: Sendable {
 
     private let envelope: EventEnvelope
     private let facts: Facts
+    private let prefix: String
     private var members: [String: JSONValue] = [:]
 
-    /// The EPCIS event for `envelope`, or nil when it has none.
-    public static func event(for envelope: EventEnvelope, facts: Facts) throws(EPCISExportError) -> JSONValue? {
-        var m = EPCISEventMapping(envelope: envelope, facts: facts)
+    /// The EPCIS event for `envelope`, or nil when it has none. Extension members are named
+    /// `PREFIX:name`, PREFIX bound to ``HADICURI/namespace`` by the document (`hadic` unless an
+    /// imported event took that prefix for another namespace).
+    public static func event(for envelope: EventEnvelope, facts: Facts, prefix: String = HADICURI.prefix) throws(EPCISExportError) -> JSONValue? {
+        var m = EPCISEventMapping(envelope: envelope, facts: facts, prefix: prefix)
         guard try m.map() else { return nil }
         return .object(m.members)
     }
 
-    private init(envelope: EventEnvelope, facts: Facts) {
+    private init(envelope: EventEnvelope, facts: Facts, prefix: String) {
         self.envelope = envelope
         self.facts = facts
+        self.prefix = prefix
     }
 
-    private static func ext(_ name: String) -> String { "\(HADICURI.prefix):\(name)" }
+    private func ext(_ name: String) -> String { "\(prefix):\(name)" }
 
     private mutating func set(_ name: String, _ value: JSONValue?) {
         if let value { members[name] = value }
     }
 
-    private mutating func setExtension(_ name: String, _ value: JSONValue?) { set(Self.ext(name), value) }
+    private mutating func setExtension(_ name: String, _ value: JSONValue?) { set(ext(name), value) }
 
     /// Fills `members`; false when the event has no EPCIS counterpart.
     private mutating func map() throws(EPCISExportError) -> Bool {
@@ -59,16 +63,16 @@ public struct EPCISEventMapping: Sendable {
             common("ObjectEvent", action: "ADD", bizStep: "commissioning", disposition: "active")
             try objects([LotQuantity(lot: b.lot, quantity: b.quantity)], epcs: "epcList", quantities: "quantityList")
             set("bizLocation", b.facility.map { .object(["id": .string(HADICURI.uri(.location, $0))]) })
-            var ilmd: [String: JSONValue] = [Self.ext("product"): .string(b.product), Self.ext("class"): .string(b.materialClass)]
-            if let attributes = b.attributes { ilmd[Self.ext("attributes")] = .string(attributes.canonicalString) }
+            var ilmd: [String: JSONValue] = [ext("product"): .string(b.product), ext("class"): .string(b.materialClass)]
+            if let attributes = b.attributes { ilmd[ext("attributes")] = .string(attributes.canonicalString) }
             set("ilmd", .object(ilmd))
         case .lotTransform(let b):
             common("TransformationEvent", action: nil, bizStep: "commissioning", disposition: "active")
             try objects(b.inputs, epcs: "inputEPCList", quantities: "inputQuantityList")
             try objects(b.outputs.map { LotQuantity(lot: $0.lot, quantity: $0.quantity) }, epcs: "outputEPCList", quantities: "outputQuantityList")
             set("bizLocation", b.facility.map { .object(["id": .string(HADICURI.uri(.location, $0))]) })
-            set("ilmd", .object([Self.ext("outputs"): .array(b.outputs.map {
-                .object([Self.ext("lot"): .string(HADICURI.lot($0.lot)), Self.ext("product"): .string($0.product), Self.ext("class"): .string($0.materialClass)])
+            set("ilmd", .object([ext("outputs"): .array(b.outputs.map {
+                .object([ext("lot"): .string(HADICURI.lot($0.lot)), ext("product"): .string($0.product), ext("class"): .string($0.materialClass)])
             })]))
             setExtension("process", b.process.map { .string($0) })
         case .lotAggregate(let b):
@@ -105,7 +109,7 @@ public struct EPCISEventMapping: Sendable {
             setExtension("test", .string(b.test))
             setExtension("result", .string(b.result.rawValue))
             setExtension("measurement", b.measurement.map {
-                .object([Self.ext("value"): .string($0.value), Self.ext("unit"): .string($0.unit)])
+                .object([ext("value"): .string($0.value), ext("unit"): .string($0.unit)])
             })
             setExtension("lab", b.lab.map { .string($0) })
             setExtension("report", b.report.map { .string($0) })
@@ -171,8 +175,8 @@ public struct EPCISEventMapping: Sendable {
             if HADICURI.isInstance(line.lot) {
                 instances.append(.string(HADICURI.lot(line.lot)))
                 instanceAmounts.append(.object([
-                    Self.ext("lot"): .string(HADICURI.lot(line.lot)), Self.ext("amount"): .string(line.quantity.amount),
-                    Self.ext("unit"): .string(line.quantity.unit.rawValue),
+                    ext("lot"): .string(HADICURI.lot(line.lot)), ext("amount"): .string(line.quantity.amount),
+                    ext("unit"): .string(line.quantity.unit.rawValue),
                 ]))
             } else {
                 var element: [String: JSONValue] = ["epcClass": .string(HADICURI.lot(line.lot)), "quantity": .number(amount)]
@@ -183,7 +187,7 @@ public struct EPCISEventMapping: Sendable {
         if !instances.isEmpty {
             set(epcs, .array(instances))
             // Several lists of one event share the member: append.
-            let earlier = members[Self.ext("quantities")]?.arrayValue ?? []
+            let earlier = members[ext("quantities")]?.arrayValue ?? []
             setExtension("quantities", .array(earlier + instanceAmounts))
         }
         if !classes.isEmpty { set(quantities, .array(classes)) }

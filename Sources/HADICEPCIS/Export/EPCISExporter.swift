@@ -5,13 +5,16 @@ import HADICCore
 /// Feed it every event of the ledger in ledger order (``feed(_:leafIndex:recordTime:)``), then
 /// ask for the ``document(creationDate:)``. Guarantees:
 /// - the document is an `EPCISDocument` with `@context` (GS1's EPCIS 2.0 context, then one
-///   object binding `hadic` and every prefix an imported event uses), `type`,
+///   object binding every prefix an imported event uses, and HADIC's own extension prefix:
+///   `hadic`, or `hadicN` when an imported event took `hadic` for another namespace), `type`,
 ///   `schemaVersion` `"2.0"`, `creationDate` and `epcisBody.eventList`, events in ledger order;
 /// - an event imported from EPCIS (its body has `epcis`) is written as the kept original,
 ///   unchanged, so exporting what was imported gives the same events;
 /// - every other event is mapped by ``EPCISEventMapping`` and gets `eventID` = its CBV 2.0
 ///   event hash, computed under the document's own `@context`, and `certificationInfo` = the
 ///   certificates its actor (and a shipment's carrier) held at its time;
+/// - a lot's export holds the `event.declare-error` events that declare one of its events
+///   erroneous (they carry their original EPCIS event, with its `errorDeclaration`);
 /// - the same ledger and scope give the same document but for `creationDate`.
 public struct EPCISExporter: Sendable {
     /// The JSON-LD context of GS1 EPCIS 2.0 (the standard's published context document).
@@ -28,6 +31,8 @@ public struct EPCISExporter: Sendable {
     private var linksAt: [UInt64: [LotLink]] = [:]
     private var register = EPCISCertificateRegister()
     private var shippers: [EventID: PartyID] = [:]
+    /// HADIC event id -> leaf indices of the `event.declare-error` events that declare it erroneous.
+    private var declarations: [EventID: [UInt64]] = [:]
 
     public init(scope: EPCISExportScope) {
         self.scope = scope
@@ -47,6 +52,8 @@ public struct EPCISExporter: Sendable {
             }
         case .custodyReceive(let b):
             shipper = shippers[b.shipment]
+        case .eventDeclareError(let b):
+            declarations[b.event, default: []].append(leafIndex)
         default:
             break
         }
@@ -61,7 +68,7 @@ public struct EPCISExporter: Sendable {
 
     /// The document of the events in scope.
     public func document(creationDate: Timestamp) throws(EPCISExportError) -> JSONValue {
-        var namespaces: [String: String] = [HADICURI.prefix: HADICURI.namespace]
+        var namespaces: [String: String] = [:]
         var originals: [Int: JSONValue] = [:]
         let selected = try selectedRecords()
         // Imported events first: their prefixes join the document's @context, which the hashes of
@@ -81,6 +88,8 @@ public struct EPCISExporter: Sendable {
             }
             originals[i] = event
         }
+        let prefix = Self.ownPrefix(besides: namespaces)
+        namespaces[prefix] = HADICURI.namespace
         let context: JSONValue = .array([.string(Self.standardContext), .object(namespaces.mapValues { .string($0) })])
         var events: [JSONValue] = []
         for (i, record) in selected.enumerated() {
@@ -88,7 +97,7 @@ public struct EPCISExporter: Sendable {
                 events.append(original)
                 continue
             }
-            guard case .object(var event)? = try EPCISEventMapping.event(for: record.envelope, facts: record.facts) else { continue }
+            guard case .object(var event)? = try EPCISEventMapping.event(for: record.envelope, facts: record.facts, prefix: prefix) else { continue }
             event["eventID"] = .string(try EPCISExportHash.eventID(of: .object(event), context: context, hadicEvent: record.envelope.id.hex))
             events.append(.object(event))
         }
@@ -99,6 +108,18 @@ public struct EPCISExporter: Sendable {
             "creationDate": .string(creationDate.text),
             "epcisBody": .object(["eventList": .array(events)]),
         ])
+    }
+
+    /// `hadic`, or when imported events bind that prefix to another namespace, the first of
+    /// `hadic1`, `hadic2`, ... they leave free (an original event's names cannot change).
+    static func ownPrefix(besides namespaces: [String: String]) -> String {
+        var candidate = HADICURI.prefix
+        var n = 0
+        while let bound = namespaces[candidate], bound != HADICURI.namespace {
+            n += 1
+            candidate = "\(HADICURI.prefix)\(n)"
+        }
+        return candidate
     }
 
     /// The records in scope, in ledger order.
@@ -112,6 +133,11 @@ public struct EPCISExporter: Sendable {
             let lots = closure ? EPCISLotClosure.lots(of: lot, links: linksByLot, linksAt: linksAt) : [lot]
             var leaves: Set<UInt64> = []
             for l in lots { for link in linksByLot[l] ?? [] { leaves.insert(link.leafIndex) } }
+            // An error declaration touches no lot, but whoever reads a lot's events must learn
+            // that one of them was declared not to have happened as recorded.
+            for record in records where leaves.contains(record.facts.leafIndex) {
+                leaves.formUnion(declarations[record.envelope.id] ?? [])
+            }
             chosen = records.filter { leaves.contains($0.facts.leafIndex) }
         }
         if let since = scope.since { chosen = chosen.filter { !($0.envelope.time < since) } }
