@@ -143,7 +143,7 @@ final class EPCISExportTests: HadicTestCase {
         XCTAssertNil(inspect["quantityList"]?[0]?["quantity"], "an inspection is of the lot, not of an amount")
 
         let incident = first("lot.incident")
-        XCTAssertEqual(incident["bizStep"], "inspecting")
+        XCTAssertEqual(incident["bizStep"], "holding")
         XCTAssertEqual(incident["disposition"], "non_conformant")
         XCTAssertEqual(incident["quantityList"]?[0]?["epcClass"], "https://id.gs1.org/01/08991234000015/10/SPX2610A", "a Digital Link lot as is")
 

@@ -114,9 +114,11 @@ public struct EPCISEventMapping: Sendable {
             setExtension("lab", b.lab.map { .string($0) })
             setExtension("report", b.report.map { .string($0) })
         case .lotIncident(let b):
+            // An open incident holds the lot (CBV `holding`), never `inspecting`: an importer
+            // must not read it as an inspection that merely failed.
             let (bizStep, disposition) = switch b.kind {
             case .quarantine: ("holding", "non_sellable_other")
-            case .contamination, .nonconformity, .najis: ("inspecting", "non_conformant")
+            case .contamination, .nonconformity, .najis: ("holding", "non_conformant")
             case .resolution: ("inspecting", "conformant")
             }
             common("ObjectEvent", action: "OBSERVE", bizStep: bizStep, disposition: disposition)
