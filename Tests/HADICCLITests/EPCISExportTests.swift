@@ -173,6 +173,24 @@ final class EPCISExportTests: HadicTestCase {
         }
     }
 
+    // MARK: Through a node
+
+    func testExportThroughANodeEqualsTheDataDirectorysExport() throws {
+        let dir = makeFixtureLedger()
+        let expected = Self.events(exportDocument(dir, [Self.rendang, "--closure"]))
+        XCTAssertFalse(expected.isEmpty)
+        let node = try startNode(dir, port: NodeHarness.freePort())
+        defer { stopNode(node) }
+        let r = hadic(["epcis", "export", "--node", node.address, Self.rendang, "--closure"])
+        let viaNode = try JSONValue.parse(r.stdout)
+        XCTAssertEqual(Self.events(viaNode), expected, "the node's audited copy exports the same events")
+        XCTAssertEqual(try validationProblems(viaNode), [])
+        let unknown = hadic(["epcis", "export", "--node", node.address, "rph-sidoarjo/no-such-lot"], exit: 2)
+        XCTAssertTrue(unknown.stderr.contains("no lot rph-sidoarjo/no-such-lot"), unknown.stderr)
+        let nobody = hadic(["epcis", "export", "--node", "127.0.0.1:\(NodeHarness.freePort())", "--all"], exit: 2)
+        XCTAssertEqual(nobody.stdout, "")
+    }
+
     // MARK: Output and refusals
 
     func testOutputFileHoldsTheSameDocument() throws {
