@@ -31,7 +31,7 @@ final class EPCISImportTests: HadicTestCase {
     }
 
     func holdings(_ dir: String, _ lot: String) -> [String] {
-        Hadic.query(db(dir), "SELECT holder || '=' || amount FROM holdings WHERE lot = '\(lot)' AND amount > 0 ORDER BY holder")
+        SQL.query(db(dir), "SELECT holder || '=' || amount FROM holdings WHERE lot = '\(lot)' AND amount > 0 ORDER BY holder")
     }
 
     /// The fixture document's events, as JSON objects.
@@ -60,13 +60,13 @@ final class EPCISImportTests: HadicTestCase {
         XCTAssertEqual(treeSize(dir), 59, "one block of six events after the 53 of the chain")
 
         // Class-level LGTIN with a quantity: a lot of that quantity; a serialised SGTIN: 1 pcs.
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT product || '|' || class || '|' || dimension || '|' || creator FROM lots WHERE id = '\(Self.chili)'"),
+        XCTAssertEqual(SQL.query(db(dir), "SELECT product || '|' || class || '|' || dimension || '|' || creator FROM lots WHERE id = '\(Self.chili)'"),
                        ["cabai merah kering (dried red chili)|chili|mass|rempah-madura"])
         XCTAssertEqual(holdings(dir, Self.chili), ["rempah-madura=50000000000"], "200 kg made, 150 kg transformed")
         XCTAssertEqual(holdings(dir, Self.jar), ["rempah-madura=1000000"], "one serialised item is 1 pcs")
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT kind FROM lots WHERE id = '\(Self.pallet)'"), ["container"])
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT amount FROM containment WHERE parent = '\(Self.pallet)' AND lot = '\(Self.powder)'"), ["100000000000"])
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT sender || '>' || recipient || '|' || ifnull(received_by, '-') FROM shipments WHERE event_id = '\(first[5].id)'"),
+        XCTAssertEqual(SQL.query(db(dir), "SELECT kind FROM lots WHERE id = '\(Self.pallet)'"), ["container"])
+        XCTAssertEqual(SQL.query(db(dir), "SELECT amount FROM containment WHERE parent = '\(Self.pallet)' AND lot = '\(Self.powder)'"), ["100000000000"])
+        XCTAssertEqual(SQL.query(db(dir), "SELECT sender || '>' || recipient || '|' || ifnull(received_by, '-') FROM shipments WHERE event_id = '\(first[5].id)'"),
                        ["rempah-madura>pesantren-sidogiri|-"], "the destination's owning party (a PGLN in the map) is the recipient")
         let inspect = try XCTUnwrap(eventJSON(dir, first[3].id)["event"] as? [String: Any])
         let inspectBody = try XCTUnwrap(inspect["body"] as? [String: Any])
@@ -76,9 +76,9 @@ final class EPCISImportTests: HadicTestCase {
         // The receiver imports its own document: the receipt finds the shipment, the unpacking takes everything.
         let r2 = importEPCIS("import-sidogiri.jsonld", into: dir, actor: "pesantren-sidogiri", key: "pesantren-sidogiri.key")
         XCTAssertEqual(imported(r2).map(\.type), ["custody.receive", "lot.disaggregate"], r2.summary)
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT received_by FROM shipments WHERE event_id = '\(first[5].id)'"), [imported(r2)[0].id])
+        XCTAssertEqual(SQL.query(db(dir), "SELECT received_by FROM shipments WHERE event_id = '\(first[5].id)'"), [imported(r2)[0].id])
         XCTAssertEqual(holdings(dir, Self.powder), ["pesantren-sidogiri=100000000000", "rempah-madura=40000000000"])
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT amount FROM containment WHERE parent = '\(Self.pallet)' AND lot = '\(Self.powder)'"), ["0"])
+        XCTAssertEqual(SQL.query(db(dir), "SELECT amount FROM containment WHERE parent = '\(Self.pallet)' AND lot = '\(Self.powder)'"), ["0"])
         let trace = hadic(["trace", "back", "--data", dir, Self.powder]).stdout
         XCTAssertTrue(trace.contains(Self.chili), "the powder's ingredient is the chili: \(trace)")
 
@@ -105,14 +105,14 @@ final class EPCISImportTests: HadicTestCase {
     func testAnEventWhoseHashIsAlreadyInTheLedgerIsRefusedAsAnEPCISDuplicate() throws {
         let dir = makeFixtureLedger()
         importEPCIS("import-rempah.jsonld", into: dir)
-        let before = Hadic.dumpLedger(db(dir))
+        let before = SQL.dumpLedger(db(dir))
         // The same EPCIS events mapped with other product names: other HADIC events, same EPCIS hashes.
         let map = try String(contentsOfFile: Hadic.fixture("epcis/import-map.json"), encoding: .utf8)
             .replacingOccurrences(of: "dried red chili", with: "chili, dried")
         let r = importEPCIS("import-rempah.jsonld", into: dir, map: try write(map, to: "map.json"), extra: ["--skip-invalid"], exit: 1)
         XCTAssertTrue(r.stderr.contains("EPCIS event 0 (urn:uuid:6f1c7a10-0b1e-4c55-9d3a-000000000001) field (event): HADIC refuses the mapped lot.create: rule epcis-duplicate"),
                       r.summary)
-        XCTAssertEqual(Hadic.dumpLedger(db(dir)), before, "nothing of a duplicate is stored")
+        XCTAssertEqual(SQL.dumpLedger(db(dir)), before, "nothing of a duplicate is stored")
         // Within one document too: the second of two copies of an event is the duplicate.
         let events = try fixtureEvents("import-rempah.jsonld")
         let twice = try write(try documentText([events[1], events[1]]), to: "twice.jsonld")
@@ -142,7 +142,7 @@ final class EPCISImportTests: HadicTestCase {
             String(decoding: try JSONSerialization.data(withJSONObject: ["type": "lot.create", "time": stored["time"] as Any, "body": body]), as: UTF8.self)
         }
         let dir = makeFixtureLedger()
-        let before = Hadic.dumpLedger(db(dir))
+        let before = SQL.dumpLedger(db(dir))
         var epcis = try XCTUnwrap(body["epcis"] as? [String: Any])
         let hash = created.hash
         epcis["hash"] = "ni:///sha-256;" + String(repeating: "ab", count: 32) + "?ver=CBV2.0"
@@ -162,7 +162,7 @@ final class EPCISImportTests: HadicTestCase {
         let r2 = hadic(["append", "--data", dir, "--key", Hadic.key("rempah-madura-2.key"), "--actor", "rempah-madura",
                         try write(try template(body) + "\n", to: "altered.jsonl")], exit: 1)
         XCTAssertTrue(r2.stdout.contains("refused rule epcis-hash"), r2.summary)
-        XCTAssertEqual(Hadic.dumpLedger(db(dir)), before)
+        XCTAssertEqual(SQL.dumpLedger(db(dir)), before)
         // The member as imported is admitted by the plain append path as well.
         body["epcis"] = epcis.merging(["hash": hash]) { _, new in new }
         hadic(["append", "--data", dir, "--key", Hadic.key("rempah-madura-2.key"), "--actor", "rempah-madura",
@@ -182,29 +182,29 @@ final class EPCISImportTests: HadicTestCase {
         ]
         for sql in tampers {
             let copy = try copyLedger(dir, to: "tampered-\(UUID().uuidString)")
-            XCTAssertEqual(Hadic.exec(db(copy), sql).status, 0)
+            XCTAssertEqual(SQL.exec(db(copy), sql).status, 0)
             let r = hadic(["verify", "--data", copy, "--full"], exit: 1)
             XCTAssertTrue(r.stderr.contains("epcis_event_hashes") || r.stdout.contains("epcis_event_hashes"), "\(sql): \(r.summary)")
             hadic(["reindex", "--data", copy])
             hadic(["verify", "--data", copy, "--full"])
-            XCTAssertEqual(Hadic.dumpDerived(db(copy)), Hadic.dumpDerived(db(dir)))
-            XCTAssertEqual(Hadic.query(db(copy), "SELECT hash || ' ' || leaf_index FROM epcis_event_hashes ORDER BY leaf_index"),
-                           Hadic.query(db(dir), "SELECT hash || ' ' || leaf_index FROM epcis_event_hashes ORDER BY leaf_index"))
+            XCTAssertEqual(SQL.dumpDerived(db(copy)), SQL.dumpDerived(db(dir)))
+            XCTAssertEqual(SQL.query(db(copy), "SELECT hash || ' ' || leaf_index FROM epcis_event_hashes ORDER BY leaf_index"),
+                           SQL.query(db(dir), "SELECT hash || ' ' || leaf_index FROM epcis_event_hashes ORDER BY leaf_index"))
         }
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT leaf_index FROM epcis_event_hashes ORDER BY leaf_index"), (53..<59).map(String.init))
+        XCTAssertEqual(SQL.query(db(dir), "SELECT leaf_index FROM epcis_event_hashes ORDER BY leaf_index"), (53..<59).map(String.init))
     }
 
     // MARK: Failing documents
 
     func testADocumentWithOneUnmappableEventChangesNothingAndSkipInvalidAppliesTheRest() throws {
         let dir = makeFixtureLedger()
-        let before = Hadic.dumpLedger(db(dir))
+        let before = SQL.dumpLedger(db(dir))
         let r = importEPCIS("import-one-bad.jsonld", into: dir, exit: 1)
         XCTAssertEqual(r.stdout, "")
         XCTAssertTrue(r.stderr.contains("EPCIS event 1 (urn:uuid:9b3e9c32-2d3a-4e77-9f5c-000000000002) field bizStep: ObjectEvent OBSERVE with bizStep https://ref.gs1.org/cbv/BizStep-storing has no HADIC event"),
                       r.summary)
         XCTAssertTrue(r.stderr.contains("1 of 3 EPCIS events cannot be imported; nothing was imported"), r.summary)
-        XCTAssertEqual(Hadic.dumpLedger(db(dir)), before, "the ledger head is unchanged")
+        XCTAssertEqual(SQL.dumpLedger(db(dir)), before, "the ledger head is unchanged")
 
         let skipped = importEPCIS("import-one-bad.jsonld", into: dir, extra: ["--skip-invalid"], exit: 1)
         XCTAssertEqual(imported(skipped).map(\.index), [0, 2], skipped.summary)
@@ -216,7 +216,7 @@ final class EPCISImportTests: HadicTestCase {
 
     func testDocumentsThatDoNotReadFailNamingTheFieldAndChangeNothing() throws {
         let dir = makeFixtureLedger()
-        let before = Hadic.dumpLedger(db(dir))
+        let before = SQL.dumpLedger(db(dir))
         let good = try fixtureEvents("import-one-bad.jsonld")[0]
         func event(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
             var e = good
@@ -236,7 +236,7 @@ final class EPCISImportTests: HadicTestCase {
             XCTAssertTrue(r.stderr.contains(c.expect), "\(c.name): \(r.summary)")
             XCTAssertTrue(r.stderr.contains("nothing was imported"), "\(c.name): \(r.summary)")
             XCTAssertEqual(r.stdout, "", c.name)
-            XCTAssertEqual(Hadic.dumpLedger(db(dir)), before, "\(c.name): the ledger is unchanged")
+            XCTAssertEqual(SQL.dumpLedger(db(dir)), before, "\(c.name): the ledger is unchanged")
         }
     }
 
@@ -284,9 +284,14 @@ final class EPCISImportTests: HadicTestCase {
         // As the ledger stood before the declaration, the assessment rested on the event.
         XCTAssertEqual(try nonconform(at: "2026-11-02T12:00:00Z")["outcome"] as? String, "pass")
 
-        // Declared once only; and the ledger verifies.
-        let again = importEPCIS("import-declaration.jsonld", into: dir, exit: 1)
-        XCTAssertTrue(again.stderr.contains("EPCIS event 1") && again.stderr.contains("rule status"), again.summary)
+        // Declared once only (a second declaration, made later, is refused); and the ledger verifies.
+        var second = try fixtureEvents("import-declaration.jsonld")[1]
+        var declaration = try XCTUnwrap(second["errorDeclaration"] as? [String: Any])
+        declaration["declarationTime"] = "2026-11-04T10:00:00.000+07:00"
+        second["errorDeclaration"] = declaration
+        let again = importEPCIS(try write(try documentText([second]), to: "second.jsonld"), into: dir, exit: 1)
+        XCTAssertTrue(again.stderr.contains("EPCIS event 0") && again.stderr.contains("rule status: event \(rows[0].id.prefix(12)) was already declared erroneous"),
+                      again.summary)
         hadic(["verify", "--data", dir, "--full"])
     }
 
@@ -317,7 +322,7 @@ final class EPCISImportTests: HadicTestCase {
         stopNode(node)
         running = false
         hadic(["verify", "--data", dir, "--full"])
-        XCTAssertEqual(Hadic.query(db(dir), "SELECT count(*) FROM epcis_event_hashes"), ["8"])
+        XCTAssertEqual(SQL.query(db(dir), "SELECT count(*) FROM epcis_event_hashes"), ["8"])
         XCTAssertEqual(holdings(dir, Self.powder), ["pesantren-sidogiri=100000000000", "rempah-madura=40000000000"])
     }
 }

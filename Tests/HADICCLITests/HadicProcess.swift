@@ -416,6 +416,7 @@ enum SQL {
         ("shipment_lines", "SELECT event_id, lot, amount FROM shipment_lines ORDER BY event_id, lot"),
         ("certificates", "SELECT issuer, number, holder, status, valid_from, valid_until, issued_by, status_by FROM certificates ORDER BY issuer, number"),
         ("incidents", "SELECT event_id, lot, resolved_by FROM incidents ORDER BY event_id"),
+        ("epcis_event_hashes", "SELECT hash, version, leaf_index, event_id, actor, declared_by FROM epcis_event_hashes ORDER BY hash"),
     ]
 
     /// The ledger tables, blobs and the (multi-line) checkpoint text in hex.

@@ -255,6 +255,12 @@ final class EventEnvelopeTests: XCTestCase {
                                             "certified_logistics": true, "ethanol": [["classes": ["soft-drink"], "max_percent": "1"]],
                                             "lab_tests": [["test": "porcine-dna-pcr", "classes": ["ready-meal"]]]]],
                          "non_critical": ["salt"], "critical": ["gelatin"], "haram_names": ["rum"], "mass_gain_percent": "2.5"],
+            .eventDeclareError: ["declared": "ni:///sha-256;abababababababababababababababababababababababababababababababab?ver=CBV2.0", "event": someID,
+                                 "declared_at": "2026-11-03T03:00:00Z", "reason": "https://ref.gs1.org/cbv/ER-incorrect_data",
+                                 "corrective": ["ni:///sha-256;cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd?ver=CBV2.0"],
+                                 "epcis": ["event": ["type": "ObjectEvent", "errorDeclaration": ["declarationTime": "2026-11-03T10:00:00+07:00"]],
+                                           "namespaces": ["ex": "https://example.com/"],
+                                           "hash": "ni:///sha-256;abababababababababababababababababababababababababababababababab?ver=CBV2.0"]],
         ]
     }
 
@@ -277,6 +283,7 @@ final class EventEnvelopeTests: XCTestCase {
         case .lotCleanse: return .lotCleanse
         case .lotRecall: return .lotRecall
         case .policySet: return .policySet
+        case .eventDeclareError: return .eventDeclareError
         }
     }
 
