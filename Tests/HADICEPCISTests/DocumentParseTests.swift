@@ -120,6 +120,13 @@ final class DocumentParseTests: XCTestCase {
                        .document(field: "type", problem: .missing))
     }
 
+    func testBlankNodeEventIDsAreAccepted() throws {
+        let event = #"{"type": "ObjectEvent", "eventID": "_:event1", "eventTime": "2024-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD"}"#
+        XCTAssertEqual(try EPCISTest.parse(EPCISTest.document([event])).events[0].eventID, "_:event1")
+        XCTAssertEqual(EPCISTest.parseError(EPCISTest.document([event.replacingOccurrences(of: "_:event1", with: "event 1")])),
+                       .event(index: 0, field: "eventID", problem: .malformedIdentifier(.notAURI("event 1"))))
+    }
+
     func testEventLevelRefusalsNameTheField() {
         func refusal(_ event: String) -> EPCISError? {
             EPCISTest.parseError(EPCISTest.document([#"{"type": "ObjectEvent", "eventTime": "2024-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD"}"#, event]))
@@ -152,5 +159,7 @@ final class DocumentParseTests: XCTestCase {
         XCTAssertEqual(refusal(#"{"type": "ObjectEvent", \#(head), "action": "ADD", "errorDeclaration": {"reason": "incorrect_data"}}"#),
                        .event(index: 1, field: "errorDeclaration.declarationTime", problem: .missing))
         XCTAssertEqual(refusal(#"{"eventTime": "2024-01-01T00:00:00Z"}"#), .event(index: 1, field: "type", problem: .missing))
+        XCTAssertEqual(refusal(#"{"type": "ObjectEvent", \#(head), "action": "ADD", "sensorElementList": [{"sensorReport": [{"type": "Temperature", "temperature": 3}]}]}"#),
+                       .event(index: 1, field: "sensorElementList[0].sensorReport[0].temperature", problem: .notAllowed(eventType: "sensorReport")))
     }
 }

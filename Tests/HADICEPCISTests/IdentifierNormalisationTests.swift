@@ -68,6 +68,11 @@ final class IdentifierNormalisationTests: XCTestCase {
             XCTAssertEqual(try EPCISIdentifier.constrainedDigitalLink(input), expected, input)
             XCTAssertEqual(EPCISIdentifier.normalised(input), expected, input)
         }
+        // The same serial written in either syntax, escaped or not, gives one form.
+        XCTAssertEqual(EPCISIdentifier.normalised("https://id.gs1.org/01/04012345123456/21/A!B"),
+                       EPCISIdentifier.normalised("urn:epc:id:sgtin:4012345.012345.A!B"))
+        XCTAssertEqual(EPCISIdentifier.normalised("https://example.com/01/04012345123456/10/L%2f1"),
+                       "https://id.gs1.org/01/04012345123456/10/L%2F1")
         XCTAssertNil(try EPCISIdentifier.constrainedDigitalLink("https://example.com/products/42"))
         // A path that only looks like a key on another host is an ordinary URI, kept as written.
         XCTAssertNil(try EPCISIdentifier.constrainedDigitalLink("https://example.com/reports/2024/01/15"))

@@ -110,7 +110,7 @@ final class PreHashFieldTests: XCTestCase {
                         + "ilmd" + "{https://ns.example.com/epcis/}lot=OUT" + "{urn:epcglobal:cbv:mda:}bestBeforeDate=2025-01-01")
     }
 
-    func testListsOfTypedElementsSortWithTheTypeAfterTheValue() throws {
+    func testListsOfTypedElementsSortWithTheTypeBeforeTheValue() throws {
         let pre = try EPCISTest.preHash(object(#"""
             "bizTransactionList": [{"type": "po", "bizTransaction": "urn:epcglobal:cbv:bt:0614141073467:PO2"}, {"bizTransaction": "urn:epcglobal:cbv:bt:0614141073467:PO1"}],
             "sourceList": [{"type": "possessing_party", "source": "urn:epc:id:pgln:4012345.00000"}, {"type": "location", "source": "urn:epc:id:sgln:4012345.00225.0"}],
@@ -118,11 +118,11 @@ final class PreHashFieldTests: XCTestCase {
             """#))
         XCTAssertEqual(pre, head + "action=OBSERVE"
                         + "bizTransactionList" + "bizTransaction=urn:epcglobal:cbv:bt:0614141073467:PO1"
-                        + "bizTransaction=urn:epcglobal:cbv:bt:0614141073467:PO2" + "type=https://ref.gs1.org/cbv/BTT-po"
-                        + "sourceList" + "source=https://id.gs1.org/414/4012345002256" + "type=https://ref.gs1.org/cbv/SDT-location"
-                        + "source=https://id.gs1.org/417/4012345000009" + "type=https://ref.gs1.org/cbv/SDT-possessing_party"
-                        + "destinationList" + "destination=https://id.gs1.org/417/0614141000005"
-                        + "type=https://ref.gs1.org/cbv/SDT-owning_party")
+                        + "type=https://ref.gs1.org/cbv/BTT-po" + "bizTransaction=urn:epcglobal:cbv:bt:0614141073467:PO2"
+                        + "sourceList" + "type=https://ref.gs1.org/cbv/SDT-location" + "source=https://id.gs1.org/414/4012345002256"
+                        + "type=https://ref.gs1.org/cbv/SDT-possessing_party" + "source=https://id.gs1.org/417/4012345000009"
+                        + "destinationList" + "type=https://ref.gs1.org/cbv/SDT-owning_party"
+                        + "destination=https://id.gs1.org/417/0614141000005")
     }
 
     func testSensorElements() throws {
@@ -136,9 +136,42 @@ final class PreHashFieldTests: XCTestCase {
         XCTAssertEqual(pre, head + "action=OBSERVE"
                         + "sensorElementList" + "sensorElement"
                         + "sensorMetadata" + "time=2024-05-01T06:00:00.000Z" + "deviceID=https://id.gs1.org/8004/4000001111"
-                        + "{https://ns.example.com/epcis/}cal=2024"
                         + "sensorReport" + "type=https://gs1.org/voc/AbsoluteHumidity" + "value=12.1" + "uom=A93"
-                        + "sensorReport" + "type=https://gs1.org/voc/Temperature" + "value=26" + "sDev=0.1" + "uom=CEL")
+                        + "sensorReport" + "type=https://gs1.org/voc/Temperature" + "value=26" + "sDev=0.1" + "uom=CEL"
+                        + "sensorElementList" + "sensorElement" + "sensorMetadata" + "{https://ns.example.com/epcis/}cal=2024")
+    }
+
+    func testExtensionsInsideStandardStructuresGoAtTheEndWithTheirPath() throws {
+        let pre = try EPCISTest.preHash(object(#"""
+            "readPoint": {"id": "urn:epc:id:sgln:4012345.00011.0", "example:dock": "7", "example:bay": "B"},
+            "quantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.012345.L1", "quantity": 1, "example:grade": "A"}],
+            "example:zz": "last"
+            """#))
+        XCTAssertEqual(pre, head + "quantityList" + "quantityElement" + "epcClass=https://id.gs1.org/01/04012345123456/10/L1"
+                        + "quantity=1" + "action=OBSERVE" + "readPoint" + "id=https://id.gs1.org/414/4012345000115"
+                        + "quantityList" + "quantityElement" + "{https://ns.example.com/epcis/}grade=A"
+                        + "readPoint" + "{https://ns.example.com/epcis/}bay=B" + "{https://ns.example.com/epcis/}dock=7"
+                        + "{https://ns.example.com/epcis/}zz=last")
+    }
+
+    func testCommentsAreLeftOut() throws {
+        let withComment = object(#""example:a": {"example:b": "1", "rdfs:comment": "checked twice"}, "rdfs:comment": "by hand""#)
+        XCTAssertEqual(try EPCISTest.preHash(withComment), try EPCISTest.preHash(object(#""example:a": {"example:b": "1"}"#)))
+    }
+
+    func testOnlyCBVWordsExpandAndUnknownBareWordsAreRefused() throws {
+        XCTAssertEqual(CBVVocabulary.bizStep.uri("not_a_cbv_step"), "not_a_cbv_step")
+        XCTAssertEqual(CBVVocabulary.sensorMeasurementType.uri("Banana"), "Banana")
+        XCTAssertEqual(CBVVocabulary.sensorComponent.uri("x"), "https://ref.gs1.org/cbv/Comp-x")
+        let refused = EPCISTest.parseError(EPCISTest.document([object(#""bizStep": "halal_slaughter""#)]))
+        XCTAssertEqual(refused, .event(index: 0, field: "bizStep", problem: .unknownVocabularyWord("halal_slaughter", vocabulary: .bizStep)))
+        XCTAssertEqual(refused?.description,
+                       "EPCIS event 0 field bizStep: \"halal_slaughter\" is not a CBV 2.0 business step; a value of your own must be a URI")
+        XCTAssertEqual(EPCISTest.parseError(EPCISTest.document([object(#""sourceList": [{"type": "owner", "source": "urn:epc:id:pgln:4012345.00000"}]"#)])),
+                       .event(index: 0, field: "sourceList[0].type", problem: .unknownVocabularyWord("owner", vocabulary: .sourceDestType)))
+        // A URI of one's own is taken as it is.
+        XCTAssertTrue(try EPCISTest.preHash(object(#""bizStep": "https://halal.example/steps/slaughter""#))
+                        .contains("bizStep=https://halal.example/steps/slaughter"))
     }
 
     func testExtensionsAreNamespacedNestedAndSorted() throws {

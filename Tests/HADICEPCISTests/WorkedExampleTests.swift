@@ -35,8 +35,8 @@ final class WorkedExampleTests: XCTestCase {
     }
 
     /// Example 3: CBV URNs for bizStep, disposition and the transaction, source and destination
-    /// types; type after the value in each list element; a read point extension at the end of
-    /// the read point; an extension namespace without a trailing slash.
+    /// types; the type before the identifier in each list element; a read point extension,
+    /// written at the end with the user extensions; an extension namespace without a trailing slash.
     func testExample3ObjectEventWithTransactionsSourcesAndDestinations() throws {
         let context = #"["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"example": "https://ns.example.com/epcis"}]"#
         let event = """
@@ -53,10 +53,12 @@ final class WorkedExampleTests: XCTestCase {
             + "epcList" + "epc=https://id.gs1.org/01/00614141111114/21/987"
             + "action=OBSERVE" + "bizStep=https://ref.gs1.org/cbv/BizStep-departing"
             + "disposition=https://ref.gs1.org/cbv/Disp-in_transit"
-            + "readPoint" + "id=https://id.gs1.org/414/4012345000115" + "{https://ns.example.com/epcis}myField1=AB-12"
-            + "bizTransactionList" + "bizTransaction=https://id.gs1.org/253/4012345111118123" + "type=https://ref.gs1.org/cbv/BTT-po"
-            + "sourceList" + "source=https://id.gs1.org/417/4012345000009" + "type=https://ref.gs1.org/cbv/SDT-owning_party"
-            + "destinationList" + "destination=https://id.gs1.org/417/0614141000005" + "type=https://ref.gs1.org/cbv/SDT-owning_party"
+            + "readPoint" + "id=https://id.gs1.org/414/4012345000115"
+            + "bizTransactionList" + "type=https://ref.gs1.org/cbv/BTT-po" + "bizTransaction=https://id.gs1.org/253/4012345111118123"
+            + "sourceList" + "type=https://ref.gs1.org/cbv/SDT-owning_party" + "source=https://id.gs1.org/417/4012345000009"
+            + "destinationList" + "type=https://ref.gs1.org/cbv/SDT-owning_party" + "destination=https://id.gs1.org/417/0614141000005"
+            // CBV 2.0 writes extensions of standard structures at the end, sorted with the event's.
+            + "readPoint" + "{https://ns.example.com/epcis}myField1=AB-12"
             + "{https://ns.example.com/epcis}userExt=CD-34"
         XCTAssertEqual(try EPCISTest.preHash(event, context: context), expected)
         XCTAssertEqual(try EPCISTest.hash(event, context: context).hex, try EPCISTest.opensslSHA256(expected))

@@ -25,11 +25,12 @@ public struct EPCISDocument: Sendable {
     /// The whole document as parsed.
     public let document: JSONValue
 
-    /// Reads an EPCIS 2.0 JSON-LD document from UTF-8 bytes.
-    public static func parse(_ bytes: [UInt8]) throws(EPCISError) -> EPCISDocument {
+    /// Reads an EPCIS 2.0 JSON-LD document from UTF-8 bytes, within `limits` (by default 16 MiB
+    /// and 64 levels of nesting; larger documents are refused as bad JSON, `tooLarge`).
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(EPCISError) -> EPCISDocument {
         let json: JSONValue
         do throws(JSONParseError) {
-            json = try JSONValue.parse(bytes)
+            json = try JSONValue.parse(bytes, limits: limits)
         } catch {
             throw .invalidJSON(error)
         }

@@ -62,7 +62,7 @@ struct EPCISEventReader {
                 var out: [String] = []
                 for (i, item) in items.enumerated() {
                     guard let s = item.stringValue else { throw fail("\(path)[\(i)]", .wrongType(expected: "a string")) }
-                    out.append(try uri(CBVVocabulary.disposition.uri(s, namespaces: namespaces), at: "\(path)[\(i)]"))
+                    out.append(try word(s, .disposition, at: "\(path)[\(i)]"))
                 }
                 return out
             }
@@ -84,7 +84,8 @@ struct EPCISEventReader {
         let destinations = try sourceDestList("destinationList", member: "destination")
         let bizTransactions = try bizTransactionList()
         let transformationID = try optionalIdentifier("transformationID")
-        let eventID = try optionalIdentifier("eventID")
+        var eventID: String? = nil
+        if let text = try optionalString("eventID") { eventID = try self.eventID(text, at: "eventID") }
         let errorDeclaration = try readErrorDeclaration(eventType: type.rawValue)
         let certificationInfo = try readCertificationInfo()
         try checkSensorElementList()
@@ -148,6 +149,13 @@ struct EPCISEventReader {
         return text
     }
 
+    /// An event ID: a URI, or a JSON-LD blank node identifier (`_:event1`) as some of GS1's
+    /// example documents use; neither takes part in the event hash.
+    private func eventID(_ text: String, at path: String) throws(EPCISError) -> String {
+        if text.hasPrefix("_:"), text.utf8.count > 2, text.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) { return text }
+        return try uri(text, at: path)
+    }
+
     private func optionalIdentifier(_ name: String) throws(EPCISError) -> String? {
         guard let text = try optionalString(name) else { return nil }
         return try uri(text, at: name)
@@ -155,7 +163,15 @@ struct EPCISEventReader {
 
     private func vocabulary(_ name: String, _ vocabulary: CBVVocabulary) throws(EPCISError) -> String? {
         guard let text = try optionalString(name) else { return nil }
-        return try uri(vocabulary.uri(text, namespaces: namespaces), at: name)
+        return try word(text, vocabulary, at: name)
+    }
+
+    /// A CBV word or URI at `path`, as a full URI.
+    private func word(_ text: String, _ vocabulary: CBVVocabulary, at path: String) throws(EPCISError) -> String {
+        if !text.contains(":"), !vocabulary.terms.contains(text) {
+            throw fail(path, .unknownVocabularyWord(text, vocabulary: vocabulary))
+        }
+        return try uri(vocabulary.uri(text, namespaces: namespaces), at: path)
     }
 
     private func identifierList(_ name: String) throws(EPCISError) -> [String] {
@@ -215,7 +231,7 @@ struct EPCISEventReader {
             guard let id = try optionalString(member, in: item, path: "\(path).\(member)") else {
                 throw fail("\(path).\(member)", .missing)
             }
-            out.append(EPCISSourceDest(type: try uri(CBVVocabulary.sourceDestType.uri(t, namespaces: namespaces), at: "\(path).type"),
+            out.append(EPCISSourceDest(type: try word(t, .sourceDestType, at: "\(path).type"),
                                        id: try uri(id, at: "\(path).\(member)")))
         }
         return out
@@ -232,7 +248,7 @@ struct EPCISEventReader {
             }
             var type: String? = nil
             if let t = try optionalString("type", in: item, path: "\(path).type") {
-                type = try uri(CBVVocabulary.bizTransactionType.uri(t, namespaces: namespaces), at: "\(path).type")
+                type = try word(t, .bizTransactionType, at: "\(path).type")
             }
             out.append(EPCISBizTransaction(type: type, id: try uri(id, at: "\(path).bizTransaction")))
         }
@@ -261,7 +277,7 @@ struct EPCISEventReader {
         guard let time = EPCISTime(timeText) else { throw fail("errorDeclaration.declarationTime", .malformedTime(timeText)) }
         var reason: String? = nil
         if let r = try optionalString("reason", in: v, path: "errorDeclaration.reason") {
-            reason = try uri(CBVVocabulary.errorReason.uri(r, namespaces: namespaces), at: "errorDeclaration.reason")
+            reason = try word(r, .errorReason, at: "errorDeclaration.reason")
         }
         var corrective: [String] = []
         if let c = value("correctiveEventIDs", in: v) {
@@ -271,7 +287,7 @@ struct EPCISEventReader {
             for (i, item) in items.enumerated() {
                 let path = "errorDeclaration.correctiveEventIDs[\(i)]"
                 guard let s = item.stringValue else { throw fail(path, .wrongType(expected: "a string")) }
-                corrective.append(try uri(s, at: path))
+                corrective.append(try eventID(s, at: path))
             }
         }
         return EPCISErrorDeclaration(declarationTime: time, reason: reason, correctiveEventIDs: corrective)
@@ -299,12 +315,21 @@ struct EPCISEventReader {
             for key in fields.keys.sorted() where key != "sensorMetadata" && key != "sensorReport" && key != "type" {
                 try checkExtensionName(key, at: "\(path).\(key)", eventType: "sensorElement")
             }
-            if let m = value("sensorMetadata", in: item), m.objectValue == nil {
-                throw fail("\(path).sensorMetadata", .wrongType(expected: "an object"))
+            if let m = value("sensorMetadata", in: item) {
+                guard case .object(let members) = m else { throw fail("\(path).sensorMetadata", .wrongType(expected: "an object")) }
+                for key in members.keys.sorted() where !EPCISSensorFields.metadata.contains(key) {
+                    try checkExtensionName(key, at: "\(path).sensorMetadata.\(key)", eventType: "sensorMetadata")
+                }
             }
             if let r = value("sensorReport", in: item) {
-                guard case .array(let reports) = r, reports.allSatisfy({ $0.objectValue != nil }) else {
-                    throw fail("\(path).sensorReport", .wrongType(expected: "an array of objects"))
+                guard case .array(let reports) = r else { throw fail("\(path).sensorReport", .wrongType(expected: "an array of objects")) }
+                for (j, report) in reports.enumerated() {
+                    guard case .object(let members) = report else {
+                        throw fail("\(path).sensorReport[\(j)]", .wrongType(expected: "an object"))
+                    }
+                    for key in members.keys.sorted() where !EPCISSensorFields.report.contains(key) {
+                        try checkExtensionName(key, at: "\(path).sensorReport[\(j)].\(key)", eventType: "sensorReport")
+                    }
                 }
             }
         }

@@ -21,6 +21,9 @@ struct PreHashBuilder {
     }
 
     func build() throws(EPCISError) -> String {
+        // Extensions found inside standard structures, written at the end (CBV 2.0; CBV 2.1
+        // moved them next to their structure).
+        var tail: [String] = []
         var out = "eventType=" + event.type.rawValue
         out += "eventTime=" + event.eventTime.utc
         out += "eventTimeZoneOffset=" + event.eventTime.offset
@@ -28,11 +31,11 @@ struct PreHashBuilder {
         out += field("parentID", event.parentID.map(id))
         out += list("inputEPCList", event.inputEPCList.map { "epc=" + id($0) })
         out += list("childEPCs", event.childEPCs.map { "epc=" + id($0) })
-        out += quantities("quantityList", event.quantityList)
-        out += quantities("childQuantityList", event.childQuantityList)
-        out += quantities("inputQuantityList", event.inputQuantityList)
+        out += quantities("quantityList", event.quantityList, tail: &tail)
+        out += quantities("childQuantityList", event.childQuantityList, tail: &tail)
+        out += quantities("inputQuantityList", event.inputQuantityList, tail: &tail)
         out += list("outputEPCList", event.outputEPCList.map { "epc=" + id($0) })
-        out += quantities("outputQuantityList", event.outputQuantityList)
+        out += quantities("outputQuantityList", event.outputQuantityList, tail: &tail)
         out += field("action", event.action?.rawValue)
         out += field("transformationID", event.transformationID.map(id))
         out += field("bizStep", event.bizStep.map(id))
@@ -41,27 +44,29 @@ struct PreHashBuilder {
             out += "persistentDisposition" + sorted(p.set.map { "set=" + id($0) }).joined()
                 + sorted(p.unset.map { "unset=" + id($0) }).joined()
         }
-        out += location("readPoint", event.readPoint)
-        out += location("bizLocation", event.bizLocation)
+        out += location("readPoint", event.readPoint, tail: &tail)
+        out += location("bizLocation", event.bizLocation, tail: &tail)
         out += list("bizTransactionList", event.bizTransactionList.enumerated().map { i, t in
-            "bizTransaction=" + id(t.id) + (t.type.map { "type=" + id($0) } ?? "")
-                + extensions(of: event.original["bizTransactionList"]?[i], except: ["type", "bizTransaction"])
+            structureTail(["bizTransactionList", "bizTransaction"], event.original["bizTransactionList"]?[i],
+                          except: ["type", "bizTransaction"], into: &tail)
+            return (t.type.map { "type=" + id($0) } ?? "") + "bizTransaction=" + id(t.id)
         })
         out += list("sourceList", event.sourceList.enumerated().map { i, s in
-            "source=" + id(s.id) + "type=" + id(s.type)
-                + extensions(of: event.original["sourceList"]?[i], except: ["type", "source"])
+            structureTail(["sourceList", "source"], event.original["sourceList"]?[i], except: ["type", "source"], into: &tail)
+            return "type=" + id(s.type) + "source=" + id(s.id)
         })
         out += list("destinationList", event.destinationList.enumerated().map { i, d in
-            "destination=" + id(d.id) + "type=" + id(d.type)
-                + extensions(of: event.original["destinationList"]?[i], except: ["type", "destination"])
+            structureTail(["destinationList", "destination"], event.original["destinationList"]?[i],
+                          except: ["type", "destination"], into: &tail)
+            return "type=" + id(d.type) + "destination=" + id(d.id)
         })
-        out += sensorElementList()
+        out += sensorElementList(tail: &tail)
         if let ilmd = event.original["ilmd"], case .object = ilmd {
             let inner = extensions(of: ilmd, except: [])
             if !inner.isEmpty { out += "ilmd" + inner }
         }
-        out += extensions(of: event.original, except: Self.standardMembers)
-        return out
+        tail += extensionStrings(of: event.original, except: Self.standardMembers)
+        return out + sorted(tail).joined()
     }
 
     // MARK: - Pieces
@@ -77,16 +82,25 @@ struct PreHashBuilder {
         elements.isEmpty ? "" : name + sorted(elements).joined()
     }
 
-    private func quantities(_ name: String, _ items: [EPCISQuantity]) -> String {
+    private func quantities(_ name: String, _ items: [EPCISQuantity], tail: inout [String]) -> String {
         list(name, items.enumerated().map { i, q in
-            "quantityElement" + "epcClass=" + id(q.epcClass) + field("quantity", q.quantity) + field("uom", q.uom.map(EPCISIdentifier.trimmed))
-                + extensions(of: event.original[name]?[i], except: ["epcClass", "quantity", "uom"])
+            structureTail([name, "quantityElement"], event.original[name]?[i], except: ["epcClass", "quantity", "uom"], into: &tail)
+            return "quantityElement" + "epcClass=" + id(q.epcClass) + field("quantity", q.quantity)
+                + field("uom", q.uom.map(EPCISIdentifier.trimmed))
         })
     }
 
-    private func location(_ name: String, _ value: String?) -> String {
+    private func location(_ name: String, _ value: String?, tail: inout [String]) -> String {
         guard let value else { return "" }
-        return name + "id=" + id(value) + extensions(of: event.original[name], except: ["id"])
+        structureTail([name], event.original[name], except: ["id"], into: &tail)
+        return name + "id=" + id(value)
+    }
+
+    /// Adds the extensions of a standard structure to the tail, after the names of the
+    /// structures that hold it (`readPoint{NS}name=value`).
+    private func structureTail(_ path: [String], _ object: JSONValue?, except: Set<String>, into tail: inout [String]) {
+        let inner = extensions(of: object, except: except)
+        if !inner.isEmpty { tail.append(path.joined() + inner) }
     }
 
     /// The normalised form of an identifier or vocabulary value.
@@ -112,40 +126,38 @@ struct PreHashBuilder {
 
     // MARK: - Sensor data
 
-    static let sensorMetadataOrder = ["time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData",
-                                      "dataProcessingMethod", "bizRules"]
-    static let sensorReportOrder = ["type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
-                                    "time", "microorganism", "chemicalSubstance", "value", "component", "stringValue",
-                                    "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue", "meanValue",
-                                    "sDev", "percRank", "percValue", "uom", "coordinateReferenceSystem"]
     static let timeFields: Set<String> = ["time", "startTime", "endTime"]
 
-    private func sensorElementList() -> String {
+    private func sensorElementList(tail: inout [String]) -> String {
         guard case .array(let elements)? = event.original["sensorElementList"] else { return "" }
+        let path = ["sensorElementList", "sensorElement"]
         let strings = elements.map { element -> String in
             var s = "sensorElement"
             if let metadata = element["sensorMetadata"], case .object = metadata {
-                let inner = ordered(metadata, order: Self.sensorMetadataOrder)
+                let inner = ordered(metadata, order: EPCISSensorFields.metadata)
                 if !inner.isEmpty { s += "sensorMetadata" + inner }
+                structureTail(path + ["sensorMetadata"], metadata, except: Set(EPCISSensorFields.metadata), into: &tail)
             }
             if case .array(let reports)? = element["sensorReport"] {
                 s += sorted(reports.map { report in
-                    "sensorReport" + ordered(report, order: Self.sensorReportOrder)
+                    structureTail(path + ["sensorReport"], report, except: Set(EPCISSensorFields.report), into: &tail)
+                    return "sensorReport" + ordered(report, order: EPCISSensorFields.report)
                 }).joined()
             }
-            return s + extensions(of: element, except: ["sensorMetadata", "sensorReport", "type"])
+            structureTail(path, element, except: ["sensorMetadata", "sensorReport", "type"], into: &tail)
+            return s
         }
         return list("sensorElementList", strings)
     }
 
-    /// The members of `object` named in `order`, in that order, then its extensions.
+    /// The members of `object` named in `order`, in that order.
     private func ordered(_ object: JSONValue, order: [String]) -> String {
         var s = ""
         for name in order {
             guard let v = object[name], let text = sensorValue(name, v) else { continue }
             s += name + "=" + text
         }
-        return s + extensions(of: object, except: Set(order))
+        return s
     }
 
     private func sensorValue(_ name: String, _ value: JSONValue) -> String? {
@@ -166,15 +178,24 @@ struct PreHashBuilder {
     // MARK: - Extensions
 
     /// The extension members of `object` (every member not in `except`), each as
-    /// `{namespace}name[=value]` followed by its nested members, sorted.
+    /// `{namespace}name[=value]` followed by its nested members, sorted and joined.
     private func extensions(of object: JSONValue?, except: Set<String>) -> String {
-        guard case .object(let members)? = object else { return "" }
+        sorted(extensionStrings(of: object, except: except)).joined()
+    }
+
+    private func extensionStrings(of object: JSONValue?, except: Set<String>) -> [String] {
+        guard case .object(let members)? = object else { return [] }
         var strings: [String] = []
         for (key, value) in members where !except.contains(key) && !key.hasPrefix("@") {
-            strings += extensionStrings(name: expandedName(key), value: value)
+            let name = expandedName(key)
+            if name == Self.comment { continue }
+            strings += extensionStrings(name: name, value: value)
         }
-        return sorted(strings).joined()
+        return strings
     }
+
+    /// `rdfs:comment` is a remark about the event, not part of it: GS1 leaves it out of the hash.
+    static let comment = "{http://www.w3.org/2000/01/rdf-schema#}comment"
 
     /// One string per value: arrays repeat the name for each element.
     private func extensionStrings(name: String, value: JSONValue) -> [String] {
@@ -186,7 +207,9 @@ struct PreHashBuilder {
         case .object(let members):
             var strings: [String] = []
             for (key, v) in members where !key.hasPrefix("@") {
-                strings += extensionStrings(name: expandedName(key), value: v)
+                let inner = expandedName(key)
+                if inner == Self.comment { continue }
+                strings += extensionStrings(name: inner, value: v)
             }
             // A JSON-LD value object ({"@value": ...}) or node reference ({"@id": ...}) holds the
             // element's own value.

@@ -34,14 +34,25 @@ public enum CBVVocabulary: String, CaseIterable, Sendable {
         ("urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/ER-"),
     ]
 
-    /// `value` as a full URI: a bare word (letters, digits, `_`) is appended to ``uriPrefix``;
-    /// anything else goes through ``EPCISIdentifier/expandedURI(_:namespaces:)``.
+    /// `value` as a full URI: one of this vocabulary's bare words (``terms``) is appended to
+    /// ``uriPrefix``; anything else goes through ``EPCISIdentifier/expandedURI(_:namespaces:)``
+    /// (so an unknown bare word stays as it is, and is no URI).
     public func uri(_ value: String, namespaces: [String: String] = EPCISNamespaces.standard) -> String {
-        if !value.isEmpty, value.utf8.allSatisfy({ Self.isWordByte($0) }) { return uriPrefix + value }
+        if terms.contains(value) { return uriPrefix + value }
         return EPCISIdentifier.expandedURI(value, namespaces: namespaces)
     }
 
-    private static func isWordByte(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
+    /// A name for messages.
+    public var displayName: String {
+        switch self {
+        case .bizStep: return "business step"
+        case .disposition: return "disposition"
+        case .bizTransactionType: return "business transaction type"
+        case .sourceDestType: return "source/destination type"
+        case .errorReason: return "error reason"
+        case .sensorMeasurementType: return "measurement type"
+        case .sensorException: return "sensor exception"
+        case .sensorComponent: return "component"
+        }
     }
 }
