@@ -9,7 +9,8 @@ import HADICCore
 /// specific string carry unescaped (unreserved characters and `/`), so a value holding `:`, `%`,
 /// spaces or non-ASCII text still makes one URI with one spelling.
 public enum HADICURI {
-    /// The JSON-LD prefix HADIC's extension members use (`hadic:eventID`, ...).
+    /// The JSON-LD prefix HADIC's extension members use (`hadic:eventID`, ...), unless a document
+    /// binds it to another namespace (then ``EPCISExporter`` picks `hadic1`, `hadic2`, ...).
     public static let prefix = "hadic"
     /// The IRI that prefix stands for; declared in every exported document's `@context`.
     public static let namespace = "urn:hadic:epcis:"
