@@ -15,11 +15,11 @@ struct EPCISExportCommand: ParsableCommand {
             Other events become the matching EPCIS event (docs/EPCIS.md, "Export"): lot.create \
             an ObjectEvent ADD commissioning, lot.transform a TransformationEvent, lot.aggregate \
             and lot.disaggregate AggregationEvents, custody.ship and custody.receive ObjectEvents \
-            shipping and receiving, lot.inspect, lot.incident and lot.recall ObjectEvents \
+            shipping and receiving, lot.inspect, lot.incident, lot.recall and lot.cleanse ObjectEvents \
             OBSERVE; their eventID is their CBV 2.0 event hash. Party, certificate and policy \
             events are master data, not EPCIS events: certificates appear as certificationInfo.
 
-            LOT exports the events that touch the lot; --closure adds those of every lot that \
+            LOT exports the events that touch the lot and the error declarations of any of them; --closure adds those of every lot that \
             fed it (transformation inputs and packed contents, recursively) and of the \
             containers that held it. --since keeps events whose time is at or after TIME.
 
