@@ -337,6 +337,31 @@ final class EPCISExportTests: HadicTestCase {
         XCTAssertEqual(declarations.first?["errorDeclaration"]?["reason"], "incorrect_data")
     }
 
+    /// Two imported events that bind one prefix to different namespaces cannot share a document:
+    /// refused naming the prefix and both IRIs, nothing written; each can still be exported alone.
+    func testConflictingImportedPrefixesAreRefusedByName() throws {
+        let dir = makeFixtureLedger()
+        let importArgs = ["--data", dir, "--key", Hadic.key("rempah-madura-2.key"), "--actor", "rempah-madura", "--map", Hadic.fixture("epcis/import-map.json")]
+        hadic(["epcis", "import", Hadic.fixture("epcis/import-rempah.jsonld")] + importArgs)
+        let lot = "urn:epc:class:lgtin:8991234.054321.CAB2611Z"
+        let other = try write("""
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"hadic": "https://other.example/ns/"}],
+             "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-11-05T00:00:00Z",
+             "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2026-11-05T00:00:00Z", "eventTimeZoneOffset": "+00:00",
+               "action": "ADD", "bizStep": "commissioning", "quantityList": [{"epcClass": "\(lot)", "quantity": 5, "uom": "KGM"}],
+               "hadic:note": "bound elsewhere"}]}}
+            """, to: "other.jsonld")
+        hadic(["epcis", "import", other] + importArgs)
+        let out = path("all.jsonld")
+        let r = hadic(["epcis", "export", "--data", dir, "--all", "--output", out], exit: 2)
+        XCTAssertTrue(r.stderr.contains("\"hadic\"") && r.stderr.contains("https://hadic.example/epcis/") && r.stderr.contains("https://other.example/ns/"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let alone = exportDocument(dir, [lot])
+        XCTAssertEqual(try validationProblems(alone), [])
+        XCTAssertEqual(alone["@context"]?[1]?["hadic"], "https://other.example/ns/")
+        XCTAssertEqual(Self.events(alone).first?["hadic:note"], "bound elsewhere")
+    }
+
     /// The fixture chain's parties and certificates (its first 18 events), and nothing else.
     func masterDataLedger(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
         let dir = initFixtureLedger(name, file: file, line: line)
