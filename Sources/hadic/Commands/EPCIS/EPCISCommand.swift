@@ -7,6 +7,7 @@ struct EPCISCommand: ParsableCommand {
         abstract: "GS1 EPCIS 2.0 JSON-LD documents in and out of the ledger (docs/EPCIS.md).",
         subcommands: [
             EPCISImportCommand.self,
+            EPCISExportCommand.self,
         ]
     )
 }
