@@ -304,6 +304,20 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         }
     }
 
+    /// An audit compares all of `lot_events` with its replay: a row that holds byte for byte
+    /// what the expected link is written as is not decoded into a ``LotLink`` (several
+    /// allocations and parses per row); any other row is, and the caller compares it as usual.
+    public func forEachLotLink(beside expected: [LotLink], _ body: (LotLink?) throws -> Void) throws {
+        try db.read { db in
+            var position = 0
+            try RawQuery(db, sql: "SELECT \(LotEventRows.columns) FROM lot_events ORDER BY lot, leaf_index, role").forEach([]) { row in
+                let same = position < expected.count && LotEventRows.holds(row, expected[position])
+                position += 1
+                try body(same ? nil : try LotEventRows.link(row))
+            }
+        }
+    }
+
     // MARK: Provenance and assessment reads (AssessmentSource), each in its own read
 
     public func links(of lot: LotID) throws -> [LotLink] { try db.read { try LedgerReads(db: $0).links(of: lot) } }

@@ -312,7 +312,9 @@ public struct LedgerVerifier {
     /// The stored provenance index against the one recomputed from the events, row by row.
     private func compareLinks(_ expected: [LotLink]) throws {
         var i = 0
-        try store.forEachLotLink { stored in
+        // A stored row equal byte for byte to the expected one comes as nil, undecoded.
+        try store.forEachLotLink(beside: expected) { stored in
+            guard let stored else { return i += 1 }
             guard i < expected.count else {
                 throw VerificationFailure("derived table lot_events", "row \(stored) does not follow from the events", check: .derivedTable)
             }
