@@ -39,6 +39,10 @@ public protocol LedgerStore: AnyObject {
     func snapshot() throws -> any LedgerStore
     /// Every stored provenance-index row, in ``LotLink`` order.
     func forEachLotLink(_ body: (LotLink) throws -> Void) throws
+    /// As ``forEachLotLink(_:)``, beside `expected` (in the same order): `body` gets nil
+    /// instead of the n-th stored row when that row holds exactly what `expected[n]` is
+    /// written as (then it reads as `expected[n]`, and need not be decoded), the row otherwise.
+    func forEachLotLink(beside expected: [LotLink], _ body: (LotLink?) throws -> Void) throws
     /// Replaces every derived table (state, Merkle nodes, provenance index) with the given ones.
     func replaceDerived(state: LedgerState, nodes: [MerkleNode], links: [LotLink]) throws
 }
@@ -67,6 +71,11 @@ extension LedgerStore {
         var links: [LotLink] = []
         for e in try events(in: 0..<eventCount()) { links.append(contentsOf: e.links) }
         for link in links.sorted() { try body(link) }
+    }
+
+    /// Stores that cannot compare a row unread give every row.
+    public func forEachLotLink(beside expected: [LotLink], _ body: (LotLink?) throws -> Void) throws {
+        try forEachLotLink { try body($0) }
     }
 
     /// Stores that only change through this process can be their own snapshot.

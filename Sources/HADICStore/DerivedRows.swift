@@ -159,6 +159,7 @@ enum DerivedRows {
 
     static func read(_ db: Database) throws -> LedgerState {
         var s = LedgerState()
+        s.tracksTouched = false  // Loaded whole: nothing is touched yet.
         func bad(_ table: String, _ key: String, _ what: String) -> StoreError { .corruptRow(table: table, key: key, problem: what) }
         func eventID(_ text: String?, _ table: String, _ key: String) throws -> EventID? {
             guard let text else { return nil }
@@ -173,32 +174,38 @@ enum DerivedRows {
             let (id, record) = try key(row)
             s.setKey(id, record)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM lots") {
-            let (id, record) = try lot(row)
-            s.setLot(id, record)
+        // Lots and holdings have a row or more per lot (an audit loads them all): read through
+        // SQLite's C API, as they are written, not through GRDB's row objects.
+        try RawQuery(db, sql: "SELECT * FROM lots").forEach([]) { row in
+            let key = row.text(0) ?? ""
+            guard let id = LotID(key) else { throw bad("lots", key, "bad id") }
+            s.setLot(id, try lot(row, id: id))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM holdings") {
-            let lotText: String = try row.decode(forColumn: "lot")
-            guard let lot = LotID(lotText), let holder = PartyID(try row.decode(forColumn: "holder")) else { throw bad("holdings", lotText, "bad lot or holder") }
-            s.setHolding(HoldingKey(lot: lot, holder: holder), try row.decode(forColumn: "amount"))
+        try RawQuery(db, sql: "SELECT lot, holder, amount FROM holdings").forEach([]) { row in
+            let lotText = row.text(0) ?? ""
+            guard let lot = LotID(lotText), let holder = row.text(1).flatMap(PartyID.init) else { throw bad("holdings", lotText, "bad lot or holder") }
+            guard let amount = row.strictInteger(2) else { throw bad("holdings", lotText, "bad amount") }
+            s.setHolding(HoldingKey(lot: lot, holder: holder), amount)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM containment") {
             let lotText: String = try row.decode(forColumn: "lot")
             guard let lot = LotID(lotText), let parent = LotID(try row.decode(forColumn: "parent")) else { throw bad("containment", lotText, "bad lot") }
             s.setContainment(ContainmentKey(parent: parent, lot: lot), try row.decode(forColumn: "amount"))
         }
+        // A shipment and a line per custody.ship: through the C API too.
         var lines: [EventID: [LotID: Int64]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM shipment_lines") {
-            let key: String = try row.decode(forColumn: "event_id")
-            guard let id = try eventID(key, "shipment_lines", key), let lot = LotID(try row.decode(forColumn: "lot")) else { throw bad("shipment_lines", key, "bad lot") }
-            lines[id, default: [:]][lot] = try row.decode(forColumn: "amount")
+        try RawQuery(db, sql: "SELECT event_id, lot, amount FROM shipment_lines").forEach([]) { row in
+            let key = row.text(0) ?? ""
+            guard let id = try eventID(key, "shipment_lines", key), let lot = row.text(1).flatMap(LotID.init) else { throw bad("shipment_lines", key, "bad lot") }
+            guard let amount = row.strictInteger(2) else { throw bad("shipment_lines", key, "bad amount") }
+            lines[id, default: [:]][lot] = amount
         }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM shipments") {
-            let key: String = try row.decode(forColumn: "event_id")
-            guard let id = try eventID(key, "shipments", key), let sender = PartyID(try row.decode(forColumn: "sender")),
-                  let recipient = PartyID(try row.decode(forColumn: "recipient")) else { throw bad("shipments", key, "bad column") }
+        try RawQuery(db, sql: "SELECT event_id, sender, recipient, received_by FROM shipments").forEach([]) { row in
+            let key = row.text(0) ?? ""
+            guard let id = try eventID(key, "shipments", key), let sender = row.text(1).flatMap(PartyID.init),
+                  let recipient = row.text(2).flatMap(PartyID.init) else { throw bad("shipments", key, "bad column") }
             s.setShipment(id, ShipmentRecord(sender: sender, recipient: recipient, lines: lines[id] ?? [:],
-                                             receivedBy: try eventID(try row.decode(forColumn: "received_by"), "shipments", key)))
+                                             receivedBy: try eventID(row.text(3), "shipments", key)))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM certificates") {
             let number: String = try row.decode(forColumn: "number")
@@ -216,7 +223,7 @@ enum DerivedRows {
             s.setIncident(id, IncidentRecord(lot: lot, resolvedBy: try eventID(try row.decode(forColumn: "resolved_by"), "incidents", key)))
         }
         try readEPCISHashes(db, into: &s)
-        s.clearTouched()
+        s.tracksTouched = true
         return s
     }
 }

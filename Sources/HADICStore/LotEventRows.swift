@@ -40,6 +40,20 @@ enum LotEventRows {
         }
     }
 
+    /// Whether a row of `SELECT \(columns) FROM lot_events` holds exactly the values ``insert(_:_:)``
+    /// writes for `l` (such a row reads back as `l`; a row that differs may still, and is decoded).
+    static func holds(_ row: RawRow, _ l: LotLink) -> Bool {
+        let e = l.event
+        return row.strictInteger(1) == Int64(clamping: l.leafIndex)
+            && row.textEquals(0, l.lot.rawValue) && row.textEquals(2, l.role.rawValue)
+            && row.textEquals(3, l.quantity?.amount) && row.textEquals(4, l.quantity?.unit.rawValue)
+            && row.blobEquals(5, e.id.bytes) && row.textEquals(6, e.type.rawValue) && row.textEquals(7, e.actor.rawValue)
+            && row.textEquals(8, e.time.text) && row.textEquals(9, e.keyID)
+            && row.textEquals(10, l.counterpart?.rawValue) && row.textEquals(11, l.carrier?.rawValue) && row.textEquals(12, l.place)
+            && (l.segregated.map { row.strictInteger(13) == ($0 ? 1 : 0) } ?? row.isNull(13))
+            && row.blobEquals(14, l.shipment?.bytes)
+    }
+
     /// A row of `SELECT \(columns) FROM lot_events`.
     static func link(_ row: RawRow) throws -> LotLink {
         let lotText = row.text(0) ?? ""

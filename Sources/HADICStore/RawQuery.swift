@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -97,6 +98,30 @@ struct RawRow {
         guard let p = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))
         return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+
+    /// Whether the column, read as ``text(_:)`` reads it, holds exactly `value`'s UTF-8 (NULL
+    /// for nil), compared in place.
+    func textEquals(_ column: Int32, _ value: String?) -> Bool {
+        guard var value else { return isNull(column) }
+        guard !isNull(column), let p = sqlite3_column_text(statement, column) else { return false }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return value.withUTF8 { bytes in
+            guard bytes.count == count else { return false }
+            guard count > 0, let base = bytes.baseAddress else { return true }
+            return memcmp(base, p, count) == 0
+        }
+    }
+
+    /// Whether the column, read as ``blob(_:)`` reads it, holds exactly `value` (NULL for nil).
+    func blobEquals(_ column: Int32, _ value: [UInt8]?) -> Bool {
+        guard let value else { return isNull(column) }
+        guard !isNull(column) else { return false }
+        let p = sqlite3_column_blob(statement, column)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count == value.count else { return false }
+        guard count > 0, let p else { return count == 0 }
+        return value.withUnsafeBytes { bytes in bytes.baseAddress.map { memcmp($0, p, count) == 0 } ?? false }
     }
 
     func blob(_ column: Int32) -> [UInt8]? {

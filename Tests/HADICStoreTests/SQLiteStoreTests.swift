@@ -133,6 +133,38 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertFalse(links.isEmpty)
     }
 
+    /// The audit's fast path: rows stored as written are matched in place (nil), a changed row is
+    /// decoded and handed over, and equal decoded rows stay equal (only the decoding is skipped).
+    func testLotLinksBesideExpectedMatchInPlaceOnlyRowsStoredAsWritten() throws {
+        let f = try SQLiteFixture()
+        try f.buildRichChain()
+        var expected: [LotLink] = []
+        try f.store.forEachLotLink { expected.append($0) }
+        XCTAssertFalse(expected.isEmpty)
+        var given: [LotLink?] = []
+        try f.store.forEachLotLink(beside: expected) { given.append($0) }
+        XCTAssertEqual(given.count, expected.count)
+        XCTAssertTrue(given.allSatisfy { $0 == nil }, "every row as written is matched without decoding")
+        // Past the end of `expected`, every row is decoded.
+        given = []
+        try f.store.forEachLotLink(beside: Array(expected.prefix(1))) { given.append($0) }
+        XCTAssertNil(given[0])
+        XCTAssertEqual(given.dropFirst().compactMap { $0 }, Array(expected.dropFirst()))
+
+        // One row's amount spelled differently is not byte for byte the expected one: decoded.
+        let target = try XCTUnwrap(expected.firstIndex { $0.quantity != nil })
+        let row = expected[target]
+        try f.store.executeUnchecked("UPDATE lot_events SET amount = amount || '9' WHERE lot = '\(row.lot.rawValue)' AND leaf_index = \(row.leafIndex) AND role = '\(row.role.rawValue)'")
+        given = []
+        try f.store.forEachLotLink(beside: expected) { given.append($0) }
+        XCTAssertEqual(given.count, expected.count)
+        for (i, link) in given.enumerated() where i != target { XCTAssertNil(link, "row \(i)") }
+        let decoded = try XCTUnwrap(given[target])
+        XCTAssertEqual(decoded.lot, row.lot)
+        XCTAssertNotEqual(decoded, row)
+        XCTAssertEqual(decoded.quantity?.amount, (row.quantity?.amount ?? "") + "9")
+    }
+
     func testAppendAndLoadStateRoundTrip() throws {
         let f = try SQLiteFixture()
         try f.buildRichChain()
@@ -243,5 +275,20 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertThrowsError(try LedgerVerifier(store: f.store).verify(full: false)) { error in
             XCTAssertEqual((error as? VerificationFailure)?.location, "event \(e.id) (index 4, block 2)")
         }
+    }
+
+    /// Event rows read through the C API refuse what the GRDB reading refused, and a negative
+    /// block (which trapped) is a corrupt row too.
+    func testEventRowsWithBadColumnsAreCorruptRows() throws {
+        let f = try SQLiteFixture()
+        try f.buildRichChain()
+        try f.store.executeUnchecked("DROP TRIGGER events_no_update")
+        try f.store.executeUnchecked("UPDATE events SET block = -1 WHERE leaf_index = 3")
+        assertThrows(_ = try f.store.events(in: 0..<5), containing: "negative block")
+        try f.store.executeUnchecked("UPDATE events SET block = 2, type = 'lot.nothing' WHERE leaf_index = 3")
+        assertThrows(_ = try f.store.events(in: 0..<5), containing: "unknown type lot.nothing")
+        try f.store.executeUnchecked("UPDATE events SET type = 'lot.create', time = 'yesterday' WHERE leaf_index = 3")
+        assertThrows(_ = try f.store.events(in: 0..<5), containing: "bad time")
+        XCTAssertEqual(try f.store.events(in: 0..<3).count, 3)
     }
 }

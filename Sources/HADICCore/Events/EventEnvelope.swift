@@ -158,7 +158,7 @@ public struct EventEnvelope: Sendable {
         var leaf: [UInt8] = []
         leaf.reserveCapacity(input.count + 100)
         leaf.append(contentsOf: input[EventEnvelope.domainSeparator.count..<sigAt])
-        leaf.append(contentsOf: Array(#","sig":"#.utf8))
+        leaf.append(contentsOf: #","sig":"#.utf8)
         JSONStringEscaping.appendQuoted(Base64.encode(signature), to: &leaf)
         leaf.append(contentsOf: input[sigAt...])
         guard leaf.count <= Limits.maxEventBytes else {

@@ -135,19 +135,21 @@ public struct FieldReader {
     }
 
     /// Reads a field through a parser that may throw SchemaError-producing messages.
+    /// `expected` describes the valid values, for the error; it is made only when the value is
+    /// refused (some lists are built from every case: a quantity's unit is read with every event).
     public mutating func parsed<T>(
-        _ key: String, _ parse: (String) -> T?, expected: String
+        _ key: String, _ parse: (String) -> T?, expected: @autoclosure () -> String
     ) throws(SchemaError) -> T {
         let s = try string(key)
-        guard let v = parse(s) else { throw SchemaError(path: fieldPath(key), problem: "expected \(expected), got \"\(s.prefix(80))\"") }
+        guard let v = parse(s) else { throw SchemaError(path: fieldPath(key), problem: "expected \(expected()), got \"\(s.prefix(80))\"") }
         return v
     }
 
     public mutating func optionalParsed<T>(
-        _ key: String, _ parse: (String) -> T?, expected: String
+        _ key: String, _ parse: (String) -> T?, expected: @autoclosure () -> String
     ) throws(SchemaError) -> T? {
         guard let s = try optionalString(key) else { return nil }
-        guard let v = parse(s) else { throw SchemaError(path: fieldPath(key), problem: "expected \(expected), got \"\(s.prefix(80))\"") }
+        guard let v = parse(s) else { throw SchemaError(path: fieldPath(key), problem: "expected \(expected()), got \"\(s.prefix(80))\"") }
         return v
     }
 

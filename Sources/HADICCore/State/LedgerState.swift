@@ -165,6 +165,10 @@ public struct LedgerState: Equatable, Sendable {
 
     /// Keys touched since the last ``clearTouched()``; not part of equality.
     public private(set) var touched = TouchedKeys()
+    /// Whether mutations record their keys in ``touched`` (the default). A store persists a
+    /// block's changes from them; a state only replayed and compared (an audit's) or loaded
+    /// whole need not pay for a set insertion per change. Not part of equality.
+    public var tracksTouched = true
 
     public init() {}
 
@@ -178,15 +182,15 @@ public struct LedgerState: Equatable, Sendable {
 
     // MARK: Loading (from a store) and mutation (by admission); both record what they touch.
 
-    public mutating func setParty(_ id: PartyID, _ r: PartyRecord) { parties[id] = r; touched.parties.insert(id) }
-    public mutating func setKey(_ id: String, _ r: KeyRecord) { keys[id] = r; touched.keys.insert(id) }
-    public mutating func setLot(_ id: LotID, _ r: LotRecord) { lots[id] = r; touched.lots.insert(id) }
-    public mutating func setHolding(_ k: HoldingKey, _ v: Int64) { holdings[k] = v; touched.holdings.insert(k) }
-    public mutating func setContainment(_ k: ContainmentKey, _ v: Int64) { containment[k] = v; touched.containment.insert(k) }
-    public mutating func setShipment(_ id: EventID, _ r: ShipmentRecord) { shipments[id] = r; touched.shipments.insert(id) }
-    public mutating func setCertificate(_ k: CertificateKey, _ r: CertificateRecord) { certificates[k] = r; touched.certificates.insert(k) }
-    public mutating func setIncident(_ id: EventID, _ r: IncidentRecord) { incidents[id] = r; touched.incidents.insert(id) }
-    public mutating func setEPCISEvent(_ hash: String, _ r: EPCISEventRecord) { epcisEvents[hash] = r; touched.epcisEvents.insert(hash) }
+    public mutating func setParty(_ id: PartyID, _ r: PartyRecord) { parties[id] = r; if tracksTouched { touched.parties.insert(id) } }
+    public mutating func setKey(_ id: String, _ r: KeyRecord) { keys[id] = r; if tracksTouched { touched.keys.insert(id) } }
+    public mutating func setLot(_ id: LotID, _ r: LotRecord) { lots[id] = r; if tracksTouched { touched.lots.insert(id) } }
+    public mutating func setHolding(_ k: HoldingKey, _ v: Int64) { holdings[k] = v; if tracksTouched { touched.holdings.insert(k) } }
+    public mutating func setContainment(_ k: ContainmentKey, _ v: Int64) { containment[k] = v; if tracksTouched { touched.containment.insert(k) } }
+    public mutating func setShipment(_ id: EventID, _ r: ShipmentRecord) { shipments[id] = r; if tracksTouched { touched.shipments.insert(id) } }
+    public mutating func setCertificate(_ k: CertificateKey, _ r: CertificateRecord) { certificates[k] = r; if tracksTouched { touched.certificates.insert(k) } }
+    public mutating func setIncident(_ id: EventID, _ r: IncidentRecord) { incidents[id] = r; if tracksTouched { touched.incidents.insert(id) } }
+    public mutating func setEPCISEvent(_ hash: String, _ r: EPCISEventRecord) { epcisEvents[hash] = r; if tracksTouched { touched.epcisEvents.insert(hash) } }
 
     // MARK: Queries the rules use
 
