@@ -214,7 +214,9 @@ enum Schema {
         return m
     }
 
-    /// The event types that make most of a ledger, read by lot and never by type.
+    /// The event types that make most of a ledger, read by lot and never by type. Migration v11
+    /// built `events_by_rare_type` from this list: changing it needs a new migration that
+    /// rebuilds the index, or reads would stop matching its condition (and scan).
     static let bulkTypes: [EventType] = [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive]
     /// The `events_by_rare_type` index's condition, written exactly as a query must repeat it
     /// for SQLite to use the partial index.

@@ -30,6 +30,12 @@ final class EPCISExportUnitTests: XCTestCase {
         }
         XCTAssertNil(HADICURI.lotID(from: "rph-sidoarjo/cattle-2026-10-005"), "a bare PARTY/LOCAL text is no URI")
         XCTAssertNil(HADICURI.lotID(from: "urn:hadic:lot:urn:epc:class:lgtin:8991234.012345.X"), "only local lots take the urn:hadic:lot form")
+        // One value, one spelling: escapes are upper-case and only where percentEncoded puts them.
+        XCTAssertEqual(HADICURI.percentEncoded("a b:ü/c"), "a%20b%3A%C3%BC/c")
+        XCTAssertEqual(HADICURI.percentDecoded("a%20b%3A%C3%BC/c"), "a b:ü/c")
+        for other in ["a%20b%3a%C3%BC/c", "a%20b:%C3%BC/c", "%61%20b%3A%C3%BC/c", "a%2", "a%ZZ", "a%FF"] {
+            XCTAssertNil(HADICURI.percentDecoded(other), other)
+        }
 
         let party = try XCTUnwrap(PartyID("jatim-export"))
         XCTAssertEqual(HADICURI.partyID(from: HADICURI.party(party)), party)

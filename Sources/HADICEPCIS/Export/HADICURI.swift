@@ -90,41 +90,14 @@ public enum HADICURI {
     }
 
     static func percentEncoded(_ value: String) -> String {
-        var out = ""
-        for b in value.utf8 {
-            if isUnescaped(b) {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 0x0F, radix: 16, uppercase: true)
-            }
-        }
-        return out
+        PercentEncoding.encode(value.utf8) { !isUnescaped($0) }
     }
 
-    /// The bytes of `text` with `%XX` escapes undone; nil on a malformed escape, on an escape
-    /// of a byte that would not have been escaped (one spelling), or on invalid UTF-8.
+    /// The bytes of `text` with `%XX` escapes undone; nil on a malformed escape, on any other
+    /// spelling than the one ``percentEncoded(_:)`` writes (one value, one URI), or on invalid UTF-8.
     static func percentDecoded(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var it = Array(text.utf8)[...]
-        while let b = it.popFirst() {
-            guard b == UInt8(ascii: "%") else {
-                guard isUnescaped(b) else { return nil }
-                bytes.append(b)
-                continue
-            }
-            guard let h = it.popFirst(), let l = it.popFirst(), let hi = hexValue(h), let lo = hexValue(l) else { return nil }
-            let decoded = hi << 4 | lo
-            guard !isUnescaped(decoded) else { return nil }
-            bytes.append(decoded)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x41 + 10
-        default: return nil
-        }
+        guard let bytes = PercentEncoding.decode(text), let value = String(validating: bytes, as: UTF8.self),
+              percentEncoded(value) == text else { return nil }
+        return value
     }
 }
