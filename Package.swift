@@ -33,7 +33,10 @@ let package = Package(
         ),
         .target(name: "HADICCrypto", dependencies: ["CHADICOpenSSL", "CHADICSodium"]),
         .target(name: "HADICCore", dependencies: ["HADICCrypto"]),
-        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto", "HADICEPCIS"]),
+        // Thread placement (pinning the signature-checking workers to cores), in C: Swift on
+        // Linux cannot reach sched_setaffinity.
+        .target(name: "CHADICThreads"),
+        .target(name: "HADICLedger", dependencies: ["HADICCore", "HADICCrypto", "HADICEPCIS", "CHADICThreads"]),
         // GS1 EPCIS 2.0 (docs/EPCIS.md): reading JSON-LD documents, identifier normalisation and
         // the CBV 2.0 event hash. Pure, like the core.
         .target(name: "HADICEPCIS", dependencies: ["HADICCore", "HADICCrypto"]),
@@ -91,7 +94,7 @@ let package = Package(
         ),
         .testTarget(name: "HADICCryptoTests", dependencies: ["HADICCrypto", "CHADICSodium"]),
         .testTarget(name: "HADICCoreTests", dependencies: ["HADICCore", "HADICEPCIS"]),
-        .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger"]),
+        .testTarget(name: "HADICLedgerTests", dependencies: ["HADICLedger", "CHADICThreads"]),
         .testTarget(name: "HADICEPCISTests", dependencies: ["HADICEPCIS", "HADICCore", "HADICCrypto"]),
         .testTarget(name: "HADICStoreTests", dependencies: ["HADICStore"]),
         .testTarget(name: "HADICPeerTests", dependencies: ["HADICPeer", .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -66,6 +66,9 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
         try SQLiteLedgerStore(snapshotOf: path)
     }
 
+    /// WAL pages written between automatic checkpoints on the writing connection.
+    static let walCheckpointPages = 10_000
+
     private static func configuration(readOnly: Bool) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
@@ -84,6 +87,12 @@ public final class SQLiteLedgerStore: LedgerStore, AssessmentSource {
                 // Every block inserts into indexes keyed by random event ids and lot ids: a
                 // 64 MiB page cache keeps their inner pages in memory as the file grows.
                 try db.execute(sql: "PRAGMA cache_size = -65536")
+                // Every block rewrites hundreds of the same index pages (the event-id index is
+                // keyed by hashes, so each insert lands on a random page). Checkpointing every
+                // 10,000 WAL pages (40 MiB) instead of SQLite's 1,000 copies each hot page into
+                // the database once per ten blocks, not once per block: a fifth fewer bytes
+                // written during ingest (docs/PERFORMANCE.md, "The node").
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
             }
         }
         return config

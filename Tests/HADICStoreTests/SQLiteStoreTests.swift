@@ -12,6 +12,9 @@ final class SQLiteStoreTests: XCTestCase {
         let store = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"))
         XCTAssertEqual(try store.synchronousSetting(), 2)
         XCTAssertEqual(try store.journalMode(), "wal")
+        // The writer checkpoints every 10,000 WAL pages, not SQLite's default 1,000.
+        XCTAssertEqual(try store.db.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }, SQLiteLedgerStore.walCheckpointPages)
+        XCTAssertEqual(SQLiteLedgerStore.walCheckpointPages, 10_000)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("ledger.sqlite")))
         // Also for a read-only connection to the same file.
         let reader = try SQLiteLedgerStore(path: dir.file("ledger.sqlite"), readOnly: true)

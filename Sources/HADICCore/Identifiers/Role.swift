@@ -10,24 +10,27 @@ public enum Role: String, CaseIterable, Sendable {
     /// certifiers and admins.
     public var permittedTypes: Set<EventType> {
         switch self {
-        case .admin:
-            return [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall, .policySet, .eventDeclareError]
-        case .certifier:
-            return [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall, .eventDeclareError]
-        case .auditor:
-            return [.lotInspect, .lotIncident, .eventDeclareError]
-        case .producer, .processor:
-            return [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive,
-                    .lotInspect, .lotIncident, .lotCleanse, .lotRecall, .eventDeclareError]
-        case .logistics:
-            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotIncident, .lotCleanse, .eventDeclareError]
-        case .exporter:
-            return [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect, .lotIncident,
-                    .lotCleanse, .lotRecall, .eventDeclareError]
-        case .node:
-            return []
+        case .admin: return Self.adminTypes
+        case .certifier: return Self.certifierTypes
+        case .auditor: return Self.auditorTypes
+        case .producer, .processor: return Self.makerTypes
+        case .logistics: return Self.logisticsTypes
+        case .exporter: return Self.exporterTypes
+        case .node: return []
         }
     }
+
+    // Built once: admission asks for every event it admits.
+    private static let adminTypes: Set<EventType> = [.partyRegister, .partyRotateKey, .partyRevoke, .lotRecall, .policySet, .eventDeclareError]
+    private static let certifierTypes: Set<EventType> = [.certIssue, .certSuspend, .certRevoke, .lotInspect, .lotIncident, .lotRecall,
+                                                         .eventDeclareError]
+    private static let auditorTypes: Set<EventType> = [.lotInspect, .lotIncident, .eventDeclareError]
+    private static let makerTypes: Set<EventType> = [.lotCreate, .lotTransform, .lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive,
+                                                     .lotInspect, .lotIncident, .lotCleanse, .lotRecall, .eventDeclareError]
+    private static let logisticsTypes: Set<EventType> = [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotIncident,
+                                                         .lotCleanse, .eventDeclareError]
+    private static let exporterTypes: Set<EventType> = [.lotAggregate, .lotDisaggregate, .custodyShip, .custodyReceive, .lotInspect,
+                                                        .lotIncident, .lotCleanse, .lotRecall, .eventDeclareError]
 
     /// Roles that may observe (inspect, report incidents on) a lot they do not hold.
     public var isOversight: Bool { self == .certifier || self == .auditor || self == .admin }

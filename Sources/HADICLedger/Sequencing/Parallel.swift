@@ -1,18 +1,20 @@
 import Dispatch
 
-/// Maps on every core, keeping order; for CPU-bound per-item work (parsing, signing, verifying).
+/// Maps on every core (``CoreWorkers``), keeping order; for CPU-bound per-item work (parsing,
+/// signing, verifying).
 public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-    guard items.count > 64 else { return items.map(transform) }
+    guard items.count > 32 else { return items.map(transform) }
     let slots = SlotBuffer<R>(count: items.count)
-    let chunk = 64
-    DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { c in
+    // Small chunks: the last one to finish leaves the other cores idle for at most its length.
+    let chunk = 16
+    CoreWorkers.shared.run(iterations: (items.count + chunk - 1) / chunk) { c in
         for i in (c * chunk)..<min(items.count, (c + 1) * chunk) { slots.set(i, transform(items[i])) }
     }
     return slots.takeValues()
 }
 
 /// One preallocated slot per item: workers write disjoint slots, and the values are read once
-/// every worker has finished (concurrentPerform returns only then).
+/// every worker has finished (`CoreWorkers.run` returns only then).
 private final class SlotBuffer<R>: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<R?>
 
