@@ -32,6 +32,8 @@ final class UpstreamFollower: @unchecked Sendable {
     static let batch = 256
     /// Consecutive small blocks are stored in one transaction until they hold this many events.
     static let groupEvents = 1000
+    /// Groups prepared ahead of the one being stored.
+    static let preparedAhead = 2
 
     init(node: LedgerNode, group: EventLoopGroup, follower: BlockFollower?) {
         self.node = node
@@ -187,8 +189,8 @@ final class UpstreamFollower: @unchecked Sendable {
     }
 
     /// One round: the blocks after this node's head, fetched and stored as a pipeline (while
-    /// one answer's blocks are appended here, the next answer is fetched, parsed and its
-    /// signatures checked on the other cores). True when nothing more was there.
+    /// one group of blocks is stored here, the next groups are parsed and their signatures
+    /// checked on every core, and the next answer is fetched). True when nothing more was there.
     private func pull(from c: PeerConnection, peer: NodeAddress) throws -> Bool {
         guard let follower = try bootstrapIfNeeded(from: c) else { return true }
         let head = follower.head
@@ -209,16 +211,40 @@ final class UpstreamFollower: @unchecked Sendable {
                                          peer: "\(peer)", foundAt: LedgerClock.now(), reason: "two blocks signed for height \(head.height)"))
             return true
         }
-        // Three stages at once: the next answer is fetched, the next block is parsed and its
-        // signatures checked on the other cores, and this block is admitted and stored here.
-        var blocks = try wire.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
-        var keys = follower.keySnapshot
-        var answers = 0
-        while !blocks.isEmpty {
+        // Two threads: a producer fetches the answers (the next while this one is prepared) and
+        // prepares their blocks in groups, parsing and checking signatures on the workers (every
+        // core), up to `preparedAhead` groups ahead; this thread admits and stores each group.
+        // Nothing waits at an answer's end: the next answer's first group is prepared while
+        // this answer's last is stored.
+        let blocks = try wire.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
+        let prepared = Handoff<Result<[BlockFollower.PreparedBlock], Error>>(capacity: Self.preparedAhead)
+        let producer = Background { [self, keys = follower.keySnapshot] in prepareAnswers(startingWith: blocks, keys: keys, from: c, into: prepared) }
+        // Never leave the producer running past a failure or a stop (it ends its fetch first).
+        defer {
+            prepared.cancel()
+            _ = producer.value
+        }
+        while let next = prepared.take() {
+            let group = try next.get()
+            guard let last = group.last else { continue }
+            try follower.append(group)
+            node.didAppend(last.block, nodeKeys: follower.nodeKeys)
+            if isStopped || node.hasForked { return false }
+        }
+        logger.debug("caught up", metadata: ["height": "\(follower.head.height)", "answers": "\(producer.value ?? 0)"])
+        return true
+    }
+
+    /// The producer of ``pull(from:peer:)``: prepares `blocks` and the blocks of every answer
+    /// after them, in groups, into `out`, fetching each answer while the one before is prepared.
+    /// An answer with new blocks may have been cut short (count or bytes), so it asks again from
+    /// its last block until an answer holds nothing new. Returns how many answers it used.
+    private func prepareAnswers(startingWith blocks: [(block: SealedBlock, leaves: [[UInt8]])], keys: [String: KeyRecord],
+                                from c: PeerConnection, into out: Handoff<Result<[BlockFollower.PreparedBlock], Error>>) -> Int {
+        defer { out.finish() }
+        var blocks = blocks, keys = keys, answers = 0
+        while let last = blocks.last?.block, !out.isCancelled {
             answers += 1
-            let last = blocks[blocks.count - 1].block
-            // An answer with new blocks may have been cut short (count or bytes): ask again
-            // from its last block until one holds nothing new.
             let nextAnswer = Background { [self] in
                 Result { () throws -> [(block: SealedBlock, leaves: [[UInt8]])] in
                     let next = try fetch(c, from: last.height)
@@ -228,46 +254,42 @@ final class UpstreamFollower: @unchecked Sendable {
                     return try next.dropFirst().map { (block: try sealedBlock($0), leaves: $0.events) }
                 }
             }
-            defer { _ = nextAnswer.value }  // never leave a fetch running past a failure
-            // Small blocks are stored together, one transaction for up to `groupEvents` events;
-            // the next group is prepared (on every core) while this one is admitted and stored.
-            var groups: [ArraySlice<(block: SealedBlock, leaves: [[UInt8]])>] = []
-            var start = 0, events = 0
-            for i in blocks.indices {
-                events += blocks[i].leaves.count
-                if events >= Self.groupEvents || i + 1 == blocks.count {
-                    groups.append(blocks[start...i])
-                    start = i + 1
-                    events = 0
+            for group in Self.groups(of: blocks) {
+                let prepared = BlockFollower.prepare(group, keys: keys)
+                if let after = prepared.last?.keysAfter { keys = after }
+                guard out.put(.success(prepared)) else {
+                    _ = nextAnswer.value
+                    return answers
                 }
             }
-            @Sendable func prepare(_ group: ArraySlice<(block: SealedBlock, leaves: [[UInt8]])>, _ keys: [String: KeyRecord]) -> [BlockFollower.PreparedBlock] {
-                var keys = keys
-                return group.map { b in
-                    let prepared = BlockFollower.prepare(b.block, leaves: b.leaves, keys: keys)
-                    keys = prepared.keysAfter
-                    return prepared
-                }
+            switch nextAnswer.value {
+            case .success(let next)?: blocks = next
+            case .failure(let error)?:
+                out.put(.failure(error))
+                return answers
+            case nil: return answers
             }
-            var ahead: Background<[BlockFollower.PreparedBlock]>? = groups.first.map { g in Background { [keys] in prepare(g, keys) } }
-            for i in groups.indices {
-                guard let current = ahead?.value, let last = current.last else { break }
-                keys = last.keysAfter
-                ahead = i + 1 < groups.count ? Background { [next = groups[i + 1], keys] in prepare(next, keys) } : nil
-                do {
-                    try follower.append(current)
-                } catch {
-                    _ = ahead?.value
-                    throw error
-                }
-                node.didAppend(last.block, nodeKeys: follower.nodeKeys)
-            }
-            guard let next = nextAnswer.value else { break }
-            blocks = try next.get()
-            if isStopped || node.hasForked { return false }
         }
-        logger.debug("caught up", metadata: ["height": "\(follower.head.height)", "answers": "\(answers)"])
-        return true
+        return answers
+    }
+
+    /// Consecutive blocks cut into groups of at least `groupEvents` events (the last may hold
+    /// fewer): small blocks are stored together, one transaction for each group.
+    static func groups(of blocks: [(block: SealedBlock, leaves: [[UInt8]])]) -> [[(block: SealedBlock, leaves: [[UInt8]])]] {
+        var groups: [[(block: SealedBlock, leaves: [[UInt8]])]] = []
+        var current: [(block: SealedBlock, leaves: [[UInt8]])] = []
+        var events = 0
+        for b in blocks {
+            current.append(b)
+            events += b.leaves.count
+            if events >= groupEvents {
+                groups.append(current)
+                current = []
+                events = 0
+            }
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
     }
 
     private func fetch(_ c: PeerConnection, from height: UInt64) throws -> [PeerMessage.WireBlock] {

@@ -8,7 +8,7 @@ struct HadicBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hadic-bench",
         abstract: "Measure HADIC in-process on a ledger (docs/PERFORMANCE.md).",
-        subcommands: [QueryLatency.self, NodeQueryLatency.self, ProofLatency.self, IngestLatency.self, VerifyRate.self],
+        subcommands: [QueryLatency.self, NodeQueryLatency.self, ProofLatency.self, IngestLatency.self, VerifyRate.self, WaitTreeSize.self],
         defaultSubcommand: QueryLatency.self
     )
 }

@@ -94,6 +94,32 @@ public final class BlockFollower {
         return PreparedBlock(block: block, leaves: leaves, parsed: parsed, prechecks: checked.prechecks, keysAfter: checked.keysAfter)
     }
 
+    /// Prepares consecutive blocks at once: all their events are parsed and their signatures
+    /// checked in one pass over the cores (``PreparedBatch``), so that a run of small blocks (a
+    /// few events each) keeps every core busy too, then split back into blocks. `keys`: as they
+    /// will be before the first block.
+    public static func prepare(_ blocks: [(block: SealedBlock, leaves: [[UInt8]])], keys: [String: KeyRecord]) -> [PreparedBlock] {
+        let batch = PreparedBatch(parsing: blocks.flatMap(\.leaves), keys: keys)
+        var prepared: [PreparedBlock] = []
+        prepared.reserveCapacity(blocks.count)
+        var input = 0, precheck = 0
+        var keysSoFar = keys
+        for b in blocks {
+            let parsed = Array(batch.inputs[input..<input + b.leaves.count])
+            input += b.leaves.count
+            // `prechecks` holds one entry per parsed event, in order.
+            var checks: [ParallelSignatureCheck.Precheck] = []
+            for case .success(let e) in parsed {
+                let check = batch.prechecks[precheck]
+                precheck += 1
+                checks.append(check)
+                if check.valid != false { ParallelSignatureCheck.applyKeyChanges(of: e, to: &keysSoFar) }
+            }
+            prepared.append(PreparedBlock(block: b.block, leaves: b.leaves, parsed: parsed, prechecks: checks, keysAfter: keysSoFar))
+        }
+        return prepared
+    }
+
     /// Checks and stores the block after the head. `leaves` are its events' leaf bytes in order.
     public func append(_ block: SealedBlock, leaves: [[UInt8]]) throws {
         try append(Self.prepare(block, leaves: leaves, keys: state.keys))
