@@ -32,12 +32,9 @@ struct IngestLatency: ParsableCommand {
         guard rate > 0, batch > 0 else { throw ValidationError("--rate and --batch must be positive") }
         guard let text = try? String(contentsOfFile: events, encoding: .utf8) else { throw ValidationError("cannot read \(events)") }
         let lines = text.split(separator: "\n").map { Array($0.utf8) }
-        let parts = node.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--node: expected HOST:PORT") }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let connection = try PeerConnection.connectAsClient(host: String(parts[0]), port: port, group: group).wait()
-        defer { connection.close() }
+        let client = try BenchConnection(node)
+        defer { client.close() }
+        let connection = client.connection
 
         let batches = stride(from: 0, to: lines.count, by: batch).map { Array(lines[$0..<min(lines.count, $0 + batch)]) }
         let interval = Double(batch) / rate

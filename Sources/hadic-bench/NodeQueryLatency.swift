@@ -63,12 +63,9 @@ struct NodeQueryLatency: ParsableCommand {
         let lots = picked.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         let warmers = picked.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
 
-        let parts = node.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--node: expected HOST:PORT, got \(node)") }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let connection = try PeerConnection.connectAsClient(host: String(parts[0]), port: port, group: group).wait()
-        defer { connection.close() }
+        let client = try BenchConnection(node)
+        defer { client.close() }
+        let connection = client.connection
 
         /// One request, timed from send to answer (ms); the answer's status.
         func ask(_ query: LedgerQuery) throws -> (Double, Int) {

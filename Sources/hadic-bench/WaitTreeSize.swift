@@ -23,12 +23,9 @@ struct WaitTreeSize: ParsableCommand {
     var timeout: Double = 600
 
     func run() throws {
-        let parts = node.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--node: expected HOST:PORT") }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let connection = try PeerConnection.connectAsClient(host: String(parts[0]), port: port, group: group).wait()
-        defer { connection.close() }
+        let client = try BenchConnection(node)
+        defer { client.close() }
+        let connection = client.connection
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard case .status(let status) = try connection.request(.getStatus, timeout: .seconds(10)).wait() else {
