@@ -13,7 +13,9 @@ int hadic_set_current_thread_nice(int nice) {
 
 int hadic_allowed_cpu_count(void) {
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
+    // A mask wider than cpu_set_t (over 1,024 CPUs) cannot be read here: count the online CPUs
+    // instead (pinning then fails and the workers run unpinned, as a plain pool would).
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return (int)sysconf(_SC_NPROCESSORS_ONLN);
     return CPU_COUNT(&set);
 }
 

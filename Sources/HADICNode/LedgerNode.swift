@@ -234,11 +234,12 @@ public final class LedgerNode: @unchecked Sendable {
         case .getProof(let request):
             return .proof(try proof(request, reader))
         case .getStatus:
-            let head = try reader.latestBlock()
-            let h = head.map { PeerMessage.Head(height: $0.height, treeSize: $0.header.treeSize, root: $0.header.treeRoot) }
-                ?? PeerMessage.Head(height: 0, treeSize: 0, root: MerkleHash.emptyRoot)
+            // A replica opens its store a moment before it writes the genesis it took from its
+            // peer: until then it has no checkpoint to show, as before it had a store at all.
+            guard let head = try reader.latestBlock() else { throw NodeRequestError.notFound("this node holds no ledger yet") }
+            let h = PeerMessage.Head(height: head.height, treeSize: head.header.treeSize, root: head.header.treeRoot)
             let (forks, state) = lock.withLock { (self.forks, followState) }
-            return .status(PeerMessage.NodeStatus(role: role.rawValue, head: h, checkpoint: head?.checkpoint ?? "",
+            return .status(PeerMessage.NodeStatus(role: role.rawValue, head: h, checkpoint: head.checkpoint,
                                                   upstream: role == .replica ? config.peers.map(\.description) : [],
                                                   forks: forks, state: role == .sequencer ? "sealing" : state))
         case .query(let json):

@@ -227,7 +227,15 @@ final class UpstreamFollower: @unchecked Sendable {
         while let next = prepared.take() {
             let group = try next.get()
             guard let last = group.last else { continue }
-            try follower.append(group)
+            let before = follower.head.height
+            do {
+                try follower.append(group)
+            } catch {
+                // The blocks of the group before the bad one were stored: the node's head,
+                // queries and announces move to them before the error ends this round.
+                if follower.head.height != before { node.didAppend(follower.head, nodeKeys: follower.nodeKeys) }
+                throw error
+            }
             node.didAppend(last.block, nodeKeys: follower.nodeKeys)
             if isStopped || node.hasForked { return false }
         }

@@ -28,8 +28,16 @@ struct WaitTreeSize: ParsableCommand {
         let connection = client.connection
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard case .status(let status) = try connection.request(.getStatus, timeout: .seconds(10)).wait() else {
-                throw ValidationError("node \(node) did not answer get-status with its status")
+            let answer: PeerMessage
+            do {
+                answer = try connection.request(.getStatus, timeout: .seconds(10)).wait()
+            } catch PeerClientError.refused(code: "not-found", _) {
+                // A fresh replica that holds no ledger yet (the connection stays open).
+                usleep(20_000)
+                continue
+            }
+            guard case .status(let status) = answer else {
+                throw ValidationError("node \(node) answered get-status with \(answer.kind.name), not its status")
             }
             if status.head.treeSize >= treeSize { return }
             usleep(20_000)

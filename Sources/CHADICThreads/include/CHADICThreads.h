@@ -7,7 +7,7 @@
 #define CHADICTHREADS_H
 
 /// The number of CPUs the calling thread may run on (its affinity mask; a new thread inherits
-/// its creator's), or -1.
+/// its creator's); the online CPUs if the mask cannot be read; -1 if neither can.
 int hadic_allowed_cpu_count(void);
 
 /// Pins the calling thread to the `index`-th CPU this process may run on. 0 on success, -1 otherwise.

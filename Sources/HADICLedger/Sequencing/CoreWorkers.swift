@@ -15,9 +15,12 @@ import Glibc
 /// only briefly does not pull work from its neighbour). A worker pinned to each CPU keeps every
 /// CPU busy whenever there is checking to do; the sealer, unpinned, shares whichever is free.
 ///
-/// One job runs at a time. A caller that finds the workers busy (another thread's job, or a
-/// job started from inside a job) runs its iterations itself rather than wait: never a deadlock,
-/// and the cores are busy anyway.
+/// One job runs on the workers at a time. A caller that finds them busy with another thread's
+/// job shares the cores through libdispatch instead, as before the pool; a job started from
+/// inside a job runs on its caller, the worker. Neither waits, so neither can deadlock.
+///
+/// A transform must not start threads: a thread made by a worker would inherit its one-CPU
+/// pin and its nice value.
 final class CoreWorkers: @unchecked Sendable {
     static let shared = CoreWorkers()
 
@@ -33,9 +36,10 @@ final class CoreWorkers: @unchecked Sendable {
     private let busy = Mutex(false)
     private let next = Atomic<Int>(0)
     private var iterations = 0
-    private var job: ((Int) -> Void)?
-    /// Each worker's go signal; written only while the pool is made.
+    private var job: (@Sendable (Int) -> Void)?
+    /// Each worker's go signal, and each worker's thread; written only while the pool is made.
     private var start: [DispatchSemaphore] = []
+    private var threads: [pthread_t] = []
     private let finished = DispatchSemaphore(value: 0)
 
     private init() {
@@ -43,19 +47,26 @@ final class CoreWorkers: @unchecked Sendable {
         if cpus > 1 {
             for index in 0..<cpus {
                 let go = DispatchSemaphore(value: 0)
-                if spawnWorker(index, go) { start.append(go) }
+                if let thread = spawnWorker(index, go) {
+                    start.append(go)
+                    threads.append(thread)
+                }
             }
         }
     }
 
     /// Runs `body` for every index in `0..<iterations`, on all workers, and returns when all
     /// have run. Each index runs exactly once; order across workers is unspecified.
-    func run(iterations: Int, _ body: (Int) -> Void) {
-        guard count > 1, iterations > 1, busy.withLock({ wasBusy in
+    func run(iterations: Int, _ body: @Sendable (Int) -> Void) {
+        guard count > 1, iterations > 1, !isWorkerThread else {
+            for i in 0..<iterations { body(i) }
+            return
+        }
+        guard busy.withLock({ wasBusy in
             defer { wasBusy = true }
             return !wasBusy
         }) else {
-            for i in 0..<iterations { body(i) }
+            DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
             return
         }
         withoutActuallyEscaping(body) { body in
@@ -87,8 +98,14 @@ final class CoreWorkers: @unchecked Sendable {
         }
     }
 
-    /// Starts worker `index`, which waits on `go` for each job; false if no thread could be made.
-    private func spawnWorker(_ index: Int, _ go: DispatchSemaphore) -> Bool {
+    /// Whether the calling thread is one of the workers (a job started from inside a job).
+    private var isWorkerThread: Bool {
+        let me = pthread_self()
+        return threads.contains { pthread_equal($0, me) != 0 }
+    }
+
+    /// Starts worker `index`, which waits on `go` for each job; nil if no thread could be made.
+    private func spawnWorker(_ index: Int, _ go: DispatchSemaphore) -> pthread_t? {
         let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index, go: go)).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { raw in
@@ -99,10 +116,10 @@ final class CoreWorkers: @unchecked Sendable {
         }, context)
         guard created == 0 else {
             Unmanaged<WorkerContext>.fromOpaque(context).release()
-            return false
+            return nil
         }
         pthread_detach(thread)
-        return true
+        return thread
     }
 
     private final class WorkerContext {
