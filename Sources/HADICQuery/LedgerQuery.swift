@@ -14,12 +14,14 @@ public enum LedgerQuery: Equatable, Sendable {
     /// A lot's mass balance, or what a party holds.
     case balance(subject: String, json: Bool)
     case certs(holder: PartyID?, at: Timestamp?, json: Bool)
+    /// One event, by id (64 lowercase hex digits) or by EPCIS event hash URI; always JSON.
+    case event(id: String)
 
     /// `{"kind":"trace-back"|"trace-forward","lot":LOT,"format":"text"|"json"|"dot"}` or
     /// `{"at":TIME,"format":"text"|"json","kind":"assess","lot":LOT,"market":M,"verify_signatures":BOOL}`
     /// (`at` optional: the node's now); `{"format":"text"|"json","kind":"history"|"custody","lot":LOT}`;
     /// `{"format":..,"kind":"balance","subject":LOT_OR_PARTY}`; `{"at":TIME,"format":..,"holder":PARTY,"kind":"certs"}`
-    /// (`at`, `holder` optional).
+    /// (`at`, `holder` optional); `{"format":"json","id":ID_OR_EPCIS_HASH,"kind":"event"}`.
     public var json: JSONValue {
         switch self {
         case .traceBack(let lot, let format):
@@ -42,6 +44,8 @@ public enum LedgerQuery: Equatable, Sendable {
             if let holder { o["holder"] = .string(holder.rawValue) }
             if let at { o["at"] = .string(at.text) }
             return .object(o)
+        case .event(let id):
+            return .object(["kind": "event", "id": .string(id), "format": "json"])
         }
     }
 
@@ -66,8 +70,15 @@ public enum LedgerQuery: Equatable, Sendable {
         case "certs":
             self = .certs(holder: try r.optionalParsed("holder", PartyID.init, expected: "a party id"),
                           at: try r.optionalParsed("at", Timestamp.init, expected: "an RFC 3339 UTC time"), json: format == .json)
+        case "event":
+            guard format == .json else { throw SchemaError(path: "query.format", problem: "an event is printed as json") }
+            let id = try r.string("id", maxLength: 256)
+            guard EventID(hex: id) != nil || EPCISHashURI(id) != nil else {
+                throw SchemaError(path: "query.id", problem: "expected an event id (64 lowercase hex digits) or an EPCIS event hash URI")
+            }
+            self = .event(id: id)
         default:
-            throw SchemaError(path: "query.kind", problem: "expected trace-back, trace-forward, assess, history, custody, balance or certs, got \(kind)")
+            throw SchemaError(path: "query.kind", problem: "expected trace-back, trace-forward, assess, history, custody, balance, certs or event, got \(kind)")
         }
         try r.finish()
     }

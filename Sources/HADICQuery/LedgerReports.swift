@@ -35,6 +35,30 @@ enum LedgerReports {
         return out.text
     }
 
+    /// One event by id or EPCIS event hash: its id, leaf index, block and signed envelope, and
+    /// for an imported event its hash, the hash's version and the declaration naming it.
+    static func event(_ text: String, store: SQLiteLedgerStore) throws -> String {
+        var extra: [String: JSONValue] = [:]
+        let eventID: EventID
+        if let hash = EPCISHashURI(text) {
+            guard let found = try store.epcisEvent(hash: hash.text) else { throw QueryRunner.Failure("no event with EPCIS hash \(text) in this ledger") }
+            eventID = found.event
+            extra = ["epcis_hash": .string(hash.text), "epcis_hash_version": .string(found.version)]
+            if let d = found.declaredBy { extra["declared_by"] = .string(d.hex) }
+        } else if let plain = EventID(hex: text) {
+            eventID = plain
+        } else {
+            throw QueryRunner.Failure("not an event id (64 lowercase hex digits) or an EPCIS event hash: \(text)")
+        }
+        guard let e = try store.event(id: eventID) else { throw QueryRunner.Failure("no event \(text) in this ledger") }
+        var value: [String: JSONValue] = [
+            "id": .string(e.id.hex), "index": .number(JSONNumber(Int(e.index))), "block": .number(JSONNumber(Int(e.block))),
+            "event": (try? JSONValue.parse(e.leafBytes)) ?? .null,
+        ]
+        value.merge(extra) { a, _ in a }
+        return JSONValue.object(value).prettyPrinted() + "\n"
+    }
+
     static func custody(_ lotID: LotID, json: Bool, store: SQLiteLedgerStore) throws -> String {
         var out = ReportText()
         guard try store.lot(lotID) != nil else { throw QueryRunner.Failure("no lot \(lotID) in this ledger") }

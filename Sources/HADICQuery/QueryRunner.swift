@@ -57,6 +57,8 @@ public struct QueryRunner {
             return QueryAnswer(output: try LedgerReports.balance(subject, json: json, store: store), status: 0)
         case .certs(let holder, let at, let json):
             return QueryAnswer(output: try LedgerReports.certs(holder: holder, at: at ?? now, json: json, store: store), status: 0)
+        case .event(let id):
+            return QueryAnswer(output: try LedgerReports.event(id, store: store), status: 0)
         }
     }
 

@@ -343,6 +343,11 @@ final class EPCISImportTests: HadicTestCase {
         let r2 = viaNode("import-sidogiri.jsonld", actor: "pesantren-sidogiri", key: "pesantren-sidogiri.key", exit: 0)
         XCTAssertEqual(imported(r2).map(\.type), ["custody.receive", "lot.disaggregate"], r2.summary)
         waitForTreeSize(node, 61)
+        // An imported event is found through the node by its EPCIS hash, as in the directory.
+        let hash = SQL.query(db(dir), "SELECT hash FROM epcis_event_hashes ORDER BY leaf_index LIMIT 1")[0]
+        let remote = hadic(["event", "--node", node.address, hash])
+        XCTAssertTrue(remote.stdout.contains("\"epcis_hash\""), remote.summary)
+        XCTAssertEqual(remote.stdout, hadic(["event", "--data", dir, hash]).stdout)
         let again = viaNode("import-rempah.jsonld", exit: 1)
         XCTAssertTrue(again.stderr.contains("rule duplicate"), again.summary)
         stopNode(node)

@@ -290,6 +290,7 @@ final class NodeTests: HadicTestCase {
             (["custody", rendang], 0), (["custody", rendang, "--json"], 0),
             (["balance", rendang], 0), (["balance", "rempah-madura", "--json"], 0),
             (["certs", "--at", "2026-10-10T09:00:00Z"], 0), (["certs", "bpjph", "--json", "--at", "2026-10-10T09:00:00Z"], 0),
+            (["event", SQL.query(db(dir), "SELECT lower(hex(id)) FROM events WHERE leaf_index = 7")[0]], 0),
         ]
         for (args, status) in asks {
             let local = hadic(Array(args.prefix(args[0] == "trace" ? 2 : 1)) + ["--data", dir] + args.dropFirst(args[0] == "trace" ? 2 : 1), exit: status)
@@ -304,6 +305,8 @@ final class NodeTests: HadicTestCase {
         XCTAssertTrue(market.stderr.contains("ZZ"), market.stderr)
         let policy = hadic(["assess", "--node", node.address, rendang, "--market", "MY", "--policy", "/dev/null"], exit: 2)
         XCTAssertTrue(policy.stderr.contains("--policy"), policy.stderr)
+        let noEvent = hadic(["event", "--node", node.address, String(repeating: "0", count: 64)], exit: 2)
+        XCTAssertTrue(noEvent.stderr.contains("no event 000"), noEvent.stderr)
         // Commands a node does not answer say so.
         let bundle = hadic(["prove", "--node", node.address, rendang, "--out", path("b.json")], exit: 2)
         XCTAssertTrue(bundle.stderr.contains("--data DIR"), bundle.stderr)

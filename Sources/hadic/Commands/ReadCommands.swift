@@ -182,10 +182,11 @@ struct EventCommand: ParsableCommand {
             An event imported from GS1 EPCIS (`hadic epcis import`) is also found by its CBV 2.0 \
             event hash, `ni:///sha-256;<hex>?ver=CBV2.0`; its output then adds `epcis_hash`, \
             `epcis_hash_version` and, when an error declaration names it, `declared_by`.
+            With --node, a running node answers with the same output.
             """
     )
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var source: LedgerSourceOptions
 
     @Argument(help: "The event id (64 lowercase hex digits), or an EPCIS event hash URI.")
     var id: String
@@ -198,28 +199,7 @@ struct EventCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let r = try LedgerReader(data.data)
-            var extra: [String: JSONValue] = [:]
-            let eventID: EventID
-            if let hash = EPCISHashURI(id) {
-                guard let found = try r.dir.store.epcisEvent(hash: hash.text) else { throw CLIFailure("no event with EPCIS hash \(id) in this ledger") }
-                eventID = found.event
-                extra = ["epcis_hash": .string(hash.text), "epcis_hash_version": .string(found.version)]
-                if let d = found.declaredBy { extra["declared_by"] = .string(d.hex) }
-            } else if let plain = EventID(hex: id) {
-                eventID = plain
-            } else {
-                throw CLIFailure("no event \(id) in this ledger")
-            }
-            guard let e = try r.dir.store.event(id: eventID) else {
-                throw CLIFailure("no event \(id) in this ledger")
-            }
-            var value: [String: JSONValue] = [
-                "id": .string(e.id.hex), "index": .number(JSONNumber(Int(e.index))), "block": .number(JSONNumber(Int(e.block))),
-                "event": (try? JSONValue.parse(e.leafBytes)) ?? .null,
-            ]
-            value.merge(extra) { a, _ in a }
-            print(JSONValue.object(value).prettyPrinted())
+            print(try QueryCommand.answer(.event(id: id), source: source).output, terminator: "")
         }
     }
 }
